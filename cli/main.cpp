@@ -1,0 +1,473 @@
+// fundflow — the command-line program: argv → command table → one library call → exit status.
+// Every command and option here is the contract of shared/spec/cli.md.
+#include <CLI/CLI.hpp>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "ledger/ledger.hpp"
+#include "render.hpp"
+
+namespace fundflow {
+namespace {
+
+// One exit status per outcome, as cli.md documents them.
+enum class ExitStatus : int { ok = 0, failure = 1, usage = 2, rejected = 3, integrity = 4 };
+
+ExitStatus exit_status_of(ledger::ErrorCode code) {
+    switch (code) {
+        case ledger::ErrorCode::invalid_input:
+        case ledger::ErrorCode::not_found:
+        case ledger::ErrorCode::limit_exceeded:
+            return ExitStatus::usage;
+        case ledger::ErrorCode::rejected:
+            return ExitStatus::rejected;
+        case ledger::ErrorCode::integrity:
+            return ExitStatus::integrity;
+        case ledger::ErrorCode::storage:
+            return ExitStatus::failure;
+    }
+    return ExitStatus::failure;
+}
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+
+std::string login_name() {
+    if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+        return pw->pw_name;
+    }
+    return "uid" + std::to_string(geteuid());
+}
+
+bool env_flag(const char* name) {
+    const std::string value = env_or(name, "");
+    return !value.empty() && value != "0" && value != "false" && value != "no";
+}
+
+struct Context {
+    std::string db = env_or("FUNDFLOW_DB", "./fundflow.db");
+    std::string user = env_or("FUNDFLOW_USER", login_name());
+    RenderOptions render;
+    std::string unit;
+    std::string lang = "zh";
+    std::string as_of;
+    std::string known_at;
+    bool read_only = env_flag("FUNDFLOW_READ_ONLY");
+    std::string command;  // for messages: "pay", "report execution", ...
+
+    void finish_render_options(Unit default_unit) {
+        render.unit = unit.empty() ? default_unit : (unit == "wan" ? Unit::wan : Unit::yuan);
+        render.lang = lang == "en" ? Lang::en : Lang::zh;
+    }
+
+    ledger::ReadCut cut() const {
+        ledger::ReadCut c;
+        if (!as_of.empty()) {
+            c.as_of = ledger::parse_date(as_of);
+        }
+        if (!known_at.empty()) {
+            c.known_at = ledger::parse_instant(known_at);
+        }
+        return c;
+    }
+
+    ledger::Actor actor() const { return ledger::Actor{user, login_name()}; }
+
+    ledger::Ledger reader() const { return ledger::Ledger::open(db, ledger::Ledger::Mode::read_only); }
+
+    // Auditor mode refuses before the file is opened, let alone touched.
+    ledger::Ledger writer() const {
+        refuse_if_read_only();
+        return ledger::Ledger::open(db, ledger::Ledger::Mode::read_write);
+    }
+
+    void refuse_if_read_only() const {
+        if (read_only) {
+            throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                "'" + command +
+                                    "' writes to the ledger and is refused in read-only (auditor) mode; drop "
+                                    "--read-only / FUNDFLOW_READ_ONLY to post");
+        }
+    }
+};
+
+using Action = std::function<void()>;
+
+CLI::App* command(CLI::App& parent, Context& ctx, Action& action, const std::string& name,
+                  const std::string& description, const std::string& example, std::function<void()> run) {
+    CLI::App* sub = parent.add_subcommand(name, description);
+    sub->fallthrough();
+    sub->footer("Example:\n  " + example + "\nGlobal options (--db, --user, --format, --unit, --lang, --as-of, "
+                                           "--known-at, --read-only): see 'fundflow --help'.");
+    const std::string full = parent.get_parent() != nullptr ? parent.get_name() + " " + name : name;
+    sub->callback([&ctx, &action, full, run = std::move(run)] {
+        ctx.command = full;
+        action = run;
+    });
+    return sub;
+}
+
+ledger::EntryId parse_entry_id(const std::string& text) {
+    std::string digits = text;
+    if (!digits.empty() && digits.front() == '#') {
+        digits.erase(0, 1);
+    }
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) {
+        throw ledger::Error(ledger::ErrorCode::invalid_input,
+                            "'" + text + "' is not an entry id like 42 (see 'fundflow log')");
+    }
+    return ledger::EntryId{std::stoll(digits)};
+}
+
+// The options shared by money postings, bound to one Posting being built.
+struct PostingArgs {
+    std::string project;
+    std::string level;
+    std::string amount;
+    std::string date;
+    std::string contract;
+    std::string ref;
+    std::string memo;
+    std::string accepted;
+    std::optional<int> warranty_months;
+
+    ledger::Posting to_posting(ledger::EntryKind kind) const {
+        ledger::Posting p;
+        p.kind = kind;
+        p.project = project;
+        if (!level.empty()) {
+            p.level = ledger::parse_level(level);
+        }
+        if (!amount.empty()) {
+            p.amount = ledger::Money::parse(amount);
+        }
+        p.date = ledger::parse_date(date);
+        if (!contract.empty()) {
+            p.contract = contract;
+        }
+        if (!ref.empty()) {
+            p.ref = ref;
+        }
+        p.memo = memo;
+        if (!accepted.empty()) {
+            p.accepted = ledger::parse_date(accepted);
+        }
+        p.warranty_months = warranty_months;
+        return p;
+    }
+};
+
+struct PostingSpec {
+    const char* name;
+    ledger::EntryKind kind;
+    const char* description;
+    const char* example;
+    bool level_required;
+    bool amount_required;
+    bool contract;  // 0: no --contract, else optional/required per contract_required
+    bool contract_required;
+    bool ref_required;
+    bool memo_required;
+};
+
+void add_commands(CLI::App& app, Context& ctx, Action& action) {
+    // init
+    command(app, ctx, action, "init", "Create a ledger file (or upgrade an older fundflow ledger in place)",
+            "fundflow --db county.db init", [&ctx] {
+                ctx.refuse_if_read_only();
+                ledger::Ledger::create(ctx.db);
+                print_line(ctx.render, "initialized " + ctx.db);
+            });
+
+    // project add
+    {
+        auto* project = app.add_subcommand("project", "Register projects");
+        project->require_subcommand(1);
+        project->fallthrough();
+        static ledger::Project spec;
+        auto* add = command(*project, ctx, action, "add", "Register a project (项目)",
+                            "fundflow project add P001 --name 县级融媒体中心建设项目 --func-code 2070808", [&ctx] {
+                                auto l = ctx.writer();
+                                print_posted(ctx.render, l.add_project(spec, ctx.actor()));
+                            });
+        add->add_option("CODE", spec.code, "project code")->required();
+        add->add_option("--name", spec.name, "project name")->required();
+        add->add_option("--unit-name", spec.unit_name, "budget unit (预算单位)");
+        add->add_option("--func-code", spec.func_code, "functional classification code, e.g. 2070808");
+    }
+
+    // contract add
+    {
+        auto* contract = app.add_subcommand("contract", "Register contracts");
+        contract->require_subcommand(1);
+        contract->fallthrough();
+        static ledger::Contract spec;
+        static std::string amount;
+        static std::string rate = "0";
+        auto* add = command(*contract, ctx, action, "add", "Register a contract (合同) with its retention terms",
+                            "fundflow contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 "
+                            "--retention-rate 5% --warranty-months 24",
+                            [&ctx] {
+                                spec.amount = ledger::Money::parse(amount);
+                                spec.retention_rate_bp = ledger::parse_rate_bp(rate);
+                                auto l = ctx.writer();
+                                print_posted(ctx.render, l.add_contract(spec, ctx.actor()));
+                            });
+        add->add_option("CODE", spec.project, "project code")->required();
+        add->add_option("--contract", spec.code, "contract code")->required();
+        add->add_option("--supplier", spec.supplier, "supplier (供应商)")->required();
+        add->add_option("--amount", amount, "contract amount, e.g. 1,259,500.00 or 125.95万")->required();
+        add->add_option("--retention-rate", rate, "warranty retention rate (质保金比例), e.g. 5%");
+        add->add_option("--warranty-months", spec.warranty_months, "warranty period in months (质保期)");
+        add->add_flag("--sme", spec.sme, "the supplier is a small or medium enterprise");
+    }
+
+    // Money postings.
+    static const PostingSpec kPostings[] = {
+        {"appropriate", ledger::EntryKind::appropriation, "Post the approved initial budget (年初预算)",
+         "fundflow appropriate P001 --level county --amount 125.95万 --date 2020-01-15", true, true, false, false,
+         false, false},
+        {"adjust", ledger::EntryKind::adjustment, "Post a budget adjustment, + or - (预算调整)",
+         "fundflow adjust P001 --level county --amount -10000 --date 2020-06-01 --ref 调2020-3 --memo 调减", true,
+         true, false, false, true, true},
+        {"arrive", ledger::EntryKind::arrival, "Post funds arrived (资金到位)",
+         "fundflow arrive P001 --level county --amount 1,259,500.00 --date 2020-03-01", true, true, false, false,
+         false, false},
+        {"pay", ledger::EntryKind::payment, "Post a payment (支付)",
+         "fundflow pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001", true, true, true,
+         false, false, false},
+        {"refund", ledger::EntryKind::refund, "Post a payment returned (支付退回)",
+         "fundflow refund P001 --level county --amount 1000 --date 2020-12-20 --ref RF1", true, true, true, false,
+         true, false},
+        {"retain", ledger::EntryKind::retention, "Withhold a warranty deposit (质保金预留)",
+         "fundflow retain P001 --contract C001 --level county --amount 62975 --date 2020-11-30 --accepted 2020-11-20",
+         true, false, true, true, false, false},
+        {"release", ledger::EntryKind::release, "Pay out a warranty deposit (质保金支付); all outstanding by default",
+         "fundflow release P001 --contract C001 --amount 62975 --date 2022-12-28", false, false, true, true, false,
+         false},
+        {"forfeit", ledger::EntryKind::forfeit, "Deduct a warranty deposit for a defect (质保金扣除)",
+         "fundflow forfeit P001 --contract C001 --amount 5000 --date 2022-12-28 --memo 维修费用", false, true, true,
+         true, false, true},
+        {"recover", ledger::EntryKind::recovery, "Return unspent money to the treasury (收回)",
+         "fundflow recover P001 --level county --amount 5000 --date 2021-01-20 --memo 财政收回", true, true, false,
+         false, false, true},
+    };
+    static PostingArgs args;
+    for (const PostingSpec& spec : kPostings) {
+        const ledger::EntryKind kind = spec.kind;
+        auto* sub = command(app, ctx, action, spec.name, spec.description, spec.example, [&ctx, kind] {
+            const ledger::Posting posting = args.to_posting(kind);
+            auto l = ctx.writer();
+            print_posted(ctx.render, l.post(posting, ctx.actor()));
+        });
+        sub->add_option("CODE", args.project, "project code")->required();
+        sub->add_option("--level", args.level, "funding level: central provincial municipal county carryover other")
+            ->required(spec.level_required);
+        sub->add_option("--amount", args.amount, "amount in 元 (1,259,500.00) or 万元 (125.95万)")
+            ->required(spec.amount_required);
+        sub->add_option("--date", args.date, "effective date (业务日期), YYYY-MM-DD")->required();
+        if (spec.contract) {
+            sub->add_option("--contract", args.contract, "contract code")->required(spec.contract_required);
+        }
+        sub->add_option("--ref", args.ref, "voucher reference (凭证号); a retry with the same ref is a no-op")
+            ->required(spec.ref_required);
+        sub->add_option("--memo", args.memo, "memo (摘要)")->required(spec.memo_required);
+        if (kind == ledger::EntryKind::retention) {
+            sub->add_option("--accepted", args.accepted, "acceptance date (验收日期)")->required();
+            sub->add_option("--warranty-months", args.warranty_months, "warranty months (default: the contract's)");
+        }
+    }
+
+    // reverse
+    {
+        static std::string id;
+        static std::string reason;
+        auto* sub = command(app, ctx, action, "reverse", "Cancel an earlier entry exactly (冲销)",
+                            "fundflow reverse 42 --reason 重复录入", [&ctx] {
+                                const auto entry_id = parse_entry_id(id);
+                                auto l = ctx.writer();
+                                print_posted(ctx.render, l.reverse(entry_id, reason, ctx.actor()));
+                            });
+        sub->add_option("ENTRY_ID", id, "the entry to reverse")->required();
+        sub->add_option("--reason", reason, "why it is reversed")->required();
+    }
+
+    // report execution
+    {
+        auto* report = app.add_subcommand("report", "Official forms");
+        report->require_subcommand(1);
+        report->fallthrough();
+        static std::string code;
+        static std::optional<int> year;
+        auto* sub = command(*report, ctx, action, "execution", "The budget execution form (预算执行情况)",
+                            "fundflow report execution P001 --year 2020 --format json", [&ctx] {
+                                ctx.finish_render_options(Unit::wan);
+                                const auto cut = ctx.cut();
+                                const auto l = ctx.reader();
+                                print_execution(ctx.render, l.execution_report(code, year.value_or(ledger::year_of(cut.as_of)), cut));
+                            });
+        sub->add_option("CODE", code, "project code")->required();
+        sub->add_option("--year", year, "fiscal year (default: the year of --as-of)");
+    }
+
+    // balance
+    {
+        static std::string code;
+        static std::string by = "level";
+        auto* sub = command(app, ctx, action, "balance", "Balances by funding level, project or contract",
+                            "fundflow balance P001 --by level --as-of 2020-12-31", [&ctx] {
+                                ctx.finish_render_options(Unit::yuan);
+                                const auto l = ctx.reader();
+                                const auto mode = by == "project"    ? ledger::BalanceBy::project
+                                                  : by == "contract" ? ledger::BalanceBy::contract
+                                                                     : ledger::BalanceBy::level;
+                                print_balance(ctx.render, l.balances(code.empty() ? std::nullopt : std::optional(code),
+                                                                     mode, ctx.cut()), mode);
+                            });
+        sub->add_option("CODE", code, "project code (default: every project)");
+        sub->add_option("--by", by, "level, project or contract")->check(CLI::IsMember({"level", "project", "contract"}));
+    }
+
+    // log
+    {
+        static std::string code;
+        static std::string kind;
+        static std::string from;
+        static std::string to;
+        static std::string posted_by;
+        auto* sub = command(app, ctx, action, "log", "The entries, with ids, dates, users and hashes",
+                            "fundflow log P001 --kind payment --from 2020-01-01 --to 2020-12-31", [&ctx] {
+                                ctx.finish_render_options(Unit::yuan);
+                                ledger::LogFilter f;
+                                if (!code.empty()) {
+                                    f.project = code;
+                                }
+                                if (!kind.empty()) {
+                                    f.kind = ledger::parse_entry_kind(kind);
+                                }
+                                if (!from.empty()) {
+                                    f.from = ledger::parse_date(from);
+                                }
+                                if (!to.empty()) {
+                                    f.to = ledger::parse_date(to);
+                                }
+                                if (!posted_by.empty()) {
+                                    f.user = posted_by;
+                                }
+                                f.cut = ctx.cut();
+                                const auto l = ctx.reader();
+                                print_log(ctx.render, l.log(f));
+                            });
+        sub->add_option("CODE", code, "project code (default: every project)");
+        sub->add_option("--kind", kind, "only entries of this kind (payment, 支付, ...)");
+        sub->add_option("--from", from, "effective on or after this date");
+        sub->add_option("--to", to, "effective on or before this date");
+        sub->add_option("--posted-by", posted_by, "only entries posted by this user");
+    }
+
+    // show
+    {
+        static std::string id;
+        auto* sub = command(app, ctx, action, "show", "One entry in full", "fundflow show 42", [&ctx] {
+            ctx.finish_render_options(Unit::yuan);
+            const auto entry_id = parse_entry_id(id);
+            const auto l = ctx.reader();
+            print_entry_detail(ctx.render, l.entry(entry_id), l.reversed_by(entry_id));
+        });
+        sub->add_option("ENTRY_ID", id, "entry id")->required();
+    }
+
+    // verify
+    {
+        static std::string digest;
+        auto* sub = command(app, ctx, action, "verify",
+                            "Recompute the hash chain; with --digest, prove the ledger still extends it",
+                            "fundflow verify --digest 7:5f3a…(as printed by 'fundflow digest')", [&ctx] {
+                                ctx.finish_render_options(Unit::yuan);
+                                const auto l = ctx.reader();
+                                const auto result =
+                                    l.verify(digest.empty() ? std::nullopt : std::optional<std::string_view>(digest));
+                                print_verify(ctx.render, result);
+                                if (!result.ok) {
+                                    throw ledger::Error(ledger::ErrorCode::integrity, result.problem);
+                                }
+                            });
+        sub->add_option("--digest", digest, "a digest taken earlier with 'fundflow digest'");
+    }
+
+    // digest
+    command(app, ctx, action, "digest", "Print the chain's head (entry count and hash) to keep outside the file",
+            "fundflow digest > digest-2020-12-31.txt", [&ctx] {
+                ctx.finish_render_options(Unit::yuan);
+                const auto l = ctx.reader();
+                print_digest(ctx.render, l.digest());
+            });
+}
+
+int run(int argc, char** argv) {
+    Context ctx;
+    Action action;
+    CLI::App app{"fundflow — a fund-flow ledger for government project money (预算执行, 质保金, 绩效自评)", "fundflow"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.footer("Example:\n  fundflow --db county.db report execution P001 --year 2020\n"
+               "Exit codes: 0 done, 2 bad usage or input, 3 refused by a ledger rule, 4 integrity failure, 1 other.");
+    app.add_option("--db", ctx.db, "the ledger file (default $FUNDFLOW_DB, else ./fundflow.db)");
+    app.add_option("--user", ctx.user, "who is posting (default $FUNDFLOW_USER, else the login name)");
+    app.add_option("--format", ctx.render.format_name, "table, json or csv")
+        ->check(CLI::IsMember({"table", "json", "csv"}));
+    app.add_option("--unit", ctx.unit, "money unit: yuan or wan (forms default to wan, listings to yuan)")
+        ->check(CLI::IsMember({"yuan", "wan"}));
+    app.add_option("--lang", ctx.lang, "headings: zh or en")->check(CLI::IsMember({"zh", "en"}));
+    app.add_option("--as-of", ctx.as_of, "effective-date cut-off for reads, YYYY-MM-DD (default today)");
+    app.add_option("--known-at", ctx.known_at, "only entries recorded at or before this UTC instant");
+    app.add_flag("--read-only", ctx.read_only, "auditor mode: refuse every writing command (or FUNDFLOW_READ_ONLY=1)");
+    add_commands(app, ctx, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string what = e.what();
+        std::fprintf(stderr, "fundflow: %s; see 'fundflow %s--help'\n", what.c_str(),
+                     ctx.command.empty() ? "" : (ctx.command + " ").c_str());
+        return static_cast<int>(ExitStatus::usage);
+    }
+    try {
+        if (!action) {
+            std::fprintf(stderr, "fundflow: no command given; see 'fundflow --help'\n");
+            return static_cast<int>(ExitStatus::usage);
+        }
+        action();
+        return static_cast<int>(ExitStatus::ok);
+    } catch (const ledger::Error& e) {
+        const ExitStatus status = exit_status_of(e.code());
+        std::fflush(stdout);
+        std::fprintf(stderr, "fundflow: %s%s\n",
+                     status == ExitStatus::rejected    ? "refused: "
+                     : status == ExitStatus::integrity ? "integrity: "
+                                                       : "",
+                     e.what());
+        return static_cast<int>(status);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fundflow: %s\n", e.what());
+        return static_cast<int>(ExitStatus::failure);
+    }
+}
+
+}  // namespace
+}  // namespace fundflow
+
+int main(int argc, char** argv) { return fundflow::run(argc, argv); }

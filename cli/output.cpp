@@ -1,0 +1,255 @@
+#include "output.hpp"
+
+#include <algorithm>
+
+#include "ledger/money.hpp"
+
+namespace fundflow {
+namespace {
+
+// Decodes one UTF-8 code point; malformed bytes count as one column each.
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    int length = 1;
+    char32_t cp = byte;
+    if (byte >= 0xF0 && byte < 0xF8) {
+        length = 4;
+        cp = byte & 0x07;
+    } else if (byte >= 0xE0) {
+        length = 3;
+        cp = byte & 0x0F;
+    } else if (byte >= 0xC0) {
+        length = 2;
+        cp = byte & 0x1F;
+    } else if (byte >= 0x80) {
+        ++i;
+        return 0xFFFD;
+    }
+    if (i + static_cast<std::size_t>(length) > text.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    for (int k = 1; k < length; ++k) {
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3F);
+    }
+    i += static_cast<std::size_t>(length);
+    return cp;
+}
+
+bool is_wide(char32_t cp) {
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+           (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const char32_t cp = next_code_point(text, i);
+        if (cp >= 0x300 && cp <= 0x36F) {
+            continue;  // combining marks take no column
+        }
+        width += is_wide(cp) ? 2U : 1U;
+    }
+    return width;
+}
+
+void Table::columns(std::vector<std::string> headings, std::vector<Align> aligns) {
+    headings_ = std::move(headings);
+    aligns_ = std::move(aligns);
+    aligns_.resize(headings_.size(), Align::left);
+}
+
+void Table::row(std::vector<std::string> cells) {
+    cells.resize(headings_.size());
+    rows_.push_back(std::move(cells));
+}
+
+std::string Table::render() const {
+    std::vector<std::size_t> widths(headings_.size(), 0);
+    const auto measure = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(cells[i]));
+        }
+    };
+    measure(headings_);
+    for (const auto& r : rows_) {
+        measure(r);
+    }
+    std::string out;
+    const auto line = [&](const std::vector<std::string>& cells) {
+        std::string text;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            const std::size_t pad = widths[i] - display_width(cells[i]);
+            const bool last = i + 1 == cells.size();
+            if (aligns_[i] == Align::right) {
+                text.append(pad, ' ');
+                text += cells[i];
+            } else {
+                text += cells[i];
+                if (!last) {
+                    text.append(pad, ' ');
+                }
+            }
+            if (!last) {
+                text += "  ";
+            }
+        }
+        while (!text.empty() && text.back() == ' ') {
+            text.pop_back();
+        }
+        out += text + "\n";
+    };
+    line(headings_);
+    std::size_t total = 0;
+    for (std::size_t w : widths) {
+        total += w;
+    }
+    out += std::string(total + 2 * (widths.empty() ? 0 : widths.size() - 1), '-') + "\n";
+    for (const auto& r : rows_) {
+        line(r);
+    }
+    return out;
+}
+
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        const std::string& cell = cells[i];
+        if (cell.find_first_of(",\"\r\n") != std::string::npos) {
+            out += '"';
+            for (char c : cell) {
+                if (c == '"') {
+                    out += '"';
+                }
+                out += c;
+            }
+            out += '"';
+        } else {
+            out += cell;
+        }
+    }
+    return out + "\r\n";
+}
+
+void Json::separate() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!first_.empty()) {
+        if (!first_.back()) {
+            out_ += ", ";
+        }
+        first_.back() = false;
+    }
+}
+
+Json& Json::begin_object() {
+    separate();
+    out_ += '{';
+    first_.push_back(true);
+    return *this;
+}
+
+Json& Json::end_object() {
+    first_.pop_back();
+    out_ += '}';
+    return *this;
+}
+
+Json& Json::begin_array() {
+    separate();
+    out_ += '[';
+    first_.push_back(true);
+    return *this;
+}
+
+Json& Json::end_array() {
+    first_.pop_back();
+    out_ += ']';
+    return *this;
+}
+
+Json& Json::key(std::string_view name) {
+    string(name);
+    out_ += ": ";
+    after_key_ = true;
+    return *this;
+}
+
+Json& Json::string(std::string_view value) {
+    separate();
+    out_ += '"';
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (char c : value) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out_ += "\\\"";
+                break;
+            case '\\':
+                out_ += "\\\\";
+                break;
+            case '\n':
+                out_ += "\\n";
+                break;
+            case '\r':
+                out_ += "\\r";
+                break;
+            case '\t':
+                out_ += "\\t";
+                break;
+            default:
+                if (byte < 0x20) {
+                    out_ += "\\u00";
+                    out_ += kHex[byte >> 4];
+                    out_ += kHex[byte & 0xF];
+                } else {
+                    out_ += c;
+                }
+        }
+    }
+    out_ += '"';
+    return *this;
+}
+
+Json& Json::integer(std::int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+    return *this;
+}
+
+Json& Json::boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    return *this;
+}
+
+Json& Json::null() {
+    separate();
+    out_ += "null";
+    return *this;
+}
+
+Json& Json::hundredths(std::optional<std::int64_t> value) {
+    if (!value) {
+        return null();
+    }
+    separate();
+    out_ += ledger::format_hundredths(*value);
+    return *this;
+}
+
+Json& Json::optional_string(const std::optional<std::string>& value) {
+    return value ? string(*value) : null();
+}
+
+}  // namespace fundflow

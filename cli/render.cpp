@@ -1,0 +1,453 @@
+#include "render.hpp"
+
+#include <cstdio>
+
+#include "output.hpp"
+
+namespace fundflow {
+namespace {
+
+using ledger::format_percent;
+using ledger::Money;
+
+void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
+
+// Money in the chosen unit: tables use thousands separators in 元; CSV never does.
+std::string money(const RenderOptions& o, Money amount) {
+    if (o.unit == Unit::wan) {
+        return ledger::format_wan(amount);
+    }
+    std::string text = ledger::format_yuan(amount);
+    if (o.csv()) {
+        std::erase(text, ',');
+    }
+    return text;
+}
+
+std::string rate(const RenderOptions& o, const ledger::Rate& r) {
+    const std::string text = format_percent(r);
+    return o.csv() && text == "-" ? std::string() : text;
+}
+
+std::string id_text(ledger::EntryId id) { return std::to_string(static_cast<std::int64_t>(id)); }
+
+std::string level_name(const RenderOptions& o, std::optional<ledger::Level> level) {
+    if (!level) {
+        return "";
+    }
+    return std::string(o.lang == Lang::zh ? ledger::chinese_name(*level) : ledger::to_string(*level));
+}
+
+std::string kind_name(const RenderOptions& o, ledger::EntryKind kind) {
+    return std::string(o.lang == Lang::zh ? ledger::chinese_name(kind) : ledger::to_string(kind));
+}
+
+void entry_json(Json& j, const ledger::Entry& e) {
+    j.begin_object();
+    j.key("id").integer(static_cast<std::int64_t>(e.id));
+    j.key("kind").string(ledger::to_string(e.kind));
+    j.key("effect_kind").string(ledger::to_string(e.effect_kind));
+    j.key("project").string(e.project);
+    j.key("level").optional_string(e.level ? std::optional<std::string>(std::string(ledger::to_string(*e.level)))
+                                           : std::nullopt);
+    j.key("amount_fen").integer(e.amount.fen());
+    j.key("date").string(ledger::to_string(e.effective_on));
+    j.key("recorded_at").string(e.recorded_at);
+    j.key("user").string(e.user);
+    j.key("os_user").string(e.os_user);
+    j.key("contract").optional_string(e.contract);
+    j.key("ref").optional_string(e.ref);
+    j.key("memo").string(e.memo);
+    if (e.reverses) {
+        j.key("reverses").integer(static_cast<std::int64_t>(*e.reverses));
+    } else {
+        j.key("reverses").null();
+    }
+    j.key("accepted").optional_string(e.accepted_on ? std::optional(ledger::to_string(*e.accepted_on)) : std::nullopt);
+    j.key("due").optional_string(e.due_on ? std::optional(ledger::to_string(*e.due_on)) : std::nullopt);
+    if (e.warranty_months) {
+        j.key("warranty_months").integer(*e.warranty_months);
+    } else {
+        j.key("warranty_months").null();
+    }
+    j.key("prev_hash").string(e.prev_hash);
+    j.key("hash").string(e.hash);
+    j.end_object();
+}
+
+void figures_json(Json& j, const ledger::ExecutionFigures& f) {
+    j.begin_object();
+    j.key("initial_budget_fen").integer(f.initial_budget.fen());
+    j.key("full_year_budget_fen").integer(f.full_year_budget.fen());
+    j.key("arrived_fen").integer(f.arrived.fen());
+    j.key("executed_fen").integer(f.executed.fen());
+    j.key("balance_fen").integer(f.balance().fen());
+    j.key("arrival_rate").hundredths(f.arrival_rate().percent_hundredths());
+    j.key("execution_rate").hundredths(f.execution_rate().percent_hundredths());
+    j.end_object();
+}
+
+}  // namespace
+
+void print_line(const RenderOptions& o, const std::string& text) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("message").string(text).end_object();
+        write(j.str());
+    } else {
+        write(text + "\n");
+    }
+}
+
+void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
+    const ledger::Entry& e = r.entry;
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("entry");
+        entry_json(j, e);
+        j.key("created").boolean(r.created).end_object();
+        write(j.str());
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"id", "kind", "project", "level", "amount", "date", "hash", "created"}));
+        write(csv_line({id_text(e.id), std::string(ledger::to_string(e.kind)), e.project,
+                        e.level ? std::string(ledger::to_string(*e.level)) : "", money(o, e.amount),
+                        ledger::to_string(e.effective_on), e.hash, r.created ? "true" : "false"}));
+        return;
+    }
+    std::string line = (r.created ? "entry #" : "already posted as entry #") + id_text(e.id) + "  " +
+                       kind_name(o, e.kind) + "  " + e.project;
+    if (e.contract) {
+        line += "  " + std::string(pick(o, "合同 ", "contract ")) + *e.contract;
+    }
+    if (e.level) {
+        line += "  " + level_name(o, e.level);
+    }
+    if (e.kind != ledger::EntryKind::project && e.kind != ledger::EntryKind::contract) {
+        line += "  " + ledger::format_yuan(e.amount) + " 元  " + ledger::to_string(e.effective_on);
+    }
+    if (e.due_on) {
+        line += std::string(pick(o, "  到期 ", "  due ")) + ledger::to_string(*e.due_on);
+    }
+    line += "  hash " + e.hash.substr(0, 16);
+    write(line + "\n");
+}
+
+void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
+    using ledger::Level;
+    if (o.json()) {
+        Json j;
+        j.begin_object();
+        j.key("project").string(r.project);
+        j.key("year").integer(r.year);
+        j.key("as_of").string(ledger::to_string(r.as_of));
+        if (r.known_at) {
+            j.key("known_at").string(ledger::to_string(*r.known_at));
+        }
+        j.key("columns").begin_object();
+        j.key("total");
+        figures_json(j, r.total);
+        j.key("fiscal_subtotal");
+        figures_json(j, r.fiscal_subtotal);
+        for (Level l : ledger::kLevels) {
+            j.key(ledger::to_string(l));
+            figures_json(j, r.level(l));
+        }
+        j.end_object();
+        j.key("retention_outstanding_fen").integer(r.retention_outstanding.fen());
+        j.end_object();
+        write(j.str());
+        return;
+    }
+
+    // Columns and rows in the seed's order: rows (2), (1), (3) … (7).
+    std::vector<const ledger::ExecutionFigures*> columns{&r.total, &r.fiscal_subtotal};
+    for (Level l : ledger::kLevels) {
+        columns.push_back(&r.level(l));
+    }
+    struct RowSpec {
+        const char* zh;
+        const char* en;
+        const char* line;
+        std::string (*cell)(const RenderOptions&, const ledger::ExecutionFigures&);
+    };
+    static const RowSpec kRows[] = {
+        {"全年预算资金", "Full-year budget", "(2)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return money(opt, f.full_year_budget); }},
+        {"年初预算资金", "Initial budget", "(1)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return money(opt, f.initial_budget); }},
+        {"实际到位资金", "Funds arrived", "(3)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return money(opt, f.arrived); }},
+        {"全年执行资金", "Executed", "(4)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return money(opt, f.executed); }},
+        {"资金结余", "Balance", "(5)=(3)-(4)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return money(opt, f.balance()); }},
+        {"预算到位率(%)", "Arrival rate (%)", "(6)=(3)/(2)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return rate(opt, f.arrival_rate()); }},
+        {"预算执行率(%)", "Execution rate (%)", "(7)=(4)/(2)",
+         [](const RenderOptions& opt, const ledger::ExecutionFigures& f) { return rate(opt, f.execution_rate()); }},
+    };
+    std::vector<std::string> headings;
+    if (o.lang == Lang::zh) {
+        headings = {"项目", "行次", "年度总金额", "财政资金小计", "中央级", "省级", "市级", "县区级", "上年结转资金", "其他资金"};
+    } else {
+        headings = {"Item", "Line", "Total", "Fiscal subtotal", "Central", "Provincial", "Municipal", "County",
+                    "Carryover", "Other"};
+    }
+    const std::string unit_label = o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan");
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& spec : kRows) {
+            std::vector<std::string> cells{pick(o, spec.zh, spec.en), spec.line};
+            for (const auto* f : columns) {
+                cells.push_back(spec.cell(o, *f));
+            }
+            write(csv_line(cells));
+        }
+        return;
+    }
+    Table table;
+    std::vector<Table::Align> aligns{Table::Align::left, Table::Align::left};
+    aligns.resize(headings.size(), Table::Align::right);
+    table.columns(headings, aligns);
+    for (const auto& spec : kRows) {
+        std::vector<std::string> cells{pick(o, spec.zh, spec.en), spec.line};
+        for (const auto* f : columns) {
+            cells.push_back(spec.cell(o, *f));
+        }
+        table.row(std::move(cells));
+    }
+    std::string title = o.lang == Lang::zh
+                            ? "预算执行情况  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) +
+                                  "年度  截至 " + ledger::to_string(r.as_of) + "  单位：" + unit_label
+                            : "Budget execution  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) +
+                                  "  as of " + ledger::to_string(r.as_of) + "  unit: " + unit_label;
+    if (r.known_at) {
+        title += std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at);
+    }
+    write(title + "\n" + table.render());
+    write(std::string(pick(o, "未付质保金：", "Retention outstanding: ")) + money(o, r.retention_outstanding) + " " +
+          unit_label + "\n");
+}
+
+void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledger::BalanceBy by) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("as_of").string(ledger::to_string(r.as_of)).key("rows").begin_array();
+        for (const auto& row : r.rows) {
+            j.begin_object().key("project").string(row.project);
+            if (by != ledger::BalanceBy::project) {
+                j.key("level").string(ledger::to_string(*row.level));
+            }
+            if (by == ledger::BalanceBy::contract) {
+                j.key("contract").optional_string(row.contract);
+            }
+            j.key("arrived_fen").integer(row.arrived.fen());
+            j.key("executed_fen").integer(row.executed.fen());
+            j.key("balance_fen").integer(row.balance().fen());
+            j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
+            j.key("recovered_fen").integer(row.recovered.fen());
+            j.key("free_balance_fen").integer(row.free_balance().fen());
+            j.end_object();
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    std::vector<std::string> headings{pick(o, "项目", "project")};
+    if (by == ledger::BalanceBy::contract) {
+        headings.push_back(pick(o, "合同", "contract"));
+    }
+    if (by != ledger::BalanceBy::project) {
+        headings.push_back(pick(o, "资金来源", "level"));
+    }
+    const std::size_t text_columns = headings.size();
+    for (const char* h : {pick(o, "到位", "arrived"), pick(o, "执行", "executed"), pick(o, "结余", "balance"),
+                          pick(o, "未付质保金", "retention"), pick(o, "收回", "recovered"),
+                          pick(o, "可用余额", "free balance")}) {
+        headings.emplace_back(h);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& row : r.rows) {
+        std::vector<std::string> cells{row.project};
+        if (by == ledger::BalanceBy::contract) {
+            cells.push_back(row.contract.value_or(""));
+        }
+        if (by != ledger::BalanceBy::project) {
+            cells.push_back(level_name(o, row.level));
+        }
+        for (Money m : {row.arrived, row.executed, row.balance(), row.retention_outstanding, row.recovered,
+                        row.free_balance()}) {
+            cells.push_back(money(o, m));
+        }
+        rows.push_back(std::move(cells));
+    }
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& cells : rows) {
+            write(csv_line(cells));
+        }
+        return;
+    }
+    Table table;
+    std::vector<Table::Align> aligns(text_columns, Table::Align::left);
+    aligns.resize(headings.size(), Table::Align::right);
+    table.columns(headings, aligns);
+    for (auto& cells : rows) {
+        table.row(std::move(cells));
+    }
+    write(std::string(pick(o, "余额  截至 ", "Balances  as of ")) + ledger::to_string(r.as_of) + "  " +
+          pick(o, "单位：", "unit: ") + (o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan")) +
+          "\n" + table.render());
+}
+
+void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("entries").begin_array();
+        for (const auto& e : entries) {
+            entry_json(j, e);
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    std::vector<std::string> headings{"id", pick(o, "业务日期", "date"), pick(o, "记录时间", "recorded"),
+                                      pick(o, "用户", "user"), pick(o, "类型", "kind"), pick(o, "项目", "project"),
+                                      pick(o, "资金来源", "level"), pick(o, "金额", "amount"),
+                                      pick(o, "合同", "contract"), pick(o, "凭证号", "ref"), pick(o, "摘要", "memo"),
+                                      "hash"};
+    const auto cells_of = [&](const ledger::Entry& e) {
+        std::string memo = e.memo;
+        if (e.reverses) {
+            memo = std::string(pick(o, "冲销 #", "reverses #")) + id_text(*e.reverses) + (memo.empty() ? "" : ": ") + memo;
+        }
+        return std::vector<std::string>{id_text(e.id),
+                                        ledger::to_string(e.effective_on),
+                                        e.recorded_at.substr(0, 19) + "Z",
+                                        e.user == e.os_user ? e.user : e.user + " (" + e.os_user + ")",
+                                        kind_name(o, e.kind),
+                                        e.project,
+                                        level_name(o, e.level),
+                                        e.kind == ledger::EntryKind::project || e.kind == ledger::EntryKind::contract
+                                            ? ""
+                                            : money(o, e.amount),
+                                        e.contract.value_or(""),
+                                        e.ref.value_or(""),
+                                        memo,
+                                        o.csv() ? e.hash : e.hash.substr(0, 12)};
+    };
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& e : entries) {
+            write(csv_line(cells_of(e)));
+        }
+        return;
+    }
+    Table table;
+    std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
+    aligns[0] = Table::Align::right;
+    aligns[7] = Table::Align::right;
+    table.columns(headings, aligns);
+    for (const auto& e : entries) {
+        table.row(cells_of(e));
+    }
+    write(table.render());
+}
+
+void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("entry");
+        entry_json(j, e);
+        if (reversed_by) {
+            j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
+        } else {
+            j.key("reversed_by").null();
+        }
+        j.end_object();
+        write(j.str());
+        return;
+    }
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"id", id_text(e.id)},
+        {pick(o, "类型", "kind"), kind_name(o, e.kind)},
+        {pick(o, "项目", "project"), e.project},
+        {pick(o, "资金来源", "level"), level_name(o, e.level)},
+        {pick(o, "金额", "amount"), money(o, e.amount)},
+        {pick(o, "业务日期", "date"), ledger::to_string(e.effective_on)},
+        {pick(o, "记录时间", "recorded at"), e.recorded_at},
+        {pick(o, "用户", "user"), e.user},
+        {pick(o, "登录名", "login"), e.os_user},
+        {pick(o, "合同", "contract"), e.contract.value_or("")},
+        {pick(o, "凭证号", "ref"), e.ref.value_or("")},
+        {pick(o, "摘要", "memo"), e.memo},
+        {pick(o, "冲销", "reverses"), e.reverses ? "#" + id_text(*e.reverses) : ""},
+        {pick(o, "被冲销", "reversed by"), reversed_by ? "#" + id_text(*reversed_by) : ""},
+        {pick(o, "验收日期", "accepted"), e.accepted_on ? ledger::to_string(*e.accepted_on) : ""},
+        {pick(o, "到期日", "due"), e.due_on ? ledger::to_string(*e.due_on) : ""},
+        {pick(o, "质保期(月)", "warranty months"), e.warranty_months ? std::to_string(*e.warranty_months) : ""},
+        {"prev_hash", e.prev_hash},
+        {"hash", e.hash},
+    };
+    if (o.csv()) {
+        write(csv_line({"field", "value"}));
+        for (const auto& [k, v] : fields) {
+            write(csv_line({k, v}));
+        }
+        return;
+    }
+    Table table;
+    table.columns({pick(o, "字段", "field"), pick(o, "值", "value")}, {Table::Align::left, Table::Align::left});
+    for (const auto& [k, v] : fields) {
+        table.row({k, v});
+    }
+    write(table.render());
+}
+
+void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("ok").boolean(r.ok).key("entries").integer(r.digest.entries).key("head").string(
+            r.digest.head);
+        if (!r.ok) {
+            if (r.first_bad) {
+                j.key("first_bad").integer(static_cast<std::int64_t>(*r.first_bad));
+            } else {
+                j.key("first_bad").null();
+            }
+            j.key("problem").string(r.problem);
+        }
+        j.end_object();
+        write(j.str());
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"ok", "entries", "head", "problem"}));
+        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, r.problem}));
+        return;
+    }
+    if (r.ok) {
+        write("ok: " + std::to_string(r.digest.entries) + " entries, chain intact, head " + r.digest.head + "\n");
+    }
+}
+
+void print_digest(const RenderOptions& o, const ledger::Digest& d) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("entries").integer(d.entries).key("head").string(d.head).end_object();
+        write(j.str());
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"entries", "head"}));
+        write(csv_line({std::to_string(d.entries), d.head}));
+        return;
+    }
+    write(std::to_string(d.entries) + ":" + d.head + "\n");
+}
+
+}  // namespace fundflow

@@ -1,0 +1,34 @@
+// Renderers of the fundflow CLI: each takes a report structure from the ledger library and writes it
+// as a table, JSON (cli.md shapes) or CSV. No renderer computes a figure; they only format.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.hpp"
+
+namespace fundflow {
+
+enum class Unit { yuan, wan };
+enum class Lang { zh, en };
+
+struct RenderOptions {
+    std::string format_name = "table";  // table | json | csv
+    Unit unit = Unit::yuan;
+    Lang lang = Lang::zh;
+    bool json() const { return format_name == "json"; }
+    bool csv() const { return format_name == "csv"; }
+};
+
+void print_line(const RenderOptions& options, const std::string& text);
+void print_posted(const RenderOptions& options, const ledger::PostResult& result);
+void print_execution(const RenderOptions& options, const ledger::ExecutionReport& report);
+void print_balance(const RenderOptions& options, const ledger::BalanceReport& report, ledger::BalanceBy by);
+void print_log(const RenderOptions& options, const std::vector<ledger::Entry>& entries);
+void print_entry_detail(const RenderOptions& options, const ledger::Entry& entry,
+                        std::optional<ledger::EntryId> reversed_by);
+void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);
+void print_digest(const RenderOptions& options, const ledger::Digest& digest);
+
+}  // namespace fundflow

@@ -1,0 +1,100 @@
+// ledger/entry.hpp — funding levels, entry kinds and the entry record (domain.md §3, §4).
+//
+// An Entry is one appended fact. Entries are immutable once written: a correction is a new reversal
+// entry. The creation of a project and of a contract is an entry too, so that the hash chain covers
+// them (docs/hash-chain.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/calendar.hpp"
+#include "ledger/money.hpp"
+
+namespace ledger {
+
+enum class EntryId : std::int64_t {};
+
+// The columns of the 预算执行情况 form, in the form's order after the subtotal.
+enum class Level { central, provincial, municipal, county, carryover, other };
+inline constexpr std::array<Level, 6> kLevels{Level::central,  Level::provincial, Level::municipal,
+                                              Level::county,   Level::carryover,  Level::other};
+inline constexpr bool is_fiscal(Level level) { return level <= Level::county; }
+
+std::string_view to_string(Level level);     // "county"
+std::string_view chinese_name(Level level);  // "县区级"
+// Accepts an id or a Chinese name (县, 县级, 县区级, ...); throws Error{invalid_input} listing the ids.
+Level parse_level(std::string_view text);
+
+enum class EntryKind {
+    project,        // 项目: a project was registered (no money)
+    contract,       // 合同: a contract was registered (no money on the form)
+    appropriation,  // 年初预算批复
+    adjustment,     // 预算调整 (±)
+    arrival,        // 资金到位
+    payment,        // 支付
+    refund,         // 支付退回
+    retention,      // 质保金预留
+    release,        // 质保金支付
+    forfeit,        // 质保金扣除
+    recovery,       // 收回
+    close,          // 年度关账
+    reversal,       // 冲销
+};
+
+std::string_view to_string(EntryKind kind);     // "payment"
+std::string_view chinese_name(EntryKind kind);  // "支付"
+EntryKind parse_entry_kind(std::string_view text);  // English or Chinese; Error{invalid_input}
+
+// One row of the ledger as read back, with its project and contract codes resolved.
+struct Entry {
+    EntryId id{};
+    EntryKind kind = EntryKind::payment;
+    // What the entry does to the figures: its own kind, or for a reversal the kind it reverses
+    // (whose effect it cancels with the opposite sign).
+    EntryKind effect_kind = EntryKind::payment;
+    std::string project;
+    std::optional<Level> level;
+    Money amount;  // signed effect: a reversal of a payment of 100 carries -100
+    Date effective_on;
+    std::string recorded_at;  // UTC, fixed width (calendar.hpp)
+    std::string user;         // who said they posted it (--user)
+    std::string os_user;      // the login that ran the program
+    std::optional<std::string> contract;
+    std::optional<std::string> ref;
+    std::string memo;
+    std::optional<EntryId> reverses;
+    std::optional<Date> accepted_on;  // retention: acceptance (验收) date
+    std::optional<Date> due_on;       // retention: release due date
+    std::optional<int> warranty_months;
+    std::string prev_hash;  // 64 hex digits
+    std::string hash;       // 64 hex digits
+};
+
+// A project as registered.
+struct Project {
+    std::string code;
+    std::string name;
+    std::string unit_name;
+    std::string func_code;
+};
+
+// A contract as registered. The retention rate is in basis points (5 % = 500).
+struct Contract {
+    std::string project;
+    std::string code;
+    std::string supplier;
+    Money amount;
+    std::int64_t retention_rate_bp = 0;
+    int warranty_months = 0;
+    bool sme = false;
+};
+
+// Parses a retention rate: "5%", "5", "2.5%" → basis points; more than 2 decimals or outside
+// 0–100 % throws Error{invalid_input}.
+std::int64_t parse_rate_bp(std::string_view text);
+
+}  // namespace ledger

@@ -1,0 +1,106 @@
+// ledger/ledger.hpp — the fundflow ledger: an append-only, hash-chained journal of a county budget
+// unit's project money, and the reports derived from it.
+//
+// Contract:
+//   * Every posting is checked against the rules of domain.md §4 before anything is written; a refused
+//     posting throws Error{rejected} (or invalid_input / not_found) and leaves the file untouched.
+//   * A posting returns only after its transaction committed (WAL, synchronous=FULL, BEGIN IMMEDIATE),
+//     so an acknowledged entry survives a crash.
+//   * Entries are never updated or deleted (API, and triggers in the file); each carries the SHA-256 of
+//     its canonical encoding and of its predecessor's hash (docs/hash-chain.md).
+//   * Reads are SQL aggregates over indexes; a read-only Ledger never takes a write lock.
+// Thread-safety: a Ledger object is not shared between threads; many processes may open one file.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/calendar.hpp"
+#include "ledger/entry.hpp"
+#include "ledger/error.hpp"
+#include "ledger/money.hpp"
+#include "ledger/report.hpp"
+
+namespace ledger {
+
+namespace detail {
+class Store;
+}
+
+// Who posts: the name given (--user) and the login that ran the program; both are recorded.
+struct Actor {
+    std::string user;
+    std::string os_user;
+};
+
+// A money posting of one of the kinds appropriation … recovery (not project, contract, reversal).
+struct Posting {
+    EntryKind kind = EntryKind::payment;
+    std::string project;
+    std::optional<Level> level;  // release/forfeit: derived from the contract's retention when absent
+    std::optional<Money> amount;  // retention: rate × contract; release: all outstanding, when absent
+    Date date;
+    std::optional<std::string> contract;
+    std::optional<std::string> ref;
+    std::string memo;
+    std::optional<Date> accepted;          // retention only
+    std::optional<int> warranty_months;    // retention only; defaults to the contract's
+};
+
+struct PostResult {
+    Entry entry;
+    bool created = true;  // false when an identical posting with the same ref already existed
+};
+
+class Ledger {
+public:
+    enum class Mode { read_only, read_write };
+
+    // Creates a new ledger file, or upgrades an existing fundflow ledger to this program's schema.
+    // Throws Error{invalid_input} for a file that is not a fundflow ledger (left untouched), or for a
+    // path SQLite would read as a URI ("file:…").
+    static void create(const std::string& path);
+
+    // Opens an existing ledger. read_only opens the file with SQLITE_OPEN_READONLY and never writes;
+    // read_write checks WAL and synchronous=FULL and applies pending migrations. Throws
+    // Error{not_found} when there is no file, Error{invalid_input} when it is not a fundflow ledger
+    // or is newer than this program.
+    static Ledger open(const std::string& path, Mode mode);
+
+    Ledger(Ledger&&) noexcept;
+    Ledger& operator=(Ledger&&) noexcept;
+    ~Ledger();
+
+    // Writing. Each is its own transaction unless called inside in_transaction().
+    PostResult add_project(const Project& project, const Actor& actor);
+    PostResult add_contract(const Contract& contract, const Actor& actor);
+    PostResult post(const Posting& posting, const Actor& actor);
+    // Cancels one earlier money entry exactly (same date, level, contract; opposite sign).
+    PostResult reverse(EntryId id, const std::string& reason, const Actor& actor);
+
+    // Runs body inside one BEGIN IMMEDIATE transaction: every posting in it lands, or none does.
+    void in_transaction(const std::function<void()>& body);
+
+    // Reading.
+    Project project(std::string_view code) const;  // Error{not_found}
+    ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
+    BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
+    std::vector<Entry> log(const LogFilter& filter) const;
+    Entry entry(EntryId id) const;  // Error{not_found}
+    std::optional<EntryId> reversed_by(EntryId id) const;
+
+    // Integrity. verify() recomputes the whole chain and the derived totals; with a digest (head hash,
+    // optionally "N:" before it) it also proves that the ledger still contains and extends it.
+    VerifyResult verify(std::optional<std::string_view> digest = std::nullopt) const;
+    Digest digest() const;
+
+private:
+    explicit Ledger(std::unique_ptr<detail::Store> store);
+    std::unique_ptr<detail::Store> store_;
+};
+
+}  // namespace ledger

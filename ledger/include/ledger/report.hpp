@@ -1,0 +1,87 @@
+// ledger/report.hpp — report structures: data first, rendered by the CLI (table, JSON, CSV) or later
+// by other renderers. Every figure is exact; rates are exact ratios.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/calendar.hpp"
+#include "ledger/entry.hpp"
+#include "ledger/money.hpp"
+
+namespace ledger {
+
+// What a read sees: entries effective on or before as_of, and (when set) recorded at or before known_at.
+struct ReadCut {
+    Date as_of = today_local();
+    std::optional<Instant> known_at;
+};
+
+// Rows (1)–(7) of the 预算执行情况 form for one column.
+struct ExecutionFigures {
+    Money initial_budget;    // (1) 年初预算
+    Money full_year_budget;  // (2) 全年预算 = (1) + adjustments
+    Money arrived;           // (3) 实际到位
+    Money executed;          // (4) 全年执行 = payments − refunds + releases
+    Money balance() const { return arrived - executed; }                              // (5)
+    Rate arrival_rate() const { return Rate::of(arrived, full_year_budget); }          // (6)
+    Rate execution_rate() const { return Rate::of(executed, full_year_budget); }       // (7)
+    ExecutionFigures& operator+=(const ExecutionFigures& other);
+};
+
+struct ExecutionReport {
+    std::string project;
+    std::string project_name;
+    int year = 0;
+    Date as_of;  // the effective cut-off actually applied (never later than the year's end)
+    std::optional<Instant> known_at;
+    std::array<ExecutionFigures, kLevels.size()> levels{};  // indexed by Level
+    ExecutionFigures fiscal_subtotal;                        // 财政资金小计: central … county
+    ExecutionFigures total;                                  // 年度总金额
+    Money retention_outstanding;  // retained − released − forfeited, as of as_of
+    const ExecutionFigures& level(Level l) const { return levels[static_cast<std::size_t>(l)]; }
+};
+
+enum class BalanceBy { level, project, contract };
+
+struct BalanceRow {
+    std::string project;
+    std::optional<Level> level;           // absent in --by project rows
+    std::optional<std::string> contract;  // --by contract rows only
+    Money arrived;
+    Money executed;
+    Money retention_outstanding;
+    Money recovered;
+    Money balance() const { return arrived - executed; }
+    Money free_balance() const { return arrived - executed - retention_outstanding - recovered; }
+};
+
+struct BalanceReport {
+    Date as_of;
+    std::vector<BalanceRow> rows;
+};
+
+struct LogFilter {
+    std::optional<std::string> project;
+    std::optional<EntryKind> kind;
+    std::optional<Date> from;
+    std::optional<Date> to;
+    std::optional<std::string> user;
+    ReadCut cut;
+};
+
+struct Digest {
+    std::int64_t entries = 0;
+    std::string head;  // 64 hex digits; the genesis value (64 zeros) for an empty ledger
+};
+
+struct VerifyResult {
+    bool ok = true;
+    Digest digest;                    // what the chain adds up to (up to the first bad entry if !ok)
+    std::optional<EntryId> first_bad;  // the first entry that fails, when one does
+    std::string problem;               // one line naming what is wrong, when !ok
+};
+
+}  // namespace ledger

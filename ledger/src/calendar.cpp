@@ -1,0 +1,155 @@
+#include "ledger/calendar.hpp"
+
+#include <charconv>
+#include <ctime>
+
+#include "ledger/error.hpp"
+
+namespace ledger {
+namespace {
+
+bool parse_fixed(std::string_view text, std::size_t pos, std::size_t width, int& out) {
+    if (pos + width > text.size()) {
+        return false;
+    }
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        if (text[i] < '0' || text[i] > '9') {
+            return false;
+        }
+    }
+    const auto result = std::from_chars(text.data() + pos, text.data() + pos + width, out);
+    return result.ec == std::errc{};
+}
+
+[[noreturn]] void not_a_date(std::string_view text, std::string_view why) {
+    throw Error(ErrorCode::invalid_input,
+                "'" + std::string(text) + "' is not a date like 2020-11-30 (" + std::string(why) + ")");
+}
+
+std::string two_digits(unsigned value) {
+    std::string out(2, '0');
+    out[0] = static_cast<char>('0' + value / 10 % 10);
+    out[1] = static_cast<char>('0' + value % 10);
+    return out;
+}
+
+}  // namespace
+
+Date parse_date(std::string_view text) {
+    int y = 0;
+    int m = 0;
+    int d = 0;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !parse_fixed(text, 0, 4, y) ||
+        !parse_fixed(text, 5, 2, m) || !parse_fixed(text, 8, 2, d)) {
+        not_a_date(text, "expected YYYY-MM-DD");
+    }
+    const Date day{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}};
+    if (!day.ok()) {
+        not_a_date(text, "no such day in the calendar");
+    }
+    if (y < 1900) {
+        not_a_date(text, "years before 1900 are not accepted");
+    }
+    return day;
+}
+
+std::string to_string(Date day) {
+    LEDGER_ASSERT(day.ok());
+    const int y = static_cast<int>(day.year());
+    LEDGER_ASSERT(y >= 1000);
+    LEDGER_ASSERT(y <= 9999);
+    return std::to_string(y) + "-" + two_digits(static_cast<unsigned>(day.month())) + "-" +
+           two_digits(static_cast<unsigned>(day.day()));
+}
+
+int year_of(Date day) { return static_cast<int>(day.year()); }
+
+Date first_day_of(int year) { return Date{date::year{year}, date::January, date::day{1}}; }
+
+Date last_day_of(int year) { return Date{date::year{year}, date::December, date::day{31}}; }
+
+Date add_months(Date day, int months) {
+    const date::year_month ym = date::year_month{day.year(), day.month()} + date::months{months};
+    const date::year_month_day_last last{ym.year(), date::month_day_last{ym.month()}};
+    const date::day d = day.day() > last.day() ? last.day() : day.day();
+    return Date{ym.year(), ym.month(), d};
+}
+
+Date today_local() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return Date{date::year{local.tm_year + 1900}, date::month{static_cast<unsigned>(local.tm_mon + 1)},
+                date::day{static_cast<unsigned>(local.tm_mday)}};
+}
+
+std::string to_string(Instant instant) {
+    const auto days = date::floor<date::days>(instant);
+    const date::hh_mm_ss time{instant - days};
+    std::string micros = std::to_string(time.subseconds().count());
+    micros.insert(0, 6 - micros.size(), '0');
+    return to_string(Date{days}) + "T" + two_digits(static_cast<unsigned>(time.hours().count())) + ":" +
+           two_digits(static_cast<unsigned>(time.minutes().count())) + ":" +
+           two_digits(static_cast<unsigned>(time.seconds().count())) + "." + micros + "Z";
+}
+
+Instant parse_instant(std::string_view text) {
+    const auto bad = [&] {
+        throw Error(ErrorCode::invalid_input, "'" + std::string(text) +
+                                                  "' is not a time like 2021-01-01T00:00:00Z "
+                                                  "(UTC, or with an offset such as +08:00)");
+    };
+    if (text.size() < 10) {
+        bad();
+    }
+    const Date day = parse_date(text.substr(0, 10));
+    Instant result = date::sys_days{day};
+    if (text.size() == 10) {
+        return result;
+    }
+    int hh = 0;
+    int mm = 0;
+    int ss = 0;
+    if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':' ||
+        !parse_fixed(text, 11, 2, hh) || !parse_fixed(text, 14, 2, mm) || !parse_fixed(text, 17, 2, ss) ||
+        hh > 23 || mm > 59 || ss > 59) {
+        bad();
+    }
+    result += std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
+    std::size_t pos = 19;
+    if (text[pos] == '.') {
+        ++pos;
+        long long fraction = 0;
+        int digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            if (digits < 6) {
+                fraction = fraction * 10 + (text[pos] - '0');
+                ++digits;
+            }
+            ++pos;
+        }
+        if (digits == 0) {
+            bad();
+        }
+        for (; digits < 6; ++digits) {
+            fraction *= 10;
+        }
+        result += std::chrono::microseconds{fraction};
+    }
+    const std::string_view zone = text.substr(pos);
+    if (zone == "Z") {
+        return result;
+    }
+    int oh = 0;
+    int om = 0;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !parse_fixed(zone, 1, 2, oh) ||
+        !parse_fixed(zone, 4, 2, om)) {
+        bad();
+    }
+    const auto offset = std::chrono::hours{oh} + std::chrono::minutes{om};
+    return zone[0] == '+' ? result - offset : result + offset;
+}
+
+Instant now_utc() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+
+}  // namespace ledger

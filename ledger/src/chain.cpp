@@ -1,0 +1,113 @@
+#include "chain.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+#include "ledger/error.hpp"
+
+namespace ledger::detail {
+namespace {
+
+void field(std::string& out, std::string_view name, std::string_view value) {
+    out += name;
+    out += ':';
+    out += std::to_string(value.size());
+    out += ':';
+    out += value;
+    out += '\n';
+}
+
+void null_field(std::string& out, std::string_view name) {
+    out += name;
+    out += ":-\n";
+}
+
+template <typename T, typename F>
+void optional_field(std::string& out, std::string_view name, const std::optional<T>& value, F&& text) {
+    if (value) {
+        field(out, name, text(*value));
+    } else {
+        null_field(out, name);
+    }
+}
+
+}  // namespace
+
+std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
+                               const std::optional<Contract>& contract_record) {
+    std::string out = "fundflow-entry-v1\n";
+    field(out, "id", std::to_string(static_cast<std::int64_t>(entry.id)));
+    field(out, "kind", to_string(entry.kind));
+    field(out, "effect_kind", to_string(entry.effect_kind));
+    field(out, "project", entry.project);
+    optional_field(out, "level", entry.level, [](Level l) { return std::string(to_string(l)); });
+    field(out, "amount_fen", std::to_string(entry.amount.fen()));
+    field(out, "effective_on", to_string(entry.effective_on));
+    field(out, "recorded_at", entry.recorded_at);
+    field(out, "user", entry.user);
+    field(out, "os_user", entry.os_user);
+    optional_field(out, "contract", entry.contract, [](const std::string& s) { return s; });
+    optional_field(out, "ref", entry.ref, [](const std::string& s) { return s; });
+    field(out, "memo", entry.memo);
+    optional_field(out, "reverses", entry.reverses,
+                   [](EntryId id) { return std::to_string(static_cast<std::int64_t>(id)); });
+    optional_field(out, "accepted_on", entry.accepted_on, [](Date d) { return to_string(d); });
+    optional_field(out, "due_on", entry.due_on, [](Date d) { return to_string(d); });
+    optional_field(out, "warranty_months", entry.warranty_months, [](int m) { return std::to_string(m); });
+    if (entry.kind == EntryKind::project) {
+        LEDGER_ASSERT(project_record.has_value());
+        field(out, "project.name", project_record->name);
+        field(out, "project.unit_name", project_record->unit_name);
+        field(out, "project.func_code", project_record->func_code);
+    }
+    if (entry.kind == EntryKind::contract) {
+        LEDGER_ASSERT(contract_record.has_value());
+        field(out, "contract.supplier", contract_record->supplier);
+        field(out, "contract.amount_fen", std::to_string(contract_record->amount.fen()));
+        field(out, "contract.retention_rate_bp", std::to_string(contract_record->retention_rate_bp));
+        field(out, "contract.warranty_months", std::to_string(contract_record->warranty_months));
+        field(out, "contract.sme", contract_record->sme ? "1" : "0");
+    }
+    return out;
+}
+
+std::string chain_hash(std::string_view prev_hash, std::string_view encoding) {
+    LEDGER_ASSERT(prev_hash.size() == 64);
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    if (context == nullptr) {
+        throw Error(ErrorCode::storage, "OpenSSL could not allocate a digest context");
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    const bool ok = EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1 &&
+                    EVP_DigestUpdate(context, prev_hash.data(), prev_hash.size()) == 1 &&
+                    EVP_DigestUpdate(context, encoding.data(), encoding.size()) == 1 &&
+                    EVP_DigestFinal_ex(context, digest.data(), &length) == 1;
+    EVP_MD_CTX_free(context);
+    if (!ok || length != 32) {
+        throw Error(ErrorCode::storage, "OpenSSL failed to compute SHA-256");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(64);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xF];
+    }
+    return hex;
+}
+
+bool is_hex_hash(std::string_view text) {
+    if (text.size() != 64) {
+        return false;
+    }
+    for (char c : text) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace ledger::detail

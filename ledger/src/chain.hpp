@@ -1,0 +1,26 @@
+// Private: the canonical byte encoding of an entry and the SHA-256 chain over it. The format is
+// specified for auditors in docs/hash-chain.md; any change here is a new format version.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/entry.hpp"
+
+namespace ledger::detail {
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// The bytes hashed for one entry. project_record is given for kind == project (the registered
+// project's fields), contract_record for kind == contract.
+std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
+                               const std::optional<Contract>& contract_record);
+
+// Lowercase hex SHA-256 of prev_hash (its 64 ASCII characters) followed by the encoding.
+std::string chain_hash(std::string_view prev_hash, std::string_view encoding);
+
+bool is_hex_hash(std::string_view text);
+
+}  // namespace ledger::detail

@@ -1,0 +1,555 @@
+#include "store.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "chain.hpp"
+#include "ledger/error.hpp"
+
+namespace ledger::detail {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+constexpr const char* kForever = "9999-12-31T23:59:59.999999Z";
+
+// Column list shared by every query that reads whole entries (see read_entry).
+constexpr const char* kEntrySelect =
+    "SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_on, e.recorded_at, "
+    "e.user, e.os_user, c.code, e.ref, e.memo, e.reverses, e.accepted_on, e.due_on, e.warranty_months, "
+    "e.prev_hash, e.hash, p.name, p.unit_name, p.func_code, c.supplier, c.amount_fen, c.retention_rate_bp, "
+    "c.warranty_months, c.sme "
+    "FROM entries e JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+    if (column.isNull()) {
+        return std::nullopt;
+    }
+    return column.getString();
+}
+
+ChainRecord read_record(SQLite::Statement& q) {
+    ChainRecord record;
+    Entry& e = record.entry;
+    e.id = EntryId{q.getColumn(0).getInt64()};
+    e.kind = parse_entry_kind(q.getColumn(1).getString());
+    e.effect_kind = parse_entry_kind(q.getColumn(2).getString());
+    e.project = q.getColumn(3).getString();
+    if (auto level = optional_text(q.getColumn(4))) {
+        e.level = parse_level(*level);
+    }
+    e.amount = Money::from_fen(q.getColumn(5).getInt64());
+    e.effective_on = parse_date(q.getColumn(6).getString());
+    e.recorded_at = q.getColumn(7).getString();
+    e.user = q.getColumn(8).getString();
+    e.os_user = q.getColumn(9).getString();
+    e.contract = optional_text(q.getColumn(10));
+    e.ref = optional_text(q.getColumn(11));
+    e.memo = q.getColumn(12).getString();
+    if (!q.getColumn(13).isNull()) {
+        e.reverses = EntryId{q.getColumn(13).getInt64()};
+    }
+    if (auto d = optional_text(q.getColumn(14))) {
+        e.accepted_on = parse_date(*d);
+    }
+    if (auto d = optional_text(q.getColumn(15))) {
+        e.due_on = parse_date(*d);
+    }
+    if (!q.getColumn(16).isNull()) {
+        e.warranty_months = q.getColumn(16).getInt();
+    }
+    e.prev_hash = q.getColumn(17).getString();
+    e.hash = q.getColumn(18).getString();
+    if (e.kind == EntryKind::project) {
+        record.project_record =
+            Project{e.project, q.getColumn(19).getString(), q.getColumn(20).getString(), q.getColumn(21).getString()};
+    }
+    if (e.kind == EntryKind::contract && e.contract) {
+        record.contract_record = Contract{e.project,
+                                          *e.contract,
+                                          q.getColumn(22).getString(),
+                                          Money::from_fen(q.getColumn(23).getInt64()),
+                                          q.getColumn(24).getInt64(),
+                                          q.getColumn(25).getInt(),
+                                          q.getColumn(26).getInt() != 0};
+    }
+    return record;
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& value) {
+    if (value) {
+        q.bind(index, *value);
+    } else {
+        q.bind(index);
+    }
+}
+
+std::string pragma_text(SQLite::Database& db, const char* sql) {
+    SQLite::Statement q(db, sql);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
+std::int64_t pragma_int(SQLite::Database& db, const char* sql) {
+    SQLite::Statement q(db, sql);
+    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+void refuse_uri(const std::string& path) {
+    if (path.rfind("file:", 0) == 0) {
+        throw Error(ErrorCode::invalid_input, "'" + path +
+                                                  "' looks like a SQLite URI; give a plain file path "
+                                                  "(e.g. ./" + path.substr(5) + ")");
+    }
+    if (path.empty() || path == ":memory:") {
+        throw Error(ErrorCode::invalid_input, "'" + path + "' is not a ledger file path");
+    }
+}
+
+int latest_version() { return migrations().empty() ? 0 : migrations().back().version; }
+
+// Applies each migration newer than the file's user_version in its own transaction, which also sets
+// user_version, so a crash leaves the file at a whole version.
+void migrate(SQLite::Database& db) {
+    const auto version = pragma_int(db, "PRAGMA user_version");
+    if (version > latest_version()) {
+        throw Error(ErrorCode::invalid_input, "the ledger was written by a newer fundflow (schema " +
+                                                  std::to_string(version) + ", this program knows " +
+                                                  std::to_string(latest_version()) + "): upgrade fundflow");
+    }
+    for (const auto& m : migrations()) {
+        if (m.version <= version) {
+            continue;
+        }
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(m.sql);
+        db.exec("PRAGMA user_version = " + std::to_string(m.version));
+        transaction.commit();
+    }
+}
+
+// WAL and synchronous=FULL are the durability promise: set, read back, refuse otherwise.
+void set_durability(SQLite::Database& db) {
+    const std::string mode = pragma_text(db, "PRAGMA journal_mode = WAL");
+    if (mode != "wal") {
+        throw Error(ErrorCode::storage, "could not put the ledger in WAL mode (journal_mode is '" + mode +
+                                            "'); is the file on a file system that supports shared memory?");
+    }
+    db.exec("PRAGMA synchronous = FULL");
+    if (pragma_int(db, "PRAGMA synchronous") != 2) {
+        throw Error(ErrorCode::storage, "could not set synchronous=FULL on the ledger");
+    }
+}
+
+bool is_fundflow(SQLite::Database& db) { return pragma_int(db, "PRAGMA application_id") == kApplicationId; }
+
+bool is_blank(SQLite::Database& db) {
+    return pragma_int(db, "PRAGMA application_id") == 0 &&
+           pragma_int(db, "SELECT count(*) FROM sqlite_schema") == 0;
+}
+
+[[noreturn]] void not_a_ledger(const std::string& path) {
+    throw Error(ErrorCode::invalid_input,
+                "'" + path + "' is not a fundflow ledger; give another --db path, or run 'fundflow init' on a new one");
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db, bool writable) : db_(std::move(db)), writable_(writable) {}
+
+Store::~Store() = default;
+
+void Store::create(const std::string& path) {
+    refuse_uri(path);
+    const bool existed = std::filesystem::exists(path);
+    std::unique_ptr<SQLite::Database> db;
+    try {
+        db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+        if (existed && !is_fundflow(*db) && !is_blank(*db)) {
+            not_a_ledger(path);
+        }
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_NOTADB) {
+            not_a_ledger(path);
+        }
+        throw;
+    }
+    set_durability(*db);
+    db->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    migrate(*db);
+}
+
+std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
+    refuse_uri(path);
+    if (!std::filesystem::exists(path)) {
+        throw Error(ErrorCode::not_found,
+                    "no ledger at '" + path + "'; run 'fundflow init --db " + path + "' first, or give --db");
+    }
+    std::unique_ptr<SQLite::Database> db;
+    try {
+        db = std::make_unique<SQLite::Database>(path, writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY,
+                                                kBusyTimeoutMs);
+        if (!is_fundflow(*db)) {
+            not_a_ledger(path);
+        }
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_NOTADB) {
+            not_a_ledger(path);
+        }
+        throw;
+    }
+    if (writable) {
+        set_durability(*db);
+        migrate(*db);
+    } else {
+        const auto version = pragma_int(*db, "PRAGMA user_version");
+        if (version != latest_version()) {
+            throw Error(ErrorCode::invalid_input,
+                        "the ledger's schema is version " + std::to_string(version) + ", this program reads " +
+                            std::to_string(latest_version()) +
+                            (version < latest_version() ? ": run 'fundflow init' to upgrade it" : ": upgrade fundflow"));
+        }
+    }
+    db->exec("PRAGMA foreign_keys = ON");
+    return std::unique_ptr<Store>(new Store(std::move(db), writable));
+}
+
+SQLite::Statement& Store::prepared(int slot, const char* sql) const {
+    const auto index = static_cast<std::size_t>(slot);
+    if (statements_.size() <= index) {
+        statements_.resize(index + 1);
+    }
+    auto& statement = statements_[index];
+    if (!statement) {
+        statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    }
+    statement->reset();
+    statement->clearBindings();
+    return *statement;
+}
+
+void Store::transaction(const std::function<void()>& body) {
+    LEDGER_ASSERT(writable_);
+    if (transaction_depth_ > 0) {
+        body();
+        return;
+    }
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    ++transaction_depth_;
+    try {
+        body();
+    } catch (...) {
+        --transaction_depth_;
+        throw;  // the Transaction's destructor rolls back
+    }
+    --transaction_depth_;
+    transaction.commit();
+}
+
+std::optional<ProjectRow> Store::find_project(std::string_view code) const {
+    auto& q = prepared(0, "SELECT id, code, name, unit_name, func_code FROM projects WHERE code = ?");
+    q.bind(1, std::string(code));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return ProjectRow{q.getColumn(0).getInt64(),
+                      Project{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                              q.getColumn(4).getString()}};
+}
+
+std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::string_view code) const {
+    auto& q = prepared(1,
+                       "SELECT c.id, p.code, c.code, c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, "
+                       "c.sme FROM contracts c JOIN projects p ON p.id = c.project_id "
+                       "WHERE c.project_id = ? AND c.code = ?");
+    q.bind(1, project_id);
+    q.bind(2, std::string(code));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return ContractRow{q.getColumn(0).getInt64(), project_id,
+                       Contract{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                Money::from_fen(q.getColumn(4).getInt64()), q.getColumn(5).getInt64(),
+                                q.getColumn(6).getInt(), q.getColumn(7).getInt() != 0}};
+}
+
+std::int64_t Store::insert_project(const Project& p) {
+    auto& q = prepared(2, "INSERT INTO projects (code, name, unit_name, func_code) VALUES (?, ?, ?, ?)");
+    q.bind(1, p.code);
+    q.bind(2, p.name);
+    q.bind(3, p.unit_name);
+    q.bind(4, p.func_code);
+    q.exec();
+    return db_->getLastInsertRowid();
+}
+
+std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) {
+    auto& q = prepared(3,
+                       "INSERT INTO contracts (project_id, code, supplier, amount_fen, retention_rate_bp, "
+                       "warranty_months, sme) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, project_id);
+    q.bind(2, c.code);
+    q.bind(3, c.supplier);
+    q.bind(4, c.amount.fen());
+    q.bind(5, c.retention_rate_bp);
+    q.bind(6, c.warranty_months);
+    q.bind(7, c.sme ? 1 : 0);
+    q.exec();
+    return db_->getLastInsertRowid();
+}
+
+Head Store::head() const {
+    auto& q = prepared(4, "SELECT id, hash, recorded_at FROM entries ORDER BY id DESC LIMIT 1");
+    if (!q.executeStep()) {
+        return Head{0, std::string(kGenesisHash), ""};
+    }
+    return Head{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+}
+
+void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
+    auto& q = prepared(5,
+                       "INSERT INTO entries (id, kind, effect_kind, project_id, level, amount_fen, effective_on, "
+                       "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "
+                       "warranty_months, prev_hash, hash) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, static_cast<std::int64_t>(e.id));
+    q.bind(2, std::string(to_string(e.kind)));
+    q.bind(3, std::string(to_string(e.effect_kind)));
+    q.bind(4, project_id);
+    bind_optional(q, 5, e.level ? std::optional<std::string>(std::string(to_string(*e.level))) : std::nullopt);
+    q.bind(6, e.amount.fen());
+    q.bind(7, to_string(e.effective_on));
+    q.bind(8, e.recorded_at);
+    q.bind(9, e.user);
+    q.bind(10, e.os_user);
+    if (contract_id) {
+        q.bind(11, *contract_id);
+    } else {
+        q.bind(11);
+    }
+    bind_optional(q, 12, e.ref);
+    q.bind(13, e.memo);
+    if (e.reverses) {
+        q.bind(14, static_cast<std::int64_t>(*e.reverses));
+    } else {
+        q.bind(14);
+    }
+    bind_optional(q, 15, e.accepted_on ? std::optional<std::string>(to_string(*e.accepted_on)) : std::nullopt);
+    bind_optional(q, 16, e.due_on ? std::optional<std::string>(to_string(*e.due_on)) : std::nullopt);
+    if (e.warranty_months) {
+        q.bind(17, *e.warranty_months);
+    } else {
+        q.bind(17);
+    }
+    q.bind(18, e.prev_hash);
+    q.bind(19, e.hash);
+    q.exec();
+}
+
+std::optional<Entry> Store::entry(std::int64_t id) const {
+    auto& q = prepared(6, (std::string(kEntrySelect) + "WHERE e.id = ?").c_str());
+    q.bind(1, id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_record(q).entry;
+}
+
+std::optional<Entry> Store::entry_by_ref(std::int64_t project_id, std::string_view ref) const {
+    auto& q = prepared(7, (std::string(kEntrySelect) + "WHERE e.project_id = ? AND e.ref = ?").c_str());
+    q.bind(1, project_id);
+    q.bind(2, std::string(ref));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_record(q).entry;
+}
+
+std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
+    auto& q = prepared(8, "SELECT id FROM entries WHERE reverses = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return q.getColumn(0).getInt64();
+}
+
+KindSums Store::level_year_totals(std::int64_t project_id, Level level, int year) const {
+    auto& q = prepared(9,
+                       "SELECT effect_kind, amount_fen FROM level_totals WHERE project_id = ? AND level = ? AND year = ?");
+    q.bind(1, project_id);
+    q.bind(2, std::string(to_string(level)));
+    q.bind(3, year);
+    KindSums sums{};
+    while (q.executeStep()) {
+        at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
+    }
+    return sums;
+}
+
+std::vector<DayChange> Store::level_changes_after(std::int64_t project_id, Level level, Date after,
+                                                  Date through) const {
+    auto& q = prepared(10,
+                       "SELECT effective_on, effect_kind, SUM(amount_fen) FROM entries "
+                       "WHERE project_id = ? AND level = ? AND effective_on > ? AND effective_on <= ? "
+                       "GROUP BY effective_on, effect_kind ORDER BY effective_on DESC");
+    q.bind(1, project_id);
+    q.bind(2, std::string(to_string(level)));
+    q.bind(3, to_string(after));
+    q.bind(4, to_string(through));
+    std::vector<DayChange> changes;
+    while (q.executeStep()) {
+        changes.push_back(DayChange{q.getColumn(0).getString(), parse_entry_kind(q.getColumn(1).getString()),
+                                    Money::from_fen(q.getColumn(2).getInt64())});
+    }
+    return changes;
+}
+
+KindSums Store::contract_totals(std::int64_t contract_id, Level level) const {
+    auto& q = prepared(11, "SELECT effect_kind, amount_fen FROM contract_totals WHERE contract_id = ? AND level = ?");
+    q.bind(1, contract_id);
+    q.bind(2, std::string(to_string(level)));
+    KindSums sums{};
+    while (q.executeStep()) {
+        at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
+    }
+    return sums;
+}
+
+std::vector<Level> Store::contract_levels(std::int64_t contract_id) const {
+    auto& q = prepared(12, "SELECT DISTINCT level FROM contract_totals WHERE contract_id = ? ORDER BY level");
+    q.bind(1, contract_id);
+    std::vector<Level> levels;
+    while (q.executeStep()) {
+        levels.push_back(parse_level(q.getColumn(0).getString()));
+    }
+    return levels;
+}
+
+std::vector<DayChange> Store::contract_changes_after(std::int64_t contract_id, Level level, Date after) const {
+    auto& q = prepared(13,
+                       "SELECT effective_on, effect_kind, SUM(amount_fen) FROM entries "
+                       "WHERE contract_id = ? AND level = ? AND effective_on > ? "
+                       "GROUP BY effective_on, effect_kind ORDER BY effective_on DESC");
+    q.bind(1, contract_id);
+    q.bind(2, std::string(to_string(level)));
+    q.bind(3, to_string(after));
+    std::vector<DayChange> changes;
+    while (q.executeStep()) {
+        changes.push_back(DayChange{q.getColumn(0).getString(), parse_entry_kind(q.getColumn(1).getString()),
+                                    Money::from_fen(q.getColumn(2).getInt64())});
+    }
+    return changes;
+}
+
+std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
+                                const std::optional<Instant>& known_at, bool by_contract) const {
+    // One statement per shape; the project filter uses the covering index entries_by_project_date.
+    const char* sql =
+        by_contract
+            ? "SELECT p.code, e.level, c.code, e.effect_kind, SUM(e.amount_fen) FROM entries e "
+              "JOIN projects p ON p.id = e.project_id JOIN contracts c ON c.id = e.contract_id "
+              "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
+              "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
+              "GROUP BY p.code, e.level, c.code, e.effect_kind ORDER BY p.code, c.code, e.level"
+            : "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
+              "JOIN projects p ON p.id = e.project_id "
+              "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
+              "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
+              "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level";
+    auto& q = prepared(by_contract ? 14 : 15, sql);
+    if (project_id) {
+        q.bind(1, *project_id);
+    } else {
+        q.bind(1);
+    }
+    q.bind(2, from ? to_string(*from) : std::string("0000-00-00"));
+    q.bind(3, to_string(to));
+    q.bind(4, known_at ? to_string(*known_at) : std::string(kForever));
+    std::vector<SumRow> rows;
+    while (q.executeStep()) {
+        rows.push_back(SumRow{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
+                              optional_text(q.getColumn(2)), parse_entry_kind(q.getColumn(3).getString()),
+                              Money::from_fen(q.getColumn(4).getInt64())});
+    }
+    return rows;
+}
+
+std::vector<Entry> Store::log(const LogFilter& f) const {
+    std::string sql = std::string(kEntrySelect) +
+                      "WHERE (?1 IS NULL OR p.code = ?1) AND (?2 IS NULL OR e.kind = ?2) "
+                      "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
+                      "AND e.recorded_at <= ?6 ORDER BY e.id";
+    SQLite::Statement q(*db_, sql);
+    bind_optional(q, 1, f.project);
+    bind_optional(q, 2, f.kind ? std::optional<std::string>(std::string(to_string(*f.kind))) : std::nullopt);
+    q.bind(3, f.from ? to_string(*f.from) : std::string("0000-00-00"));
+    const Date to = f.to && *f.to < f.cut.as_of ? *f.to : f.cut.as_of;
+    q.bind(4, to_string(to));
+    bind_optional(q, 5, f.user);
+    q.bind(6, f.cut.known_at ? to_string(*f.cut.known_at) : std::string(kForever));
+    std::vector<Entry> entries;
+    while (q.executeStep()) {
+        entries.push_back(read_record(q).entry);
+    }
+    return entries;
+}
+
+void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const {
+    SQLite::Statement q(*db_, std::string(kEntrySelect) + "ORDER BY e.id");
+    while (q.executeStep()) {
+        ChainRecord record;
+        try {
+            record = read_record(q);
+        } catch (const Error& e) {
+            throw Error(ErrorCode::integrity, "entry #" + std::to_string(q.getColumn(0).getInt64()) +
+                                                  " holds a value fundflow never writes: " + e.what());
+        }
+        if (!visit(record)) {
+            return;
+        }
+    }
+}
+
+std::vector<std::string> Store::derived_totals_problems() const {
+    std::vector<std::string> problems;
+    // Each cache must equal the sums recomputed from the entries, in both directions.
+    SQLite::Statement levels(
+        *db_,
+        "WITH actual AS (SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER) AS year, effect_kind, "
+        "SUM(amount_fen) AS amount_fen FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4) "
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM level_totals)) + "
+        "(SELECT count(*) FROM (SELECT * FROM level_totals EXCEPT SELECT * FROM actual))");
+    if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
+        problems.push_back("the level totals differ from the sums of the entries");
+    }
+    SQLite::Statement contracts(
+        *db_,
+        "WITH actual AS (SELECT contract_id, level, effect_kind, SUM(amount_fen) AS amount_fen FROM entries "
+        "WHERE contract_id IS NOT NULL AND level IS NOT NULL GROUP BY 1, 2, 3) "
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM contract_totals)) + "
+        "(SELECT count(*) FROM (SELECT * FROM contract_totals EXCEPT SELECT * FROM actual))");
+    if (contracts.executeStep() && contracts.getColumn(0).getInt64() != 0) {
+        problems.push_back("the contract totals differ from the sums of the entries");
+    }
+    return problems;
+}
+
+std::vector<std::string> Store::unregistered_records() const {
+    std::vector<std::string> problems;
+    SQLite::Statement projects(*db_,
+                               "SELECT code FROM projects p WHERE (SELECT count(*) FROM entries e "
+                               "WHERE e.kind = 'project' AND e.project_id = p.id) != 1");
+    while (projects.executeStep()) {
+        problems.push_back("project '" + projects.getColumn(0).getString() + "' has no single entry that registered it");
+    }
+    SQLite::Statement contracts(*db_,
+                                "SELECT code FROM contracts c WHERE (SELECT count(*) FROM entries e "
+                                "WHERE e.kind = 'contract' AND e.contract_id = c.id) != 1");
+    while (contracts.executeStep()) {
+        problems.push_back("contract '" + contracts.getColumn(0).getString() +
+                           "' has no single entry that registered it");
+    }
+    return problems;
+}
+
+}  // namespace ledger::detail

@@ -1,0 +1,129 @@
+// Private: the storage layer. Every SQL statement and every transaction of the library lives behind
+// this class, so that a second engine (PostgreSQL) is a second implementation of it, not a rewrite of
+// the rules in ledger.cpp. This one is SQLite through SQLiteCpp.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/entry.hpp"
+#include "ledger/report.hpp"
+
+namespace ledger::detail {
+
+inline constexpr std::int32_t kApplicationId = 0x46464C47;  // "FFLG"
+
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+// Generated from schema/*.sql at build time (migrations.cpp.in).
+const std::vector<Migration>& migrations();
+
+inline constexpr std::size_t kKindCount = 13;
+// Signed sums of amount_fen by effect kind, indexed by EntryKind.
+using KindSums = std::array<Money, kKindCount>;
+inline Money& at(KindSums& sums, EntryKind kind) { return sums[static_cast<std::size_t>(kind)]; }
+inline Money at(const KindSums& sums, EntryKind kind) { return sums[static_cast<std::size_t>(kind)]; }
+
+struct ProjectRow {
+    std::int64_t id = 0;
+    Project project;
+};
+
+struct ContractRow {
+    std::int64_t id = 0;
+    std::int64_t project_id = 0;
+    Contract contract;
+};
+
+struct Head {
+    std::int64_t entries = 0;
+    std::string hash;
+    std::string recorded_at;  // empty for an empty ledger
+};
+
+// The sum of one effect kind on one day.
+struct DayChange {
+    std::string day;
+    EntryKind kind;
+    Money amount;
+};
+
+// One chained row with the records its hash covers.
+struct ChainRecord {
+    Entry entry;
+    std::optional<Project> project_record;
+    std::optional<Contract> contract_record;
+};
+
+// Sums for reports: one row per (project, level, contract, effect kind).
+struct SumRow {
+    std::string project;
+    Level level;
+    std::optional<std::string> contract;
+    EntryKind kind;
+    Money amount;
+};
+
+class Store {
+public:
+    static void create(const std::string& path);
+    static std::unique_ptr<Store> open(const std::string& path, bool writable);
+    ~Store();
+
+    bool writable() const { return writable_; }
+    // Runs body in BEGIN IMMEDIATE … COMMIT; nested calls join the outer transaction.
+    void transaction(const std::function<void()>& body);
+
+    std::optional<ProjectRow> find_project(std::string_view code) const;
+    std::optional<ContractRow> find_contract(std::int64_t project_id, std::string_view code) const;
+    std::int64_t insert_project(const Project& project);
+    std::int64_t insert_contract(std::int64_t project_id, const Contract& contract);
+
+    Head head() const;
+    void insert_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+    std::optional<Entry> entry(std::int64_t id) const;
+    std::optional<Entry> entry_by_ref(std::int64_t project_id, std::string_view ref) const;
+    std::optional<std::int64_t> reversal_of(std::int64_t id) const;
+
+    // Rule checks (all entries, whatever their recorded time).
+    KindSums level_year_totals(std::int64_t project_id, Level level, int year) const;
+    // Day sums of entries of (project, level) dated in (after, through], latest day first.
+    std::vector<DayChange> level_changes_after(std::int64_t project_id, Level level, Date after,
+                                               Date through) const;
+    KindSums contract_totals(std::int64_t contract_id, Level level) const;
+    std::vector<Level> contract_levels(std::int64_t contract_id) const;
+    // Day sums of a contract's entries of one level dated after `after`, latest day first.
+    std::vector<DayChange> contract_changes_after(std::int64_t contract_id, Level level, Date after) const;
+
+    // Reports.
+    std::vector<SumRow> sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
+                             const std::optional<Instant>& known_at, bool by_contract) const;
+    std::vector<Entry> log(const LogFilter& filter) const;
+
+    // Integrity.
+    void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const;
+    std::vector<std::string> derived_totals_problems() const;
+    std::vector<std::string> unregistered_records() const;
+
+private:
+    Store(std::unique_ptr<SQLite::Database> db, bool writable);
+    SQLite::Statement& prepared(int slot, const char* sql) const;
+
+    std::unique_ptr<SQLite::Database> db_;
+    bool writable_;
+    int transaction_depth_ = 0;
+    mutable std::vector<std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace ledger::detail

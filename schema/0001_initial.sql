@@ -1,0 +1,114 @@
+-- 0001_initial: projects, contracts and the entries journal of a fundflow ledger.
+--
+-- Invariants enforced here, in the file, whatever program writes to it:
+--   * every table is STRICT; money is INTEGER fen in columns named *_fen;
+--   * dates are 'YYYY-MM-DD' text that SQLite's date() reproduces (C++ also rejects 2024-02-30);
+--   * projects, contracts and entries are append-only: UPDATE and DELETE raise 'append-only';
+--   * an entry is reversed at most once (unique index on reverses), a voucher ref is unique per project;
+--   * level_totals and contract_totals are derived caches, maintained by insert triggers in the same
+--     transaction as the entry, and recomputed by `fundflow verify`. They are not ledger data.
+-- The hash chain (docs/hash-chain.md) is computed by the program: a trigger cannot protect against the
+-- stock sqlite3 client, which may disable triggers; only the chain and an outside digest can.
+
+CREATE TABLE projects (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    name        TEXT NOT NULL CHECK (length(name) >= 1),
+    unit_name   TEXT NOT NULL DEFAULT '',
+    func_code   TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE contracts (
+    id                 INTEGER PRIMARY KEY,
+    project_id         INTEGER NOT NULL REFERENCES projects(id),
+    code               TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
+    supplier           TEXT NOT NULL CHECK (length(supplier) >= 1),
+    amount_fen         INTEGER NOT NULL CHECK (amount_fen > 0),
+    retention_rate_bp  INTEGER NOT NULL CHECK (retention_rate_bp BETWEEN 0 AND 10000),
+    warranty_months    INTEGER NOT NULL CHECK (warranty_months BETWEEN 0 AND 1200),
+    sme                INTEGER NOT NULL CHECK (sme IN (0, 1)),
+    UNIQUE (project_id, code)
+) STRICT;
+
+CREATE TABLE entries (
+    id               INTEGER PRIMARY KEY,  -- 1, 2, 3, ... without gaps: the chain's order
+    kind             TEXT NOT NULL CHECK (kind IN ('project', 'contract', 'appropriation', 'adjustment',
+                         'arrival', 'payment', 'refund', 'retention', 'release', 'forfeit', 'recovery',
+                         'close', 'reversal')),
+    effect_kind      TEXT NOT NULL CHECK (effect_kind IN ('project', 'contract', 'appropriation',
+                         'adjustment', 'arrival', 'payment', 'refund', 'retention', 'release', 'forfeit',
+                         'recovery', 'close')),
+    project_id       INTEGER NOT NULL REFERENCES projects(id),
+    level            TEXT CHECK (level IN ('central', 'provincial', 'municipal', 'county', 'carryover',
+                         'other')),
+    amount_fen       INTEGER NOT NULL,
+    effective_on     TEXT NOT NULL CHECK (effective_on IS date(effective_on)),
+    recorded_at      TEXT NOT NULL CHECK (length(recorded_at) = 27),
+    user             TEXT NOT NULL,
+    os_user          TEXT NOT NULL,
+    contract_id      INTEGER REFERENCES contracts(id),
+    ref              TEXT CHECK (ref IS NULL OR length(ref) >= 1),
+    memo             TEXT NOT NULL DEFAULT '',
+    reverses         INTEGER REFERENCES entries(id),
+    accepted_on      TEXT CHECK (accepted_on IS NULL OR accepted_on IS date(accepted_on)),
+    due_on           TEXT CHECK (due_on IS NULL OR due_on IS date(due_on)),
+    warranty_months  INTEGER,
+    prev_hash        TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    hash             TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+    CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+    CHECK (kind = 'reversal' OR kind = effect_kind)
+) STRICT;
+
+CREATE UNIQUE INDEX entries_one_reversal ON entries(reverses) WHERE reverses IS NOT NULL;
+CREATE UNIQUE INDEX entries_ref ON entries(project_id, ref) WHERE ref IS NOT NULL;
+-- Reports: a project's entries of a period, by level and kind, read from the index alone.
+CREATE INDEX entries_by_project_date ON entries(project_id, effective_on, level, effect_kind, amount_fen,
+                                                recorded_at);
+CREATE INDEX entries_by_level_date ON entries(project_id, level, effective_on);
+CREATE INDEX entries_by_contract ON entries(contract_id, effective_on) WHERE contract_id IS NOT NULL;
+
+CREATE TABLE level_totals (
+    project_id   INTEGER NOT NULL,
+    level        TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    effect_kind  TEXT NOT NULL,
+    amount_fen   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, level, year, effect_kind)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE contract_totals (
+    contract_id  INTEGER NOT NULL,
+    level        TEXT NOT NULL,
+    effect_kind  TEXT NOT NULL,
+    amount_fen   INTEGER NOT NULL,
+    PRIMARY KEY (contract_id, level, effect_kind)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER entries_feed_level_totals AFTER INSERT ON entries WHEN new.level IS NOT NULL
+BEGIN
+    INSERT INTO level_totals (project_id, level, year, effect_kind, amount_fen)
+    VALUES (new.project_id, new.level, CAST(substr(new.effective_on, 1, 4) AS INTEGER), new.effect_kind,
+            new.amount_fen)
+    ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+END;
+
+CREATE TRIGGER entries_feed_contract_totals AFTER INSERT ON entries
+WHEN new.contract_id IS NOT NULL AND new.level IS NOT NULL
+BEGIN
+    INSERT INTO contract_totals (contract_id, level, effect_kind, amount_fen)
+    VALUES (new.contract_id, new.level, new.effect_kind, new.amount_fen)
+    ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+END;
+
+CREATE TRIGGER projects_no_update BEFORE UPDATE ON projects
+BEGIN SELECT RAISE(ABORT, 'projects are append-only'); END;
+CREATE TRIGGER projects_no_delete BEFORE DELETE ON projects
+BEGIN SELECT RAISE(ABORT, 'projects are append-only'); END;
+CREATE TRIGGER contracts_no_update BEFORE UPDATE ON contracts
+BEGIN SELECT RAISE(ABORT, 'contracts are append-only: a contract change is a new entry'); END;
+CREATE TRIGGER contracts_no_delete BEFORE DELETE ON contracts
+BEGIN SELECT RAISE(ABORT, 'contracts are append-only: a contract change is a new entry'); END;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal instead'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal instead'); END;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fundflow needs to build and test, and only those that are missing.
+# Safe to run again: with everything present it does nothing and needs no network.
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config
+  libsqlite3-dev sqlite3          # the storage engine; the stock client for tamper tests
+  libsqlitecpp-dev                # C++ wrapper over SQLite (RAII transactions)
+  libhowardhinnant-date-dev       # calendar dates (year_month_day, validity checks)
+  libspdlog-dev                   # diagnostics logging; brings fmt
+  libcli11-dev                    # command-line parsing
+  libssl-dev                      # SHA-256 for the hash chain
+  catch2                          # unit tests (v2.13)
+  jq                              # the shared contract checks read JSON with it
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=(); [[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
