@@ -107,13 +107,17 @@ CLI::App* command(CLI::App& parent, Context& ctx, Action& action, const std::str
     CLI::App* sub = parent.add_subcommand(name, description);
     sub->fallthrough();
     sub->footer("Example:\n  " + example + "\nGlobal options (--db, --user, --format, --unit, --lang, --as-of, "
-                                           "--known-at, --read-only): see 'fundflow --help'.");
+                                           "--known-at, --read-only): see 'fundflow --help'.\n");
     const std::string full = parent.get_parent() != nullptr ? parent.get_name() + " " + name : name;
     sub->callback([&ctx, &action, full, run = std::move(run)] {
         ctx.command = full;
         action = run;
     });
     return sub;
+}
+
+std::optional<ledger::Date> optional_date(const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional(ledger::parse_date(text));
 }
 
 ledger::EntryId parse_entry_id(const std::string& text) {
@@ -194,11 +198,14 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         project->require_subcommand(1);
         project->fallthrough();
         static ledger::Project spec;
+        static std::string on;
         auto* add = command(*project, ctx, action, "add", "Register a project (项目)",
                             "fundflow project add P001 --name 县级融媒体中心建设项目 --func-code 2070808", [&ctx] {
+                                const auto day = optional_date(on);
                                 auto l = ctx.writer();
-                                print_posted(ctx.render, l.add_project(spec, ctx.actor()));
+                                print_posted(ctx.render, l.add_project(spec, ctx.actor(), day));
                             });
+        add->add_option("--date", on, "registration date (default today)");
         add->add_option("CODE", spec.code, "project code")->required();
         add->add_option("--name", spec.name, "project name")->required();
         add->add_option("--unit-name", spec.unit_name, "budget unit (预算单位)");
@@ -213,15 +220,18 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         static ledger::Contract spec;
         static std::string amount;
         static std::string rate = "0";
+        static std::string on;
         auto* add = command(*contract, ctx, action, "add", "Register a contract (合同) with its retention terms",
                             "fundflow contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 "
                             "--retention-rate 5% --warranty-months 24",
                             [&ctx] {
                                 spec.amount = ledger::Money::parse(amount);
                                 spec.retention_rate_bp = ledger::parse_rate_bp(rate);
+                                const auto day = optional_date(on);
                                 auto l = ctx.writer();
-                                print_posted(ctx.render, l.add_contract(spec, ctx.actor()));
+                                print_posted(ctx.render, l.add_contract(spec, ctx.actor(), day));
                             });
+        add->add_option("--date", on, "signing date (default today)");
         add->add_option("CODE", spec.project, "project code")->required();
         add->add_option("--contract", spec.code, "contract code")->required();
         add->add_option("--supplier", spec.supplier, "supplier (供应商)")->required();
@@ -420,7 +430,7 @@ int run(int argc, char** argv) {
     app.fallthrough();
     app.require_subcommand(1);
     app.footer("Example:\n  fundflow --db county.db report execution P001 --year 2020\n"
-               "Exit codes: 0 done, 2 bad usage or input, 3 refused by a ledger rule, 4 integrity failure, 1 other.");
+               "Exit codes: 0 done, 2 bad usage or input, 3 refused by a ledger rule, 4 integrity failure, 1 other.\n");
     app.add_option("--db", ctx.db, "the ledger file (default $FUNDFLOW_DB, else ./fundflow.db)");
     app.add_option("--user", ctx.user, "who is posting (default $FUNDFLOW_USER, else the login name)");
     app.add_option("--format", ctx.render.format_name, "table, json or csv")
@@ -440,9 +450,13 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string what = e.what();
-        std::fprintf(stderr, "fundflow: %s; see 'fundflow %s--help'\n", what.c_str(),
-                     ctx.command.empty() ? "" : (ctx.command + " ").c_str());
+        // Name the deepest command that was recognised, so the hint points at its own help.
+        std::string words;
+        for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+            at = at->get_subcommands().front();
+            words += at->get_name() + " ";
+        }
+        std::fprintf(stderr, "fundflow: %s; see 'fundflow %s--help'\n", e.what(), words.c_str());
         return static_cast<int>(ExitStatus::usage);
     }
     try {

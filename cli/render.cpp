@@ -245,12 +245,19 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
             if (by == ledger::BalanceBy::contract) {
                 j.key("contract").optional_string(row.contract);
             }
-            j.key("arrived_fen").integer(row.arrived.fen());
-            j.key("executed_fen").integer(row.executed.fen());
-            j.key("balance_fen").integer(row.balance().fen());
-            j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
-            j.key("recovered_fen").integer(row.recovered.fen());
-            j.key("free_balance_fen").integer(row.free_balance().fen());
+            if (by == ledger::BalanceBy::contract) {
+                // Money moves on a contract only as payments, refunds and retentions: it has no
+                // arrivals, so only what was executed and what is still held are meaningful.
+                j.key("executed_fen").integer(row.executed.fen());
+                j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
+            } else {
+                j.key("arrived_fen").integer(row.arrived.fen());
+                j.key("executed_fen").integer(row.executed.fen());
+                j.key("balance_fen").integer(row.balance().fen());
+                j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
+                j.key("recovered_fen").integer(row.recovered.fen());
+                j.key("free_balance_fen").integer(row.free_balance().fen());
+            }
             j.end_object();
         }
         j.end_array().end_object();
@@ -265,10 +272,16 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
         headings.push_back(pick(o, "资金来源", "level"));
     }
     const std::size_t text_columns = headings.size();
-    for (const char* h : {pick(o, "到位", "arrived"), pick(o, "执行", "executed"), pick(o, "结余", "balance"),
-                          pick(o, "未付质保金", "retention"), pick(o, "收回", "recovered"),
-                          pick(o, "可用余额", "free balance")}) {
-        headings.emplace_back(h);
+    const bool contracts = by == ledger::BalanceBy::contract;
+    if (contracts) {
+        headings.emplace_back(pick(o, "执行", "executed"));
+        headings.emplace_back(pick(o, "未付质保金", "retention"));
+    } else {
+        for (const char* h : {pick(o, "到位", "arrived"), pick(o, "执行", "executed"), pick(o, "结余", "balance"),
+                              pick(o, "未付质保金", "retention"), pick(o, "收回", "recovered"),
+                              pick(o, "可用余额", "free balance")}) {
+            headings.emplace_back(h);
+        }
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : r.rows) {
@@ -279,8 +292,11 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
         if (by != ledger::BalanceBy::project) {
             cells.push_back(level_name(o, row.level));
         }
-        for (Money m : {row.arrived, row.executed, row.balance(), row.retention_outstanding, row.recovered,
-                        row.free_balance()}) {
+        const std::vector<Money> figures =
+            contracts ? std::vector<Money>{row.executed, row.retention_outstanding}
+                      : std::vector<Money>{row.arrived, row.executed, row.balance(), row.retention_outstanding,
+                                           row.recovered, row.free_balance()};
+        for (Money m : figures) {
             cells.push_back(money(o, m));
         }
         rows.push_back(std::move(cells));

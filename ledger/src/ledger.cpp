@@ -311,7 +311,7 @@ Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor)
 
 }  // namespace
 
-PostResult Ledger::add_project(const Project& project, const Actor& actor) {
+PostResult Ledger::add_project(const Project& project, const Actor& actor, std::optional<Date> on) {
     check_code("the project code", project.code);
     check_text("the project name", project.name, 512, true);
     check_text("the unit name", project.unit_name, 512, false);
@@ -324,14 +324,14 @@ PostResult Ledger::add_project(const Project& project, const Actor& actor) {
             }
             const std::int64_t id = store_->insert_project(project);
             Entry e = base_entry(EntryKind::project, project.code, actor);
-            e.effective_on = today_local();
+            e.effective_on = on.value_or(today_local());
             result.entry = append(*store_, std::move(e), id, std::nullopt, project, std::nullopt);
         });
         return result;
     });
 }
 
-PostResult Ledger::add_contract(const Contract& contract, const Actor& actor) {
+PostResult Ledger::add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on) {
     check_code("the contract code", contract.code);
     check_text("the supplier", contract.supplier, 512, true);
     if (contract.amount <= Money{}) {
@@ -355,7 +355,7 @@ PostResult Ledger::add_contract(const Contract& contract, const Actor& actor) {
             }
             const std::int64_t id = store_->insert_contract(project->id, contract);
             Entry e = base_entry(EntryKind::contract, contract.project, actor);
-            e.effective_on = today_local();
+            e.effective_on = on.value_or(today_local());
             e.contract = contract.code;
             result.entry = append(*store_, std::move(e), project->id, id, std::nullopt, contract);
         });

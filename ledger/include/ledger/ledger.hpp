@@ -76,8 +76,9 @@ public:
     ~Ledger();
 
     // Writing. Each is its own transaction unless called inside in_transaction().
-    PostResult add_project(const Project& project, const Actor& actor);
-    PostResult add_contract(const Contract& contract, const Actor& actor);
+    // Registrations are entries too, dated `on` (default: today), so the chain covers them.
+    PostResult add_project(const Project& project, const Actor& actor, std::optional<Date> on = std::nullopt);
+    PostResult add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult post(const Posting& posting, const Actor& actor);
     // Cancels one earlier money entry exactly (same date, level, contract; opposite sign).
     PostResult reverse(EntryId id, const std::string& reason, const Actor& actor);
