@@ -220,7 +220,7 @@ void check_invariants(const Store& store, const Candidate& c) {
                               std::to_string(year);
 
     if (w.budget != 0 || w.arrived != 0 || w.free != 0 || w.executed != 0) {
-        const KindSums totals = store.level_year_totals(c.project_id, level, year);
+        const KindSums totals = store.level_totals(c.project_id, level, first_day_of(year), last_day_of(year));
         const Money budget = weighted(totals, &Weights::budget) + times(e.amount, w.budget);
         const Money arrived = weighted(totals, &Weights::arrived) + times(e.amount, w.arrived);
         if (w.budget != 0 && budget < Money{}) {

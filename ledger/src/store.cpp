@@ -373,12 +373,14 @@ std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
-KindSums Store::level_year_totals(std::int64_t project_id, Level level, int year) const {
+KindSums Store::level_totals(std::int64_t project_id, Level level, Date from, Date through) const {
     auto& q = prepared(9,
-                       "SELECT effect_kind, amount_fen FROM level_totals WHERE project_id = ? AND level = ? AND year = ?");
+                       "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND level = ? "
+                       "AND effective_on >= ? AND effective_on <= ? GROUP BY effect_kind");
     q.bind(1, project_id);
     q.bind(2, std::string(to_string(level)));
-    q.bind(3, year);
+    q.bind(3, to_string(from));
+    q.bind(4, to_string(through));
     KindSums sums{};
     while (q.executeStep()) {
         at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
@@ -389,9 +391,9 @@ KindSums Store::level_year_totals(std::int64_t project_id, Level level, int year
 std::vector<DayChange> Store::level_changes_after(std::int64_t project_id, Level level, Date after,
                                                   Date through) const {
     auto& q = prepared(10,
-                       "SELECT effective_on, effect_kind, SUM(amount_fen) FROM entries "
+                       "SELECT effective_on, effect_kind, amount_fen FROM day_totals "
                        "WHERE project_id = ? AND level = ? AND effective_on > ? AND effective_on <= ? "
-                       "GROUP BY effective_on, effect_kind ORDER BY effective_on DESC");
+                       "ORDER BY effective_on DESC");
     q.bind(1, project_id);
     q.bind(2, std::string(to_string(level)));
     q.bind(3, to_string(after));
@@ -443,7 +445,9 @@ std::vector<DayChange> Store::contract_changes_after(std::int64_t contract_id, L
 
 std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
                                 const std::optional<Instant>& known_at, bool by_contract) const {
-    // One statement per shape; the project filter uses the covering index entries_by_project_date.
+    // Current knowledge is read from day_totals (bounded by days, not entries); a --known-at read must
+    // look at each entry's recorded time, through the covering index entries_by_project_date.
+    const bool from_entries = by_contract || known_at.has_value();
     const char* sql =
         by_contract
             ? "SELECT p.code, e.level, c.code, e.effect_kind, SUM(e.amount_fen) FROM entries e "
@@ -451,12 +455,17 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
               "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
               "GROUP BY p.code, e.level, c.code, e.effect_kind ORDER BY p.code, c.code, e.level"
-            : "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
+        : from_entries
+            ? "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
               "JOIN projects p ON p.id = e.project_id "
               "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
-              "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level";
-    auto& q = prepared(by_contract ? 14 : 15, sql);
+              "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level"
+            : "SELECT p.code, d.level, NULL, d.effect_kind, SUM(d.amount_fen) FROM day_totals d "
+              "JOIN projects p ON p.id = d.project_id "
+              "WHERE (?1 IS NULL OR d.project_id = ?1) AND d.effective_on >= ?2 AND d.effective_on <= ?3 "
+              "AND ?4 IS NOT NULL GROUP BY p.code, d.level, d.effect_kind ORDER BY p.code, d.level";
+    auto& q = prepared(by_contract ? 14 : from_entries ? 15 : 16, sql);
     if (project_id) {
         q.bind(1, *project_id);
     } else {
@@ -515,12 +524,12 @@ std::vector<std::string> Store::derived_totals_problems() const {
     // Each cache must equal the sums recomputed from the entries, in both directions.
     SQLite::Statement levels(
         *db_,
-        "WITH actual AS (SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER) AS year, effect_kind, "
-        "SUM(amount_fen) AS amount_fen FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM level_totals)) + "
-        "(SELECT count(*) FROM (SELECT * FROM level_totals EXCEPT SELECT * FROM actual))");
+        "WITH actual AS (SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) AS amount_fen "
+        "FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4) "
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM day_totals)) + "
+        "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual))");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
-        problems.push_back("the level totals differ from the sums of the entries");
+        problems.push_back("the day totals differ from the sums of the entries");
     }
     SQLite::Statement contracts(
         *db_,

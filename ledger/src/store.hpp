@@ -97,7 +97,8 @@ public:
     std::optional<std::int64_t> reversal_of(std::int64_t id) const;
 
     // Rule checks (all entries, whatever their recorded time).
-    KindSums level_year_totals(std::int64_t project_id, Level level, int year) const;
+    // Sums of (project, level) entries effective in [from, through], by effect kind.
+    KindSums level_totals(std::int64_t project_id, Level level, Date from, Date through) const;
     // Day sums of entries of (project, level) dated in (after, through], latest day first.
     std::vector<DayChange> level_changes_after(std::int64_t project_id, Level level, Date after,
                                                Date through) const;
