@@ -2,6 +2,8 @@
 // Every command and option here is the contract of shared/spec/cli.md.
 #include <CLI/CLI.hpp>
 #include <pwd.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -484,4 +486,10 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace fundflow
 
-int main(int argc, char** argv) { return fundflow::run(argc, argv); }
+int main(int argc, char** argv) {
+    // Diagnostics only, on stderr, off unless asked for: FUNDFLOW_LOG=debug fundflow ...
+    spdlog::set_default_logger(spdlog::stderr_logger_st("fundflow"));
+    const char* level = std::getenv("FUNDFLOW_LOG");
+    spdlog::set_level(level != nullptr ? spdlog::level::from_str(level) : spdlog::level::warn);
+    return fundflow::run(argc, argv);
+}

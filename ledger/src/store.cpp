@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -124,6 +125,7 @@ void migrate(SQLite::Database& db) {
         db.exec(m.sql);
         db.exec("PRAGMA user_version = " + std::to_string(m.version));
         transaction.commit();
+        spdlog::debug("applied schema migration {} ({})", m.version, m.name);
     }
 }
 
@@ -138,6 +140,7 @@ void set_durability(SQLite::Database& db) {
     if (pragma_int(db, "PRAGMA synchronous") != 2) {
         throw Error(ErrorCode::storage, "could not set synchronous=FULL on the ledger");
     }
+    spdlog::debug("ledger opened for writing: journal_mode=wal synchronous=full");
 }
 
 bool is_fundflow(SQLite::Database& db) { return pragma_int(db, "PRAGMA application_id") == kApplicationId; }

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Runs one golden file (*.test) against the real fundflow binary on a fresh ledger in a temp dir.
+#
+#   bash run_golden.sh [--update] PATH/TO/fundflow FILE.test
+#
+# The format is ledger-cli's (see house-style.md), adapted to a program that keeps its data in a file:
+#
+#   # a comment; blank lines are ignored
+#   fundflow init                          a setup command: run, output ignored, must exit 0
+#   fundflow pay P1 ... -> 3               a setup command that must exit 3
+#   shell sqlite3 ledger.db "..."          a setup shell line (bash, in the temp dir), must exit 0
+#   test report execution P1 --year 2020 -> 0
+#   expected stdout, line by line
+#   __ERROR__
+#   expected stderr (if this part is absent, stderr must be empty)
+#   end test
+#
+# Arguments are split like a shell does (quotes work); every fundflow command gets `--db ledger.db`
+# first unless it names --db itself. The temp dir is the working directory, TZ is Asia/Shanghai,
+# FUNDFLOW_USER is zhangsan, FUNDFLOW_DB and FUNDFLOW_READ_ONLY are unset.
+#
+# Before comparing, the volatile parts of both streams are masked, keeping their width so tables stay
+# aligned: 64-hex hashes (not the all-zero genesis hash) become 64 'x', a 16-hex hash prefix after
+# 'hash ' or before '…' 16 'x', the 12-hex hash column at the end of a `log` line 12 'x';
+# recorded-at timestamps of today (UTC) become YYYY-MM-DDThh:mm:ss.ffffffZ (or ...ssZ); today's local
+# date becomes TODAY-DATE; the login name (recorded as os_user) becomes <login>.
+#
+# Every command that exits nonzero, setup or test, must print exactly one line on stderr, starting
+# with 'fundflow: ' (cli.md: one line saying what was wrong and what to do). A command that exits 0
+# must print nothing on stderr.
+#
+# --update rewrites FILE with the actual output (review the diff before keeping it!).
+set -u
+update=0
+if [[ ${1:-} == --update ]]; then update=1; shift; fi
+bin=${1:?usage: run_golden.sh [--update] PATH/TO/fundflow FILE.test}
+file=${2:?usage: run_golden.sh [--update] PATH/TO/fundflow FILE.test}
+[[ -x $bin ]] || { echo "FAIL: '$bin' is not an executable"; exit 1; }
+[[ -r $file ]] || { echo "FAIL: cannot read '$file'"; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
+name=$(basename "$file" .test)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-golden-$name-XXXXXX")
+cleanup() { chattr -R -i "$work" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work" || exit 1
+export TZ=Asia/Shanghai FUNDFLOW_USER=zhangsan LC_ALL=C.UTF-8
+unset FUNDFLOW_DB FUNDFLOW_READ_ONLY
+login=$(id -un 2>/dev/null || echo "uid$(id -u)")
+recorded_login=root  # the login the golden files were recorded under (CI runs as root)
+
+# Masks stdin to stdout. Dates are passed in so a run across midnight masks both days.
+mask() {
+    MASK_UTC="$1" MASK_LOCAL="$2" MASK_LOGIN="$login" perl -pe '
+        BEGIN { %utc = map { $_ => 1 } split / /, $ENV{MASK_UTC}; %local = map { $_ => 1 } split / /, $ENV{MASK_LOCAL};
+                $login = $ENV{MASK_LOGIN}; }
+        s{\b(\d{4}-\d\d-\d\d)T\d\d:\d\d:\d\d(\.\d{6})?Z}{ $utc{$1} ? "YYYY-MM-DDThh:mm:ss" . ($2 ? ".ffffff" : "") . "Z" : $& }ge;
+        s{(?<![0-9A-Za-z])([0-9a-f]{64})(?![0-9A-Za-z])}{ $1 =~ /^0+$/ ? $1 : "x" x 64 }ge;
+        s{\bhash [0-9a-f]{16}(?![0-9A-Za-z])}{"hash " . "x" x 16}ge;
+        s{(?<![0-9A-Za-z])[0-9a-f]{16}…}{"x" x 16 . "…"}ge;
+        s{(  )[0-9a-f]{12}$}{$1 . "x" x 12}e;
+        s{(?<![0-9A-Za-z-])(\d{4}-\d\d-\d\d)(?![0-9A-Za-z])}{ $local{$1} ? "TODAY-DATE" : $1 }ge;
+        if ($login ne "") {
+            s{ \(\Q$login\E\)}{ (<login>)}g;
+            s{"os_user": "\Q$login\E"}{"os_user": "<login>"}g;
+            s{^((?:登录名|login)\s+)\Q$login\E$}{$1<login>};
+        }'
+}
+utc_today() { TZ=UTC printf '%(%Y-%m-%d)T' -1; }
+local_today() { printf '%(%Y-%m-%d)T' -1; }
+
+# Splits $1 like a shell would into the global array `words`. The files are ours: eval is fine.
+split_words() { eval "words=($1)"; }
+
+# Runs fundflow with the words; sets rc and fills out/err (masked) files.
+run_fundflow() {
+    local u1 l1 u2 l2 has_db=0 w
+    for w in "$@"; do [[ $w == --db || $w == --db=* ]] && has_db=1; done
+    u1=$(utc_today); l1=$(local_today)
+    if ((has_db)); then "$bin" "$@" >raw.out 2>raw.err </dev/null; else "$bin" --db ledger.db "$@" >raw.out 2>raw.err </dev/null; fi
+    rc=$?
+    u2=$(utc_today); l2=$(local_today)
+    mask "$u1 $u2" "$l1 $l2" <raw.out >act.out
+    mask "$u1 $u2" "$l1 $l2" <raw.err >act.err
+}
+
+failures=0
+tests=0
+fail() { echo "FAIL $name.test:$1: $2"; failures=$((failures + 1)); }
+
+# Exactly one line on stderr beginning 'fundflow: ' for a nonzero exit; nothing for exit 0.
+check_stderr_shape() {
+    local where=$1 what=$2
+    if ((rc != 0)); then
+        if ! perl -0777 -ne 'exit(/\Afundflow: [^\n]+\n\z/ ? 0 : 1)' raw.err; then
+            fail "$where" "'$what' exited $rc but stderr is not exactly one line starting 'fundflow: ':"
+            sed 's/^/    | /' raw.err
+        fi
+    elif [[ -s raw.err ]]; then
+        fail "$where" "'$what' exited 0 but wrote to stderr:"
+        sed 's/^/    | /' raw.err
+    fi
+}
+
+# Padding-insensitive comparison, used only when the login differs from the recorded one (its width
+# changes the `log` table's user column).
+squeeze() { perl -pe 's/ {2,}/  /g; s/-{3,}/---/g; s/ +$//' "$1"; }
+same_output() { # expected actual
+    cmp -s "$1" "$2" && return 0
+    if [[ $login != "$recorded_login" ]] && cmp -s <(squeeze "$1") <(squeeze "$2"); then
+        echo "note: $name.test: compared ignoring column padding (login '$login' is not '$recorded_login')"
+        return 0
+    fi
+    return 1
+}
+
+new=$work/updated.test
+: >"$new"
+state=outside
+lineno=0
+while IFS= read -r line || [[ -n $line ]]; do
+    lineno=$((lineno + 1))
+    case $state in
+    outside)
+        if [[ $line =~ ^test[[:space:]]+(.*[^[:space:]])[[:space:]]+-\>[[:space:]]*([0-9]+)[[:space:]]*$ ]] ||
+           [[ $line =~ ^test[[:space:]]+(.*[^[:space:]])[[:space:]]*$ ]]; then
+            test_args=${BASH_REMATCH[1]}
+            want_rc=${BASH_REMATCH[2]:-0}
+            test_line=$lineno
+            state=stdout
+            : >exp.out; : >exp.err; has_err=0
+        elif [[ $line =~ ^fundflow([[:space:]]+(.*))?$ ]]; then
+            rest=${BASH_REMATCH[2]:-}
+            setup_rc=0
+            if [[ $rest =~ ^(.*[^[:space:]])[[:space:]]+-\>[[:space:]]*([0-9]+)[[:space:]]*$ ]]; then
+                rest=${BASH_REMATCH[1]}; setup_rc=${BASH_REMATCH[2]}
+            fi
+            split_words "$rest"
+            run_fundflow "${words[@]}"
+            if ((rc != setup_rc)); then
+                fail "$lineno" "setup 'fundflow $rest' exited $rc, want $setup_rc"
+                sed 's/^/    | /' raw.err
+            fi
+            check_stderr_shape "$lineno" "fundflow $rest"
+        elif [[ $line =~ ^shell[[:space:]]+(.*)$ ]]; then
+            if ! bash -c "${BASH_REMATCH[1]}" >shell.out 2>&1 </dev/null; then
+                fail "$lineno" "setup shell line failed: ${BASH_REMATCH[1]}"
+                sed 's/^/    | /' shell.out
+            fi
+        elif [[ $line =~ ^[[:space:]]*(#.*)?$ ]]; then
+            :
+        else
+            fail "$lineno" "not a setup line, comment or 'test ... -> N': $line"
+        fi
+        [[ $state == outside ]] && printf '%s\n' "$line" >>"$new"
+        ;;
+    stdout | stderr)
+        if [[ $line == "end test" ]]; then
+            tests=$((tests + 1))
+            split_words "$test_args"
+            run_fundflow "${words[@]}"
+            ok=1
+            if ((rc != want_rc)); then
+                fail "$test_line" "'$test_args' exited $rc, want $want_rc"
+                ok=0
+            fi
+            if ! same_output exp.out act.out; then
+                fail "$test_line" "'$test_args': stdout differs (--- expected, +++ actual)"
+                diff -u exp.out act.out | tail -n +3 | sed 's/^/    /'
+                ok=0
+            fi
+            if ! same_output exp.err act.err; then
+                fail "$test_line" "'$test_args': stderr differs (--- expected, +++ actual)"
+                diff -u exp.err act.err | tail -n +3 | sed 's/^/    /'
+                ok=0
+            fi
+            check_stderr_shape "$test_line" "$test_args"
+            {
+                if ((update)); then
+                    printf 'test %s -> %s\n' "$test_args" "$rc"
+                    cat act.out
+                    [[ -s act.out && $(tail -c1 act.out | od -An -c | tr -d ' ') != '\n' ]] && echo
+                    if [[ -s act.err ]]; then echo "__ERROR__"; cat act.err; fi
+                else
+                    printf 'test %s -> %s\n' "$test_args" "$want_rc"
+                    cat exp.out
+                    ((has_err)) && { echo "__ERROR__"; cat exp.err; }
+                fi
+                echo "end test"
+            } >>"$new"
+            state=outside
+        elif [[ $line == "__ERROR__" && $state == stdout ]]; then
+            state=stderr; has_err=1
+        elif [[ $state == stdout ]]; then
+            printf '%s\n' "$line" >>exp.out
+        else
+            printf '%s\n' "$line" >>exp.err
+        fi
+        ;;
+    esac
+done <"$file"
+[[ $state == outside ]] || fail "$test_line" "the test block has no 'end test'"
+
+if ((update)); then
+    if ! cmp -s "$new" "$file"; then
+        cp "$new" "$file"
+        echo "updated $file"
+    fi
+fi
+if ((failures > 0)); then
+    echo "$name: $failures problem(s) in $tests tests"
+    exit 1
+fi
+echo "ok $name: $tests tests"
