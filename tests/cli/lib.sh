@@ -1,0 +1,73 @@
+# Helpers for the shell tests of tests/cli (sourced). Each test is run as: bash TEST.sh PATH/TO/fundflow
+# It prints 'ok NAME: ...' last and exits 0, or prints 'FAIL: ...' and exits 1. A missing precondition
+# prints a line starting 'skip:' (never a silent pass).
+set -u
+bin=${1:?usage: $0 PATH/TO/fundflow}
+[[ -x $bin ]] || { echo "FAIL: '$bin' is not an executable"; exit 1; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export TZ=Asia/Shanghai FUNDFLOW_USER=zhangsan LC_ALL=C.UTF-8
+unset FUNDFLOW_DB FUNDFLOW_READ_ONLY FUNDFLOW_LOG
+# Scratch space: a RAM disk when there is one (synchronous=FULL makes every posting an fsync, which on a
+# disk turns seconds into tens of seconds), else $TMPDIR. FUNDFLOW_TEST_TMPDIR overrides.
+scratch_root() {
+    if [[ -n ${FUNDFLOW_TEST_TMPDIR:-} ]]; then echo "$FUNDFLOW_TEST_TMPDIR"
+    elif [[ -d /dev/shm && -w /dev/shm ]]; then echo /dev/shm
+    else echo "${TMPDIR:-/tmp}"; fi
+}
+d=$(mktemp -d "$(scratch_root)/fundflow-cli-XXXXXX")
+cleanup() { chattr -R -i "$d" 2>/dev/null; rm -rf "$d"; }
+trap cleanup EXIT
+db=$d/ledger.db
+fail() { echo "FAIL: $*"; exit 1; }
+for tool in sqlite3 jq; do
+    command -v "$tool" >/dev/null || fail "$tool is needed (apt-get install $tool)"
+done
+
+# fundflow on the test ledger.
+F() { "$bin" --db "$db" "$@"; }
+
+# The seed's case (domain.md §7) plus a second project, a reversal and an SME contract with CJK text, in
+# the ledger at $1 (default $db). 12 entries.
+seed_ledger() {
+    local at=${1:-$db}
+    G() { "$bin" --db "$at" "$@" >/dev/null; }
+    G init &&
+    G project add P001 --name 县级融媒体中心建设项目 --unit-name 县融媒体中心 --func-code 2070808 --date 2020-01-02 &&
+    G appropriate P001 --level county --amount 125.95万 --date 2020-01-15 --ref 预2020-01 --memo 年初预算批复 &&
+    G arrive P001 --level 县区级 --amount 1,259,500.00 --date 2020-03-01 &&
+    G contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 --retention-rate 5% --warranty-months 24 --date 2020-04-01 --sme &&
+    G pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001 --ref 付2020-11 &&
+    G retain P001 --contract C001 --level county --amount 62975 --date 2020-11-30 --accepted 2020-11-20 &&
+    G project add P2 --name "乡村道路 (Rural roads) 🚧" --date 2021-01-02 &&
+    G appropriate P2 --level provincial --amount 100万 --date 2021-01-10 &&
+    G arrive P2 --level provincial --amount 60万 --date 2021-02-01 &&
+    G pay P2 --level provincial --amount 2500.5 --date 2021-03-01 --memo "重复录入的付款" --user lisi &&
+    G reverse 10 --reason 重复录入 &&
+    G refund P001 --level county --amount 1000 --date 2020-12-20 --ref 退2020-01 --contract C001
+}
+
+# The file's bytes, after folding any WAL into it (so an unchanged ledger hashes the same).
+file_sum() {
+    local at=${1:-$db}
+    sqlite3 "$at" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1
+    sha256sum "$at" | cut -c1-64
+}
+
+# Raw sqlite3 with triggers disabled, as a tamperer would use it. Prints nothing.
+tamper() {
+    local at=$1; shift
+    sqlite3 "$at" ".dbconfig enable_trigger off" "$@" >/dev/null
+}
+
+# A copy of the ledger: the main file is the whole ledger once every connection has closed (fundflow and
+# sqlite3 fold the WAL back into it when they exit).
+copy_ledger() {
+    [[ ! -s $1-wal ]] || fail "$1 has a non-empty WAL: a connection is still open?"
+    cp "$1" "$2" && rm -f "$2-wal" "$2-shm"
+}
+
+# Exactly one line on stderr beginning 'fundflow: ' (cli.md).
+one_line_error() {
+    perl -0777 -ne 'exit(/\Afundflow: [^\n]+\n\z/ ? 0 : 1)' "$1"
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# reliability.md S1: SQL-injection-like strings, quotes, backslashes, shell metacharacters, emoji, CJK,
+# right-to-left and zero-width characters in every text field — project code and name, contract code and
+# supplier, voucher ref, memo, reversal reason, user — are stored byte-exact (checked with the sqlite3
+# client) and printed byte-exact (`show --format json`, `log --format json`, the form's title); the schema
+# is unchanged and the chain verifies. Control characters (other than tab) are refused by design with exit
+# 2, and so must be bytes that are not UTF-8 (they could not be printed byte-exact in JSON).
+source "$(dirname "$0")/lib.sh"
+F init >/dev/null || fail "init"
+schema_before=$(sqlite3 "$db" "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")
+
+strings=(
+    "'; DROP TABLE entries; --"
+    "Robert'); DROP TABLE projects;--"
+    "\" OR \"1\"=\"1"
+    "' OR '1'='1' --"
+    "1; DELETE FROM entries WHERE 1=1"
+    "x' UNION SELECT hash FROM entries --"
+    "'); PRAGMA writable_schema=1; --"
+    "';ATTACH DATABASE '/tmp/pwn.db' AS pwn;--"
+    "%' AND 1=0 UNION SELECT 1 --"
+    "_%_"
+    "\\'; \\\"; \\\\"
+    "C:\\Windows\\System32"
+    "\$(touch /tmp/fundflow-s1-pwned)"
+    "\`id\`"
+    "a|b&c;d>e<f"
+    "<script>alert('x')</script>"
+    "{\"json\": [1, 2, {\"k\": null}]}"
+    "a,b,\"c\",d"
+    "col1	col2	tab-separated"
+    "-"
+    "--help"
+    "#42"
+    "0"
+    "NULL"
+    "null"
+    "县级融媒体中心建设项目"
+    "某传媒设备有限公司（中标单位）"
+    "质保金，待质保期满后支付。"
+    "¥1,259,500.00 元"
+    "１２３４５６７８９０"
+    "🚧💰📈 emoji 🇨🇳"
+    "👨‍👩‍👧‍👦 family"
+    "é vs é (NFC vs NFD)"
+    "‮RTL override‬ text"
+    "zero​width​space"
+    "$(printf '\x7f')DEL"
+    "ümlaut ß Ω ж ع עברית"
+    "$(printf 'x%.0s' $(seq 1 500))"
+    "$(printf '中%.0s' $(seq 1 170))"
+    "   leading and trailing spaces   "
+)
+
+n=0
+problems=()
+problem() { problems+=("$*"); }
+hexof() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F; }
+: >"$d/expected-hex"; : >"$d/memos"
+
+for i in "${!strings[@]}"; do
+    ((${#problems[@]} < 20)) || break  # enough to see what is wrong
+    s=${strings[$i]}
+    code="S$i"
+    bytes=$(printf '%s' "$s" | wc -c)
+    ref=$s; user=$s
+    ((bytes <= 128)) || { ref="ref$i"; user="user$i"; }  # the limits of ref and user
+    # Project name, contract supplier, voucher ref, memo, user.
+    out=$(F project add "$code" --name "$s" --date 2021-01-01 2>&1) || { problem "#$i project name: $out"; continue; }
+    out=$(F contract add "$code" --contract "K$i" --supplier "$s" --amount 100 --date 2021-01-02 2>&1) || problem "#$i supplier: $out"
+    json=$(F appropriate "$code" --level county --amount 100 --date 2021-01-05 --ref "$ref" --memo "$s" --user "$user" --format json 2>&1) ||
+        { problem "#$i appropriate: $json"; continue; }
+    id=$(jq -r .entry.id <<<"$json")
+    n=$((n + 1))
+    h=$(hexof "$s"); hr=$h; [[ $ref == "$s" ]] || hr=$(hexof "$ref")
+    printf '%s %s %s %s %s\n' "$id" "$h" "$h" "$h" "$hr" >>"$d/expected-hex"
+    # Printed byte-exact: the posting's own JSON, show and log (jq compares the decoded strings).
+    same='.memo == $m and .ref == $r and .user == $u and .project == $p'
+    jq -e --arg m "$s" --arg r "$ref" --arg u "$user" --arg p "$code" ".entry | $same" <<<"$json" >/dev/null ||
+        problem "#$i the posting's JSON differs: $json"
+    F show "$id" --format json | jq -e --arg m "$s" --arg r "$ref" --arg u "$user" --arg p "$code" ".entry | $same" >/dev/null ||
+        problem "#$i show differs: $(F show "$id" --format json)"
+    printf '%s\0' "$s" >>"$d/memos"
+    # The project name in the form's title line.
+    title=$(F report execution "$code" --year 2021 | head -n1)
+    [[ $title == "预算执行情况  $code $s  2021年度"* ]] || problem "#$i name in the form title: '$title'"
+    # As a reversal reason.
+    F reverse "$id" --reason "$s" --format json | jq -e --arg m "$s" '.entry.memo == $m' >/dev/null || problem "#$i as a reversal reason"
+    # As project and contract codes, where the rules allow (no spaces, <= 64 bytes; a leading '-' would be
+    # read as an option).
+    if ((bytes <= 64)) && [[ $s != *[[:space:]]* && $s != -* ]]; then
+        F project add "$s" --name "code $i" --date 2021-01-01 --format json 2>&1 | jq -e --arg p "$s" '.entry.project == $p' >/dev/null ||
+            problem "#$i as a project code"
+        F contract add "$s" --contract "$s" --supplier x --amount 1 --date 2021-01-02 --format json 2>&1 |
+            jq -e --arg c "$s" '.entry.contract == $c' >/dev/null || problem "#$i as a contract code"
+    fi
+done
+# Printed byte-exact by log, all at once.
+F log --kind appropriation --format json | jq -j '.entries[].memo | (., "\u0000")' >"$d/logged-memos"
+cmp -s "$d/memos" "$d/logged-memos" || problem "log prints other memos than were posted"
+# Stored byte-exact (the sqlite3 client's view of the file).
+sqlite3 "$db" "SELECT e.id, hex(p.name), hex(c.supplier), hex(e.memo), hex(e.ref) FROM entries e JOIN projects p ON p.id = e.project_id
+               JOIN contracts c ON c.project_id = p.id AND c.code = 'K' || substr(p.code, 2) WHERE e.kind = 'appropriation' ORDER BY e.id" |
+    tr '|' ' ' >"$d/stored-hex"
+cmp -s "$d/expected-hex" "$d/stored-hex" || problem "stored bytes differ: $(diff "$d/expected-hex" "$d/stored-hex" | head -c 600)"
+[[ ! -e /tmp/fundflow-s1-pwned ]] || { rm -f /tmp/fundflow-s1-pwned; problem "a string was executed by a shell"; }
+
+# Refused by design: control characters, in every field, exit 2 with one line, nothing written.
+before=$(file_sum)
+for bad in $'line\nbreak' $'carriage\rreturn' $'nul-free \x01 control' $'esc \x1b[31m red'; do
+    for args in "project add BAD --name" "contract add S0 --contract BAD --amount 1 --supplier" \
+                "appropriate S0 --level county --amount 1 --date 2021-01-05 --memo" \
+                "appropriate S0 --level county --amount 1 --date 2021-01-05 --ref" "reverse 3 --reason"; do
+        # shellcheck disable=SC2086
+        F $args "$bad" >/dev/null 2>"$d/err"; rc=$?
+        n=$((n + 1))
+        ((rc == 2)) || problem "control character in '$args': exit $rc, want 2"
+        one_line_error "$d/err" || problem "control character in '$args': stderr is not one line: $(cat "$d/err")"
+    done
+    F --user "$bad" appropriate S0 --level county --amount 1 --date 2021-01-05 >/dev/null 2>&1; rc=$?
+    ((rc == 2)) || problem "control character in --user: exit $rc, want 2"
+done
+after=$(file_sum)
+[[ $before == "$after" ]] || problem "a refused posting changed the file"
+# Bytes that are not UTF-8 cannot come back byte-exact in JSON: they must be refused (exit 2) as well.
+for bad in $'bad \xff byte' $'truncated \xe4\xb8' $'overlong \xc0\xaf'; do
+    F appropriate S0 --level county --amount 1 --date 2021-01-05 --memo "$bad" >/dev/null 2>"$d/err"; rc=$?
+    n=$((n + 1))
+    ((rc == 2)) || problem "memo with bytes that are not UTF-8 ($(hexof "$bad")): exit $rc, want 2"
+done
+
+schema_after=$(sqlite3 "$db" "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")
+[[ $schema_before == "$schema_after" ]] || problem "the schema changed"
+[[ $(sqlite3 "$db" "PRAGMA integrity_check") == ok ]] || problem "integrity_check is not ok"
+F verify >/dev/null 2>"$d/err" || problem "verify: $(cat "$d/err")"
+if ((${#problems[@]} > 0)); then
+    printf '  %s\n' "${problems[@]}"
+    fail "${#problems[@]} problems with ${#strings[@]} strings in every text field"
+fi
+echo "ok s1-text: ${#strings[@]} strings in every text field stored and printed byte-exact, $n postings, schema unchanged"
