@@ -207,12 +207,13 @@ void check_invariants(const Store& store, const Candidate& c) {
             }
         }
     }
-    if (times(e.amount, w.committed) > Money{}) {
+    const Money committed_delta = times(e.amount, w.committed);
+    if (committed_delta > Money{}) {  // a payment, a retention, or the reversal of a refund
         Money committed;
         for (const auto& d : days) {
             committed += times(d.amount, weights_of(d.kind).committed);
         }
-        const Money after = committed + e.amount;
+        const Money after = committed + committed_delta;
         if (after > contract.contract.amount) {
             refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
                    yuan(after) + " paid and retained, beyond its amount of " + yuan(contract.contract.amount));

@@ -231,7 +231,9 @@ SQLite::Statement& Store::prepared(int slot, const char* sql) const {
 }
 
 void Store::transaction(const std::function<void()>& body) {
-    LEDGER_ASSERT(writable_);
+    if (!writable_) {
+        throw Error(ErrorCode::invalid_input, "the ledger is open read-only; nothing was written");
+    }
     if (transaction_depth_ > 0) {
         body();
         return;
