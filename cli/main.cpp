@@ -416,6 +416,75 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("--digest", digest, "a digest taken earlier with 'fundflow digest'");
     }
 
+    // close-year
+    {
+        static std::string code;
+        static int year = 0;
+        auto* sub = command(app, ctx, action, "close-year", "Lock a finished year and record its closing figures (年度关账)",
+                            "fundflow close-year P001 --year 2020", [&ctx] {
+                                auto l = ctx.writer();
+                                print_posted(ctx.render, l.close_year(code, year, ctx.actor()));
+                            });
+        sub->add_option("CODE", code, "project code")->required();
+        sub->add_option("--year", year, "the fiscal year to close")->required();
+    }
+
+    // warranty list
+    {
+        auto* warranty = app.add_subcommand("warranty", "Warranty deposits (质保金)");
+        warranty->require_subcommand(1);
+        warranty->fallthrough();
+        static std::string code;
+        static std::string status;
+        static std::string due_before;
+        static std::optional<int> due_within;
+        static int grace = 30;
+        auto* sub = command(*warranty, ctx, action, "list", "Deposits by due date, with their status as of --as-of",
+                            "fundflow warranty list P001 --status overdue --as-of 2022-12-25", [&ctx] {
+                                ctx.finish_render_options(Unit::yuan);
+                                ledger::WarrantyFilter f;
+                                if (!code.empty()) {
+                                    f.project = code;
+                                }
+                                if (!status.empty()) {
+                                    f.status = ledger::parse_retention_status(status);
+                                }
+                                f.due_before = optional_date(due_before);
+                                f.due_within_days = due_within;
+                                f.grace_days = grace;
+                                f.cut = ctx.cut();
+                                const auto l = ctx.reader();
+                                print_warranty(ctx.render, l.warranty(f));
+                            });
+        sub->add_option("CODE", code, "project code (default: every project)");
+        sub->add_option("--status", status, "held, due, overdue, partly_released, released or forfeited");
+        sub->add_option("--due-before", due_before, "only deposits due on or before this date");
+        sub->add_option("--due-within", due_within, "only outstanding deposits due within this many days (overdue too)");
+        sub->add_option("--grace-days", grace, "days after the due date before a deposit is overdue (default 30)");
+    }
+
+    // check
+    {
+        static int grace = 30;
+        auto* sub = command(app, ctx, action, "check",
+                            "An auditor's checks in one go: chain, invariants, overdue deposits, unclosed years",
+                            "fundflow check --as-of 2022-12-31 --format json", [&ctx] {
+                                ctx.finish_render_options(Unit::yuan);
+                                const auto l = ctx.reader();
+                                const auto report = l.check(ctx.cut(), grace);
+                                print_check(ctx.render, report);
+                                if (report.integrity_failed) {
+                                    throw ledger::Error(ledger::ErrorCode::integrity,
+                                                        "check failed: the chain or an invariant does not hold");
+                                }
+                                if (report.overdue) {
+                                    throw ledger::Error(ledger::ErrorCode::rejected,
+                                                        "check failed: a warranty deposit is overdue");
+                                }
+                            });
+        sub->add_option("--grace-days", grace, "days after the due date before a deposit is overdue (default 30)");
+    }
+
     // digest
     command(app, ctx, action, "digest", "Print the chain's head (entry count and hash) to keep outside the file",
             "fundflow digest > digest-2020-12-31.txt", [&ctx] {

@@ -239,7 +239,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
         j.begin_object().key("as_of").string(ledger::to_string(r.as_of)).key("rows").begin_array();
         for (const auto& row : r.rows) {
             j.begin_object().key("project").string(row.project);
-            if (by != ledger::BalanceBy::project) {
+            if (by == ledger::BalanceBy::level) {
                 j.key("level").string(ledger::to_string(*row.level));
             }
             if (by == ledger::BalanceBy::contract) {
@@ -268,7 +268,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     if (by == ledger::BalanceBy::contract) {
         headings.push_back(pick(o, "合同", "contract"));
     }
-    if (by != ledger::BalanceBy::project) {
+    if (by == ledger::BalanceBy::level) {
         headings.push_back(pick(o, "资金来源", "level"));
     }
     const std::size_t text_columns = headings.size();
@@ -289,7 +289,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
         if (by == ledger::BalanceBy::contract) {
             cells.push_back(row.contract.value_or(""));
         }
-        if (by != ledger::BalanceBy::project) {
+        if (by == ledger::BalanceBy::level) {
             cells.push_back(level_name(o, row.level));
         }
         const std::vector<Money> figures =
@@ -449,6 +449,127 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
     if (r.ok) {
         write("ok: " + std::to_string(r.digest.entries) + " entries, chain intact, head " + r.digest.head + "\n");
     }
+}
+
+void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("as_of").string(ledger::to_string(r.as_of)).key("grace_days").integer(r.grace_days);
+        j.key("rows").begin_array();
+        for (const auto& row : r.rows) {
+            j.begin_object();
+            j.key("project").string(row.project);
+            j.key("contract").string(row.contract);
+            j.key("supplier").string(row.supplier);
+            j.key("sme").boolean(row.sme);
+            j.key("entry").integer(static_cast<std::int64_t>(row.entry));
+            j.key("level").string(ledger::to_string(row.level));
+            j.key("retained_fen").integer(row.retained.fen());
+            j.key("released_fen").integer(row.released.fen());
+            j.key("forfeited_fen").integer(row.forfeited.fen());
+            j.key("outstanding_fen").integer(row.outstanding().fen());
+            j.key("accepted").string(ledger::to_string(row.accepted));
+            j.key("due").string(ledger::to_string(row.due));
+            j.key("status").string(ledger::to_string(row.status));
+            j.key("days_to_due").integer(row.days_to_due);
+            j.end_object();
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    const auto status_name = [&](ledger::RetentionStatus s) -> std::string {
+        if (o.lang == Lang::en) {
+            return std::string(ledger::to_string(s));
+        }
+        switch (s) {
+            case ledger::RetentionStatus::held:
+                return "未到期";
+            case ledger::RetentionStatus::due:
+                return "已到期";
+            case ledger::RetentionStatus::overdue:
+                return "逾期未付";
+            case ledger::RetentionStatus::partly_released:
+                return "部分支付";
+            case ledger::RetentionStatus::released:
+                return "已支付";
+            case ledger::RetentionStatus::forfeited:
+                return "已扣除";
+        }
+        return "";
+    };
+    std::vector<std::string> headings{pick(o, "到期日", "due"),      pick(o, "状态", "status"),
+                                      pick(o, "距到期天数", "days"), pick(o, "项目", "project"),
+                                      pick(o, "合同", "contract"),   pick(o, "供应商", "supplier"),
+                                      pick(o, "中小企业", "SME"),    pick(o, "资金来源", "level"),
+                                      pick(o, "预留", "retained"),   pick(o, "已支付", "released"),
+                                      pick(o, "已扣除", "forfeited"), pick(o, "未付", "outstanding"),
+                                      pick(o, "验收日期", "accepted")};
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& row : r.rows) {
+        rows.push_back({ledger::to_string(row.due), status_name(row.status), std::to_string(row.days_to_due),
+                        row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : "",
+                        level_name(o, row.level), money(o, row.retained), money(o, row.released),
+                        money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)});
+    }
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& cells : rows) {
+            write(csv_line(cells));
+        }
+        return;
+    }
+    Table table;
+    std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
+    for (std::size_t i : {2U, 8U, 9U, 10U, 11U}) {
+        aligns[i] = Table::Align::right;
+    }
+    table.columns(headings, aligns);
+    for (auto& cells : rows) {
+        table.row(std::move(cells));
+    }
+    write(std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
+          pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") + "\n" +
+          table.render());
+}
+
+void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
+        j.key("ok").boolean(!r.integrity_failed && !r.overdue).key("checks").begin_array();
+        for (const auto& c : r.checks) {
+            j.begin_object().key("name").string(c.name).key("verdict").string(ledger::to_string(c.verdict));
+            j.key("details").begin_array();
+            for (const auto& d : c.details) {
+                j.string(d);
+            }
+            j.end_array().end_object();
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"check", "verdict", "detail"}));
+        for (const auto& c : r.checks) {
+            if (c.details.empty()) {
+                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), ""}));
+            }
+            for (const auto& d : c.details) {
+                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), d}));
+            }
+        }
+        return;
+    }
+    std::string out;
+    for (const auto& c : r.checks) {
+        out += std::string(ledger::to_string(c.verdict)) + "  " + c.name + "\n";
+        for (const auto& d : c.details) {
+            out += "      " + d + "\n";
+        }
+    }
+    write(out);
 }
 
 void print_digest(const RenderOptions& o, const ledger::Digest& d) {

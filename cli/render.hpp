@@ -30,5 +30,7 @@ void print_entry_detail(const RenderOptions& options, const ledger::Entry& entry
                         std::optional<ledger::EntryId> reversed_by);
 void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);
 void print_digest(const RenderOptions& options, const ledger::Digest& digest);
+void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);
+void print_check(const RenderOptions& options, const ledger::CheckReport& report);
 
 }  // namespace fundflow

@@ -5,8 +5,8 @@
 --   * dates are 'YYYY-MM-DD' text that SQLite's date() reproduces (C++ also rejects 2024-02-30);
 --   * projects, contracts and entries are append-only: UPDATE and DELETE raise 'append-only';
 --   * an entry is reversed at most once (unique index on reverses), a voucher ref is unique per project;
---   * day_totals and contract_totals are derived caches, maintained by insert triggers in the same
---     transaction as the entry, guarded against any other write, and recomputed by `fundflow verify`.
+--   * day_totals is a derived cache, maintained by an insert trigger in the same transaction as the
+--     entry, guarded against any other write, and recomputed by `fundflow verify`.
 -- The hash chain (docs/hash-chain.md) is computed by the program: a trigger cannot protect against the
 -- stock sqlite3 client, which may disable triggers; only the chain and an outside digest can.
 
@@ -65,11 +65,16 @@ CREATE UNIQUE INDEX entries_ref ON entries(project_id, ref) WHERE ref IS NOT NUL
 CREATE INDEX entries_by_project_date ON entries(project_id, effective_on, level, effect_kind, amount_fen,
                                                 recorded_at);
 CREATE INDEX entries_by_contract ON entries(contract_id, effective_on) WHERE contract_id IS NOT NULL;
+-- Warranty deposits: the few entries that withhold, pay out or deduct them.
+CREATE INDEX entries_retentions ON entries(contract_id, effective_on)
+    WHERE effect_kind IN ('retention', 'release', 'forfeit');
+-- Year locks: a project's close entries.
+CREATE INDEX entries_closes ON entries(project_id, effective_on) WHERE kind = 'close';
 
--- Derived caches, written only by the insert triggers below in the same transaction as the entry:
+-- A derived cache, written only by the insert trigger below in the same transaction as the entry:
 -- day totals per (project, level, effective day, effect kind) serve the rule checks and the reports of
--- current knowledge without scanning entries; contract totals serve the retention rules. Guards refuse
--- any other write: an insert or update must add exactly the newest entry's amount under its own key.
+-- current knowledge without scanning entries. Guards refuse any other write: an insert or update must
+-- add exactly the newest entry's amount under its own key.
 CREATE TABLE day_totals (
     project_id    INTEGER NOT NULL,
     level         TEXT NOT NULL,
@@ -79,26 +84,10 @@ CREATE TABLE day_totals (
     PRIMARY KEY (project_id, level, effective_on, effect_kind)
 ) STRICT, WITHOUT ROWID;
 
-CREATE TABLE contract_totals (
-    contract_id  INTEGER NOT NULL,
-    level        TEXT NOT NULL,
-    effect_kind  TEXT NOT NULL,
-    amount_fen   INTEGER NOT NULL,
-    PRIMARY KEY (contract_id, level, effect_kind)
-) STRICT, WITHOUT ROWID;
-
 CREATE TRIGGER entries_feed_day_totals AFTER INSERT ON entries WHEN new.level IS NOT NULL
 BEGIN
     INSERT INTO day_totals (project_id, level, effective_on, effect_kind, amount_fen)
     VALUES (new.project_id, new.level, new.effective_on, new.effect_kind, new.amount_fen)
-    ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
-END;
-
-CREATE TRIGGER entries_feed_contract_totals AFTER INSERT ON entries
-WHEN new.contract_id IS NOT NULL AND new.level IS NOT NULL
-BEGIN
-    INSERT INTO contract_totals (contract_id, level, effect_kind, amount_fen)
-    VALUES (new.contract_id, new.level, new.effect_kind, new.amount_fen)
     ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
 END;
 
@@ -118,21 +107,6 @@ WHEN new.project_id IS NOT old.project_id OR new.level IS NOT old.level
 BEGIN SELECT RAISE(ABORT, 'day_totals is derived from entries: append-only'); END;
 CREATE TRIGGER day_totals_no_delete BEFORE DELETE ON day_totals
 BEGIN SELECT RAISE(ABORT, 'day_totals is derived from entries: append-only'); END;
-
-CREATE TRIGGER contract_totals_guard_insert BEFORE INSERT ON contract_totals
-WHEN NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = (SELECT max(id) FROM entries)
-                 AND e.contract_id = new.contract_id AND e.level = new.level
-                 AND e.effect_kind = new.effect_kind AND e.amount_fen = new.amount_fen)
-BEGIN SELECT RAISE(ABORT, 'contract_totals is derived from entries: append-only'); END;
-CREATE TRIGGER contract_totals_guard_update BEFORE UPDATE ON contract_totals
-WHEN new.contract_id IS NOT old.contract_id OR new.level IS NOT old.level
-     OR new.effect_kind IS NOT old.effect_kind
-     OR NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = (SELECT max(id) FROM entries)
-                    AND e.contract_id = new.contract_id AND e.level = new.level
-                    AND e.effect_kind = new.effect_kind AND new.amount_fen = old.amount_fen + e.amount_fen)
-BEGIN SELECT RAISE(ABORT, 'contract_totals is derived from entries: append-only'); END;
-CREATE TRIGGER contract_totals_no_delete BEFORE DELETE ON contract_totals
-BEGIN SELECT RAISE(ABORT, 'contract_totals is derived from entries: append-only'); END;
 
 CREATE TRIGGER projects_no_update BEFORE UPDATE ON projects
 BEGIN SELECT RAISE(ABORT, 'projects are append-only'); END;

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                    # command-line parsing
   libssl-dev                      # SHA-256 for the hash chain
   catch2                          # unit tests (v2.13)
+  librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
 )
 missing=()

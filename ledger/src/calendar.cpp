@@ -143,7 +143,7 @@ Instant parse_instant(std::string_view text) {
     int oh = 0;
     int om = 0;
     if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !parse_fixed(zone, 1, 2, oh) ||
-        !parse_fixed(zone, 4, 2, om)) {
+        !parse_fixed(zone, 4, 2, om) || oh > 23 || om > 59) {
         bad();
     }
     const auto offset = std::chrono::hours{oh} + std::chrono::minutes{om};

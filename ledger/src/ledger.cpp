@@ -1,128 +1,20 @@
 #include "ledger/ledger.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 
 #include "chain.hpp"
+#include "guarded.hpp"
+#include "rules.hpp"
 #include "store.hpp"
 
 namespace ledger {
 namespace {
 
-using detail::at;
-using detail::ChainRecord;
-using detail::DayChange;
-using detail::KindSums;
+using detail::Candidate;
+using detail::guarded;
 using detail::Store;
-
-// Maps SQLite's failures to ledger errors with a line that says what to do. Errors raised by the
-// rules pass through unchanged.
-template <typename F>
-auto guarded(F&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const SQLite::Exception& e) {
-        const int code = e.getErrorCode() & 0xFF;
-        switch (code) {
-            case SQLITE_FULL:
-                throw Error(ErrorCode::storage, "the disk is full; nothing was written: free space and retry");
-            case SQLITE_BUSY:
-            case SQLITE_LOCKED:
-                throw Error(ErrorCode::storage,
-                            "the ledger is busy: another fundflow held its write lock too long; retry");
-            case SQLITE_READONLY:
-            case SQLITE_PERM:
-            case SQLITE_CANTOPEN:
-                throw Error(ErrorCode::storage, std::string("the ledger file cannot be written or opened (") +
-                                                    e.what() + "); check its permissions and mount");
-            case SQLITE_CORRUPT:
-            case SQLITE_NOTADB:
-                throw Error(ErrorCode::integrity,
-                            std::string("the ledger file is damaged (") + e.what() + "); restore it from a copy");
-            case SQLITE_IOERR:
-                throw Error(ErrorCode::storage, std::string("an I/O error stopped the write; nothing was written (") +
-                                                    e.what() + ")");
-            default:
-                throw Error(ErrorCode::storage, std::string("SQLite failed: ") + e.what());
-        }
-    }
-}
-
-// How each effect kind moves the derived quantities of domain.md §4. A reversal carries the negated
-// amount under its original's effect kind, so the same weights cancel the original exactly.
-struct Weights {
-    int free = 0;         // arrived − executed − outstanding retention − recovered
-    int executed = 0;     // (4)
-    int budget = 0;       // (2)
-    int arrived = 0;      // (3)
-    int outstanding = 0;  // a contract's retained − released − forfeited
-    int committed = 0;    // a contract's paid + retained
-};
-
-Weights weights_of(EntryKind kind) {
-    switch (kind) {
-        case EntryKind::appropriation:
-        case EntryKind::adjustment:
-            return Weights{.budget = 1};
-        case EntryKind::arrival:
-            return Weights{.free = 1, .arrived = 1};
-        case EntryKind::payment:
-            return Weights{.free = -1, .executed = 1, .committed = 1};
-        case EntryKind::refund:
-            return Weights{.free = 1, .executed = -1, .committed = -1};
-        case EntryKind::retention:
-            return Weights{.free = -1, .outstanding = 1, .committed = 1};
-        case EntryKind::release:
-            return Weights{.executed = 1, .outstanding = -1};
-        case EntryKind::forfeit:
-            return Weights{.free = 1, .outstanding = -1};
-        case EntryKind::recovery:
-            return Weights{.free = -1};
-        default:
-            return Weights{};
-    }
-}
-
-Money weighted(const KindSums& sums, int Weights::*quantity) {
-    Money total;
-    for (std::size_t i = 0; i < sums.size(); ++i) {
-        const int w = weights_of(static_cast<EntryKind>(i)).*quantity;
-        if (w > 0) {
-            total += sums[i];
-        } else if (w < 0) {
-            total -= sums[i];
-        }
-    }
-    return total;
-}
-
-Money times(Money amount, int weight) {
-    if (weight > 0) {
-        return amount;
-    }
-    if (weight < 0) {
-        return -amount;
-    }
-    return Money{};
-}
-
-// The lowest value a quantity takes from `day` to the end, given its final value and the later
-// day-by-day changes (latest first): end-of-day states, walking backwards.
-Money running_minimum(Money end_value, const std::vector<DayChange>& later, int Weights::*quantity) {
-    Money current = end_value;
-    Money lowest = current;
-    for (std::size_t i = 0; i < later.size();) {
-        const std::string& day = later[i].day;
-        for (; i < later.size() && later[i].day == day; ++i) {
-            current -= times(later[i].amount, weights_of(later[i].kind).*quantity);
-        }
-        lowest = std::min(lowest, current);
-    }
-    return lowest;
-}
-
-std::string yuan(Money amount) { return format_yuan(amount) + " 元"; }
+using detail::Weights;
+using detail::yuan;
 
 std::string describe(EntryKind kind, Money amount) {
     return std::string(to_string(kind)) + " of " + yuan(amount < Money{} ? -amount : amount);
@@ -170,22 +62,7 @@ void check_code(std::string_view what, const std::string& code) {
     }
 }
 
-// What one candidate entry touches, resolved to row ids.
-struct Candidate {
-    Entry entry;
-    std::int64_t project_id = 0;
-    std::optional<detail::ContractRow> contract;
-};
-
 }  // namespace
-
-ExecutionFigures& ExecutionFigures::operator+=(const ExecutionFigures& other) {
-    initial_budget += other.initial_budget;
-    full_year_budget += other.full_year_budget;
-    arrived += other.arrived;
-    executed += other.executed;
-    return *this;
-}
 
 Ledger::Ledger(std::unique_ptr<detail::Store> store) : store_(std::move(store)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -206,80 +83,6 @@ void Ledger::in_transaction(const std::function<void()>& body) {
 
 namespace {
 
-// Checks every invariant of domain.md §4 that the candidate could break, against all entries on
-// file (whatever their recorded time). Throws Error{rejected} naming the figures.
-void check_invariants(const Store& store, const Candidate& c) {
-    const Entry& e = c.entry;
-    if (!e.level) {
-        return;
-    }
-    const Weights w = weights_of(e.effect_kind);
-    const Level level = *e.level;
-    const int year = year_of(e.effective_on);
-    const std::string where = std::string(to_string(level)) + " funds on project " + e.project + " in " +
-                              std::to_string(year);
-
-    if (w.budget != 0 || w.arrived != 0 || w.free != 0 || w.executed != 0) {
-        const KindSums totals = store.level_totals(c.project_id, level, first_day_of(year), last_day_of(year));
-        const Money budget = weighted(totals, &Weights::budget) + times(e.amount, w.budget);
-        const Money arrived = weighted(totals, &Weights::arrived) + times(e.amount, w.arrived);
-        if (w.budget != 0 && budget < Money{}) {
-            refuse(describe(e.kind, e.amount) + " would make the full-year budget of " + where + " negative (" +
-                   yuan(budget) + ")");
-        }
-        if ((w.budget != 0 || w.arrived != 0) && arrived > budget) {
-            refuse(describe(e.kind, e.amount) + " would bring " + where + " to " + yuan(arrived) +
-                   " arrived, beyond the full-year budget of " + yuan(budget));
-        }
-        const bool lowers_free = times(e.amount, w.free) < Money{};
-        const bool lowers_executed = times(e.amount, w.executed) < Money{};
-        if (lowers_free || lowers_executed) {
-            // A back-dated entry must keep every later day valid too, not only its own.
-            const auto later = store.level_changes_after(c.project_id, level, e.effective_on, last_day_of(year));
-            if (lowers_free) {
-                const Money available = running_minimum(weighted(totals, &Weights::free), later, &Weights::free);
-                if (available + times(e.amount, w.free) < Money{}) {
-                    refuse(describe(e.kind, e.amount) + " exceeds the free balance of " + where + " (" +
-                           yuan(std::max(available, Money{})) + ")");
-                }
-            }
-            if (lowers_executed) {
-                const Money executed =
-                    running_minimum(weighted(totals, &Weights::executed), later, &Weights::executed);
-                if (executed + times(e.amount, w.executed) < Money{}) {
-                    refuse(describe(e.kind, e.amount) + " exceeds what was executed from " + where + " (" +
-                           yuan(std::max(executed, Money{})) + ")");
-                }
-            }
-        }
-    }
-
-    if (c.contract) {
-        const auto& contract = *c.contract;
-        if (times(e.amount, w.outstanding) < Money{}) {
-            const KindSums totals = store.contract_totals(contract.id, level);
-            const auto later = store.contract_changes_after(contract.id, level, e.effective_on);
-            const Money outstanding =
-                running_minimum(weighted(totals, &Weights::outstanding), later, &Weights::outstanding);
-            if (outstanding + times(e.amount, w.outstanding) < Money{}) {
-                refuse(describe(e.kind, e.amount) + " exceeds the outstanding retention of contract " +
-                       contract.contract.code + " (" + yuan(std::max(outstanding, Money{})) + ")");
-            }
-        }
-        if (times(e.amount, w.committed) > Money{}) {
-            Money committed;
-            for (Level l : store.contract_levels(contract.id)) {
-                committed += weighted(store.contract_totals(contract.id, l), &Weights::committed);
-            }
-            const Money after = committed + e.amount;
-            if (after > contract.contract.amount) {
-                refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
-                       yuan(after) + " paid and retained, beyond its amount of " + yuan(contract.contract.amount));
-            }
-        }
-    }
-}
-
 // Fills in id, recorded time and hashes, and writes the entry. Must run inside a transaction.
 Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<std::int64_t> contract_id,
              const std::optional<Project>& project_record, const std::optional<Contract>& contract_record) {
@@ -293,9 +96,13 @@ Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<s
     return entry;
 }
 
-bool same_content(const Entry& a, const Entry& b) {
-    return a.kind == b.kind && a.level == b.level && a.amount == b.amount && a.effective_on == b.effective_on &&
-           a.contract == b.contract && a.memo == b.memo && a.accepted_on == b.accepted_on && a.due_on == b.due_on;
+// A retry carries what the first posting was given; what the ledger derived (level of a release, a
+// default amount, a due date) is compared only where the retry states it.
+bool same_posting(const Entry& existing, const Posting& p) {
+    return existing.kind == p.kind && existing.effective_on == p.date && existing.contract == p.contract &&
+           existing.memo == p.memo && (!p.level || existing.level == p.level) &&
+           (!p.amount || existing.amount == *p.amount) && (!p.accepted || existing.accepted_on == p.accepted) &&
+           (!p.warranty_months || existing.warranty_months == p.warranty_months);
 }
 
 Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor) {
@@ -353,9 +160,11 @@ PostResult Ledger::add_contract(const Contract& contract, const Actor& actor, st
             if (store_->find_contract(project->id, contract.code)) {
                 refuse("contract " + contract.code + " already exists on project " + contract.project);
             }
+            const Date day = on.value_or(today_local());
+            detail::check_year_open(*store_, project->id, contract.project, day);
             const std::int64_t id = store_->insert_contract(project->id, contract);
             Entry e = base_entry(EntryKind::contract, contract.project, actor);
-            e.effective_on = on.value_or(today_local());
+            e.effective_on = day;
             e.contract = contract.code;
             result.entry = append(*store_, std::move(e), project->id, id, std::nullopt, contract);
         });
@@ -386,6 +195,12 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
     if (p.kind == EntryKind::retention && !p.accepted) {
         throw Error(ErrorCode::invalid_input, "a retention needs the acceptance date (--accepted)");
     }
+    if (p.level == Level::carryover && (p.kind == EntryKind::appropriation || p.kind == EntryKind::adjustment ||
+                                        p.kind == EntryKind::arrival)) {
+        throw Error(ErrorCode::invalid_input,
+                    "carryover money is derived from the previous year's balance and cannot be posted as " +
+                        std::string(to_string(p.kind)) + "; post it to the level it came from");
+    }
     if (p.ref) {
         check_text("the voucher reference", *p.ref, 128, true);
     }
@@ -407,6 +222,20 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
                                                           "; add it with 'fundflow contract add'");
                 }
             }
+            if (p.ref) {
+                // Before any rule: a retry must return the first entry even if the books moved on since.
+                if (auto existing = store_->entry_by_ref(c.project_id, *p.ref)) {
+                    if (same_posting(*existing, p)) {
+                        result = PostResult{*existing, false};
+                        return;
+                    }
+                    refuse("voucher " + *p.ref + " on project " + p.project + " is already entry #" +
+                           std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
+                           describe(existing->kind, existing->amount) + " on " + to_string(existing->effective_on) +
+                           ") with different content; use a new --ref");
+                }
+            }
+            detail::check_year_open(*store_, c.project_id, p.project, p.date);
             Entry& e = c.entry;
             e = base_entry(p.kind, p.project, actor);
             e.effective_on = p.date;
@@ -415,11 +244,20 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
             e.memo = p.memo;
             e.level = p.level;
 
+            const int year = year_of(p.date);
+            std::vector<detail::ContractDay> days;
+            if (c.contract) {
+                days = store_->contract_days(c.contract->id);
+            }
+            const auto held_from = [&](Level pot) {
+                return detail::contract_pot_minimum(days, pot, year, p.date, &Weights::outstanding);
+            };
             if ((p.kind == EntryKind::release || p.kind == EntryKind::forfeit) && !e.level) {
-                // The deposit is paid out of the level it was withheld from.
+                // Deposits carried over from earlier years are settled first (they fell due first);
+                // then this year's, from the level they were withheld from.
                 std::vector<Level> held;
-                for (Level l : store_->contract_levels(c.contract->id)) {
-                    if (weighted(store_->contract_totals(c.contract->id, l), &Weights::outstanding) > Money{}) {
+                for (Level l : kLevels) {
+                    if (held_from(l) > Money{}) {
                         held.push_back(l);
                     }
                 }
@@ -427,11 +265,12 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
                     refuse(std::string(to_string(p.kind)) + " on contract " + *p.contract +
                            ": it has no outstanding retention (0.00 元)");
                 }
-                if (held.size() > 1) {
+                const bool carried = std::find(held.begin(), held.end(), Level::carryover) != held.end();
+                if (!carried && held.size() > 1) {
                     throw Error(ErrorCode::invalid_input, "contract " + *p.contract +
                                                               " holds retentions at several levels; give --level");
                 }
-                e.level = held.front();
+                e.level = carried ? Level::carryover : held.front();
             }
             if (!e.level) {
                 throw Error(ErrorCode::invalid_input, std::string(to_string(p.kind)) + " needs --level");
@@ -445,7 +284,7 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
                                 "contract " + *p.contract + " has no retention rate; give --amount");
                 }
             } else {
-                e.amount = weighted(store_->contract_totals(c.contract->id, *e.level), &Weights::outstanding);
+                e.amount = held_from(*e.level);
                 if (e.amount <= Money{}) {
                     refuse("release on contract " + *p.contract + ": it has no outstanding retention (0.00 元)");
                 }
@@ -459,19 +298,7 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
                 e.due_on = add_months(*p.accepted, *e.warranty_months);
             }
 
-            if (p.ref) {
-                if (auto existing = store_->entry_by_ref(c.project_id, *p.ref)) {
-                    if (same_content(*existing, e)) {
-                        result = PostResult{*existing, false};
-                        return;
-                    }
-                    refuse("voucher " + *p.ref + " on project " + p.project + " is already entry #" +
-                           std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
-                           describe(existing->kind, existing->amount) + " on " + to_string(existing->effective_on) +
-                           ") with different content; use a new --ref");
-                }
-            }
-            check_invariants(*store_, c);
+            detail::check_invariants(*store_, c);
             result.entry = append(*store_, std::move(c.entry), c.project_id,
                                   c.contract ? std::optional<std::int64_t>(c.contract->id) : std::nullopt,
                                   std::nullopt, std::nullopt);
@@ -503,6 +330,7 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             const auto project = store_->find_project(original->project);
             LEDGER_ASSERT(project.has_value());
             c.project_id = project->id;
+            detail::check_year_open(*store_, c.project_id, original->project, original->effective_on);
             if (original->contract) {
                 c.contract = store_->find_contract(project->id, *original->contract);
                 LEDGER_ASSERT(c.contract.has_value());
@@ -516,10 +344,47 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             e.contract = original->contract;
             e.memo = reason;
             e.reverses = id;
-            check_invariants(*store_, c);
+            detail::check_invariants(*store_, c);
             result.entry = append(*store_, std::move(c.entry), c.project_id,
                                   c.contract ? std::optional<std::int64_t>(c.contract->id) : std::nullopt,
                                   std::nullopt, std::nullopt);
+        });
+        return result;
+    });
+}
+
+PostResult Ledger::close_year(std::string_view code, int year, const Actor& actor) {
+    if (year < 1900 || year > 9999) {
+        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
+    }
+    return guarded([&] {
+        PostResult result;
+        store_->transaction([&] {
+            const auto project = store_->find_project(code);
+            if (!project) {
+                throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+            }
+            if (year >= year_of(today_local())) {
+                refuse("year " + std::to_string(year) + " has not ended; close it once it is over");
+            }
+            if (const auto closed = store_->closed_through(project->id); closed && year <= *closed) {
+                refuse("year " + std::to_string(year) + " of project " + std::string(code) +
+                       " is already closed (closed through " + std::to_string(*closed) + ")");
+            }
+            // The closing figures: the year's own totals and what it leaves to the next year.
+            const detail::KindSums in_year = store_->project_totals_before(project->id, first_day_of(year + 1));
+            const detail::KindSums before = store_->project_totals_before(project->id, first_day_of(year));
+            const Money executed = detail::weighted(in_year, &Weights::executed) - detail::weighted(before, &Weights::executed);
+            const Money carried = detail::weighted(in_year, &Weights::carry);
+            const Money held = detail::weighted(in_year, &Weights::outstanding);
+            const Money arrived = detail::weighted(in_year, &Weights::arrived) - detail::weighted(before, &Weights::arrived);
+            Entry e = base_entry(EntryKind::close, project->project.code, actor);
+            e.effective_on = last_day_of(year);
+            e.amount = carried;
+            e.memo = "arrived_fen=" + std::to_string(arrived.fen()) + ";executed_fen=" + std::to_string(executed.fen()) +
+                     ";carried_to_next_year_fen=" + std::to_string(carried.fen()) +
+                     ";retention_outstanding_fen=" + std::to_string(held.fen());
+            result.entry = append(*store_, std::move(e), project->id, std::nullopt, std::nullopt, std::nullopt);
         });
         return result;
     });
@@ -532,84 +397,6 @@ Project Ledger::project(std::string_view code) const {
             throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
         }
         return row->project;
-    });
-}
-
-ExecutionReport Ledger::execution_report(std::string_view code, int year, const ReadCut& cut) const {
-    if (year < 1900 || year > 9999) {
-        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
-    }
-    return guarded([&] {
-        const auto row = store_->find_project(code);
-        if (!row) {
-            throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
-        }
-        ExecutionReport report;
-        report.project = row->project.code;
-        report.project_name = row->project.name;
-        report.year = year;
-        report.as_of = std::min(cut.as_of, last_day_of(year));
-        report.known_at = cut.known_at;
-        for (const auto& sum : store_->sums(row->id, first_day_of(year), report.as_of, cut.known_at, false)) {
-            ExecutionFigures& f = report.levels[static_cast<std::size_t>(sum.level)];
-            switch (sum.kind) {
-                case EntryKind::appropriation:
-                    f.initial_budget += sum.amount;
-                    f.full_year_budget += sum.amount;
-                    break;
-                case EntryKind::adjustment:
-                    f.full_year_budget += sum.amount;
-                    break;
-                case EntryKind::arrival:
-                    f.arrived += sum.amount;
-                    break;
-                default:
-                    f.executed += times(sum.amount, weights_of(sum.kind).executed);
-                    break;
-            }
-        }
-        for (Level l : kLevels) {
-            if (is_fiscal(l)) {
-                report.fiscal_subtotal += report.level(l);
-            }
-            report.total += report.level(l);
-        }
-        for (const auto& sum : store_->sums(row->id, std::nullopt, report.as_of, cut.known_at, false)) {
-            report.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
-        }
-        return report;
-    });
-}
-
-BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy by, const ReadCut& cut) const {
-    return guarded([&] {
-        std::optional<std::int64_t> project_id;
-        if (code) {
-            const auto row = store_->find_project(*code);
-            if (!row) {
-                throw Error(ErrorCode::not_found, "no project " + *code + "; see 'fundflow balance --by project'");
-            }
-            project_id = row->id;
-        }
-        BalanceReport report;
-        report.as_of = cut.as_of;
-        for (const auto& sum : store_->sums(project_id, std::nullopt, cut.as_of, cut.known_at, by == BalanceBy::contract)) {
-            const std::optional<Level> level = by == BalanceBy::project ? std::nullopt : std::optional<Level>(sum.level);
-            // Rows arrive ordered by project (and contract), so a new row starts when the key changes.
-            if (report.rows.empty() || report.rows.back().project != sum.project || report.rows.back().level != level ||
-                report.rows.back().contract != sum.contract) {
-                report.rows.push_back(BalanceRow{sum.project, level, sum.contract, {}, {}, {}, {}});
-            }
-            BalanceRow& r = report.rows.back();
-            const Weights w = weights_of(sum.kind);
-            r.arrived += times(sum.amount, w.arrived);
-            r.executed += times(sum.amount, w.executed);
-            r.retention_outstanding += times(sum.amount, w.outstanding);
-            if (sum.kind == EntryKind::recovery) {
-                r.recovered += sum.amount;
-            }
-        }
-        return report;
     });
 }
 
@@ -641,92 +428,6 @@ Digest Ledger::digest() const {
     return guarded([&] {
         const auto head = store_->head();
         return Digest{head.entries, head.hash};
-    });
-}
-
-VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
-    // A digest is "HEX" or "N:HEX" (as 'fundflow digest' prints it).
-    std::optional<std::int64_t> digest_entries;
-    std::string digest_hash;
-    if (digest) {
-        std::string_view text = *digest;
-        if (const auto colon = text.find(':'); colon != std::string_view::npos) {
-            const std::string count(text.substr(0, colon));
-            if (count.empty() || count.find_first_not_of("0123456789") != std::string::npos || count.size() > 18) {
-                throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) + "' is not a digest like 7:5f3a…");
-            }
-            digest_entries = std::stoll(count);
-            text = text.substr(colon + 1);
-        }
-        digest_hash = std::string(text);
-        std::transform(digest_hash.begin(), digest_hash.end(), digest_hash.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        if (!detail::is_hex_hash(digest_hash)) {
-            throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) +
-                                                      "' is not a digest: expected the 64 hex digits 'fundflow digest' "
-                                                      "printed, optionally after 'N:'");
-        }
-    }
-    return guarded([&] {
-        VerifyResult result;
-        result.digest = Digest{0, std::string(detail::kGenesisHash)};
-        bool digest_found = digest && digest_hash == detail::kGenesisHash && digest_entries.value_or(0) == 0;
-        const auto fail = [&](std::optional<EntryId> id, std::string problem) {
-            result.ok = false;
-            result.first_bad = id;
-            result.problem = std::move(problem);
-        };
-        try {
-            store_->for_each_chain_record([&](const ChainRecord& r) {
-                const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
-                const std::int64_t expected = result.digest.entries + 1;
-                if (id != expected) {
-                    fail(EntryId{expected}, "entry #" + std::to_string(expected) +
-                                                " is missing: ids jump to #" + std::to_string(id));
-                    return false;
-                }
-                if (r.entry.prev_hash != result.digest.head) {
-                    fail(r.entry.id, "entry #" + std::to_string(id) +
-                                         " does not follow the entry before it (its prev_hash differs)");
-                    return false;
-                }
-                const std::string computed = detail::chain_hash(
-                    r.entry.prev_hash, detail::canonical_encoding(r.entry, r.project_record, r.contract_record));
-                if (computed != r.entry.hash) {
-                    fail(r.entry.id, "entry #" + std::to_string(id) +
-                                         " was altered: its contents no longer match its hash");
-                    return false;
-                }
-                result.digest = Digest{id, r.entry.hash};
-                if (digest && r.entry.hash == digest_hash && digest_entries.value_or(id) == id) {
-                    digest_found = true;
-                }
-                return true;
-            });
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::integrity) {
-                throw;
-            }
-            fail(EntryId{result.digest.entries + 1}, e.what());
-        }
-        if (!result.ok) {
-            return result;
-        }
-        for (const auto& problem : store_->unregistered_records()) {
-            fail(std::nullopt, problem);
-            return result;
-        }
-        for (const auto& problem : store_->derived_totals_problems()) {
-            fail(std::nullopt, problem + " (the file was edited outside fundflow)");
-            return result;
-        }
-        if (digest && !digest_found) {
-            fail(std::nullopt, "the ledger does not extend the digest " +
-                                   (digest_entries ? std::to_string(*digest_entries) + ":" : std::string()) +
-                                   digest_hash.substr(0, 16) +
-                                   "…: entries it covered were removed or rewritten, or an older copy was restored");
-        }
-        return result;
     });
 }
 

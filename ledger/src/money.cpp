@@ -194,7 +194,7 @@ Money Money::apply_ratio(std::int64_t numerator, std::int64_t denominator) const
     return Money{multiply_divide_rounded(fen_, numerator, denominator)};
 }
 
-std::optional<std::int64_t> Rate::percent_hundredths() const noexcept {
+std::optional<std::int64_t> Rate::percent_hundredths() const {
     if (denominator == 0) {
         return std::nullopt;
     }

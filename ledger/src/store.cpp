@@ -231,7 +231,9 @@ SQLite::Statement& Store::prepared(int slot, const char* sql) const {
 }
 
 void Store::transaction(const std::function<void()>& body) {
-    LEDGER_ASSERT(writable_);
+    if (!writable_) {
+        throw Error(ErrorCode::invalid_input, "the ledger is open read-only; nothing was written");
+    }
     if (transaction_depth_ > 0) {
         body();
         return;
@@ -409,10 +411,12 @@ std::vector<DayChange> Store::level_changes_after(std::int64_t project_id, Level
     return changes;
 }
 
-KindSums Store::contract_totals(std::int64_t contract_id, Level level) const {
-    auto& q = prepared(11, "SELECT effect_kind, amount_fen FROM contract_totals WHERE contract_id = ? AND level = ?");
-    q.bind(1, contract_id);
-    q.bind(2, std::string(to_string(level)));
+KindSums Store::project_totals_before(std::int64_t project_id, Date before) const {
+    auto& q = prepared(11,
+                       "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND effective_on < ? "
+                       "GROUP BY effect_kind");
+    q.bind(1, project_id);
+    q.bind(2, to_string(before));
     KindSums sums{};
     while (q.executeStep()) {
         at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
@@ -420,30 +424,74 @@ KindSums Store::contract_totals(std::int64_t contract_id, Level level) const {
     return sums;
 }
 
-std::vector<Level> Store::contract_levels(std::int64_t contract_id) const {
-    auto& q = prepared(12, "SELECT DISTINCT level FROM contract_totals WHERE contract_id = ? ORDER BY level");
-    q.bind(1, contract_id);
-    std::vector<Level> levels;
-    while (q.executeStep()) {
-        levels.push_back(parse_level(q.getColumn(0).getString()));
+std::optional<Date> Store::first_day(std::int64_t project_id) const {
+    auto& q = prepared(12, "SELECT min(effective_on) FROM day_totals WHERE project_id = ?");
+    q.bind(1, project_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) {
+        return std::nullopt;
     }
-    return levels;
+    return parse_date(q.getColumn(0).getString());
 }
 
-std::vector<DayChange> Store::contract_changes_after(std::int64_t contract_id, Level level, Date after) const {
-    auto& q = prepared(13,
-                       "SELECT effective_on, effect_kind, SUM(amount_fen) FROM entries "
-                       "WHERE contract_id = ? AND level = ? AND effective_on > ? "
-                       "GROUP BY effective_on, effect_kind ORDER BY effective_on DESC");
-    q.bind(1, contract_id);
-    q.bind(2, std::string(to_string(level)));
-    q.bind(3, to_string(after));
-    std::vector<DayChange> changes;
-    while (q.executeStep()) {
-        changes.push_back(DayChange{q.getColumn(0).getString(), parse_entry_kind(q.getColumn(1).getString()),
-                                    Money::from_fen(q.getColumn(2).getInt64())});
+std::optional<Date> Store::last_day(std::int64_t project_id) const {
+    auto& q = prepared(13, "SELECT max(effective_on) FROM day_totals WHERE project_id = ?");
+    q.bind(1, project_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) {
+        return std::nullopt;
     }
-    return changes;
+    return parse_date(q.getColumn(0).getString());
+}
+
+std::optional<int> Store::closed_through(std::int64_t project_id) const {
+    auto& q = prepared(17, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND kind = 'close'");
+    q.bind(1, project_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) {
+        return std::nullopt;
+    }
+    return year_of(parse_date(q.getColumn(0).getString()));
+}
+
+std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
+    auto& q = prepared(18,
+                       "SELECT effective_on, level, effect_kind, SUM(amount_fen) FROM entries "
+                       "WHERE contract_id = ? AND level IS NOT NULL GROUP BY effective_on, level, effect_kind "
+                       "ORDER BY effective_on");
+    q.bind(1, contract_id);
+    std::vector<ContractDay> days;
+    while (q.executeStep()) {
+        days.push_back(ContractDay{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
+                                   parse_entry_kind(q.getColumn(2).getString()),
+                                   Money::from_fen(q.getColumn(3).getInt64())});
+    }
+    return days;
+}
+
+std::vector<ProjectRow> Store::projects() const {
+    SQLite::Statement q(*db_, "SELECT id, code, name, unit_name, func_code FROM projects ORDER BY code");
+    std::vector<ProjectRow> rows;
+    while (q.executeStep()) {
+        rows.push_back(ProjectRow{q.getColumn(0).getInt64(),
+                                  Project{q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                          q.getColumn(3).getString(), q.getColumn(4).getString()}});
+    }
+    return rows;
+}
+
+std::vector<ContractRow> Store::contracts(std::int64_t project_id) const {
+    SQLite::Statement q(*db_,
+                        "SELECT c.id, p.code, c.code, c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, "
+                        "c.sme FROM contracts c JOIN projects p ON p.id = c.project_id WHERE c.project_id = ? "
+                        "ORDER BY c.code");
+    q.bind(1, project_id);
+    std::vector<ContractRow> rows;
+    while (q.executeStep()) {
+        rows.push_back(ContractRow{q.getColumn(0).getInt64(), project_id,
+                                   Contract{q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                            q.getColumn(3).getString(), Money::from_fen(q.getColumn(4).getInt64()),
+                                            q.getColumn(5).getInt64(), q.getColumn(6).getInt(),
+                                            q.getColumn(7).getInt() != 0}});
+    }
+    return rows;
 }
 
 std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
@@ -506,6 +554,48 @@ std::vector<Entry> Store::log(const LogFilter& f) const {
     return entries;
 }
 
+std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int64_t>& project_id, Date as_of,
+                                                    const std::optional<Instant>& known_at) const {
+    // The effect_kind condition matches the partial index entries_retentions.
+    SQLite::Statement q(*db_,
+                        "SELECT p.code, c.code, c.supplier, c.sme, e.id, e.effect_kind, e.level, e.amount_fen, "
+                        "e.effective_on, e.accepted_on, e.due_on FROM entries e "
+                        "JOIN contracts c ON c.id = e.contract_id JOIN projects p ON p.id = e.project_id "
+                        "WHERE e.effect_kind IN ('retention', 'release', 'forfeit') AND e.kind != 'reversal' "
+                        "AND (?1 IS NULL OR e.project_id = ?1) AND e.effective_on <= ?2 AND e.recorded_at <= ?3 "
+                        "AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id AND r.effective_on <= ?2 "
+                        "AND r.recorded_at <= ?3) "
+                        "ORDER BY p.code, c.code, e.effective_on, e.id");
+    if (project_id) {
+        q.bind(1, *project_id);
+    } else {
+        q.bind(1);
+    }
+    q.bind(2, to_string(as_of));
+    q.bind(3, known_at ? to_string(*known_at) : std::string(kForever));
+    std::vector<RetentionEvent> events;
+    while (q.executeStep()) {
+        RetentionEvent e;
+        e.project = q.getColumn(0).getString();
+        e.contract = q.getColumn(1).getString();
+        e.supplier = q.getColumn(2).getString();
+        e.sme = q.getColumn(3).getInt() != 0;
+        e.id = EntryId{q.getColumn(4).getInt64()};
+        e.kind = parse_entry_kind(q.getColumn(5).getString());
+        e.level = parse_level(q.getColumn(6).getString());
+        e.amount = Money::from_fen(q.getColumn(7).getInt64());
+        e.effective_on = parse_date(q.getColumn(8).getString());
+        if (auto d = optional_text(q.getColumn(9))) {
+            e.accepted_on = parse_date(*d);
+        }
+        if (auto d = optional_text(q.getColumn(10))) {
+            e.due_on = parse_date(*d);
+        }
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
 void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const {
     SQLite::Statement q(*db_, std::string(kEntrySelect) + "ORDER BY e.id");
     while (q.executeStep()) {
@@ -533,15 +623,6 @@ std::vector<std::string> Store::derived_totals_problems() const {
         "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual))");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
         problems.push_back("the day totals differ from the sums of the entries");
-    }
-    SQLite::Statement contracts(
-        *db_,
-        "WITH actual AS (SELECT contract_id, level, effect_kind, SUM(amount_fen) AS amount_fen FROM entries "
-        "WHERE contract_id IS NOT NULL AND level IS NOT NULL GROUP BY 1, 2, 3) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM contract_totals)) + "
-        "(SELECT count(*) FROM (SELECT * FROM contract_totals EXCEPT SELECT * FROM actual))");
-    if (contracts.executeStep() && contracts.getColumn(0).getInt64() != 0) {
-        problems.push_back("the contract totals differ from the sums of the entries");
     }
     return problems;
 }

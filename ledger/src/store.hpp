@@ -59,6 +59,27 @@ struct DayChange {
     Money amount;
 };
 
+struct ContractDay {
+    std::string day;
+    Level level;
+    EntryKind kind;
+    Money amount;
+};
+
+struct RetentionEvent {
+    std::string project;
+    std::string contract;
+    std::string supplier;
+    bool sme = false;
+    EntryId id{};
+    EntryKind kind = EntryKind::retention;  // retention, release or forfeit
+    Level level = Level::county;
+    Money amount;
+    Date effective_on;
+    std::optional<Date> accepted_on;
+    std::optional<Date> due_on;
+};
+
 // One chained row with the records its hash covers.
 struct ChainRecord {
     Entry entry;
@@ -102,15 +123,24 @@ public:
     // Day sums of entries of (project, level) dated in (after, through], latest day first.
     std::vector<DayChange> level_changes_after(std::int64_t project_id, Level level, Date after,
                                                Date through) const;
-    KindSums contract_totals(std::int64_t contract_id, Level level) const;
-    std::vector<Level> contract_levels(std::int64_t contract_id) const;
-    // Day sums of a contract's entries of one level dated after `after`, latest day first.
-    std::vector<DayChange> contract_changes_after(std::int64_t contract_id, Level level, Date after) const;
+    // Sums of a project's entries (all levels) effective before `before`, by effect kind.
+    KindSums project_totals_before(std::int64_t project_id, Date before) const;
+    std::optional<Date> first_day(std::int64_t project_id) const;  // of any money entry
+    std::optional<Date> last_day(std::int64_t project_id) const;
+    std::optional<int> closed_through(std::int64_t project_id) const;  // latest closed year
+    // A contract's money entries summed by (day, level, effect kind), earliest day first.
+    std::vector<ContractDay> contract_days(std::int64_t contract_id) const;
+    std::vector<ProjectRow> projects() const;
+    std::vector<ContractRow> contracts(std::int64_t project_id) const;
 
     // Reports.
     std::vector<SumRow> sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
                              const std::optional<Instant>& known_at, bool by_contract) const;
     std::vector<Entry> log(const LogFilter& filter) const;
+    // Retentions, releases and forfeits effective by as_of (and recorded by known_at), leaving out
+    // entries reversed within the same cut and the reversals themselves; by project, contract, day, id.
+    std::vector<RetentionEvent> retention_events(const std::optional<std::int64_t>& project_id, Date as_of,
+                                                 const std::optional<Instant>& known_at) const;
 
     // Integrity.
     void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const;

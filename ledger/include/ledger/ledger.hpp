@@ -83,6 +83,11 @@ public:
     // Cancels one earlier money entry exactly (same date, level, contract; opposite sign).
     PostResult reverse(EntryId id, const std::string& reason, const Actor& actor);
 
+    // Locks year N of a project (and every year before it, so that year N's carryover cannot change):
+    // later postings dated in a locked year are refused. Records the year's closing figures in the
+    // chain as a close entry dated N-12-31. Refuses a year not yet ended or already closed.
+    PostResult close_year(std::string_view project, int year, const Actor& actor);
+
     // Runs body inside one BEGIN IMMEDIATE transaction: every posting in it lands, or none does.
     void in_transaction(const std::function<void()>& body);
 
@@ -90,6 +95,7 @@ public:
     Project project(std::string_view code) const;  // Error{not_found}
     ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
+    WarrantyReport warranty(const WarrantyFilter& filter) const;
     std::vector<Entry> log(const LogFilter& filter) const;
     Entry entry(EntryId id) const;  // Error{not_found}
     std::optional<EntryId> reversed_by(EntryId id) const;
@@ -98,6 +104,9 @@ public:
     // optionally "N:" before it) it also proves that the ledger still contains and extends it.
     VerifyResult verify(std::optional<std::string_view> digest = std::nullopt) const;
     Digest digest() const;
+    // The chain, every invariant recomputed from the entries, overdue and soon-due deposits, unclosed
+    // past years. Never throws for a failed check: it reports it.
+    CheckReport check(const ReadCut& cut, int grace_days = 30) const;
 
 private:
     explicit Ledger(std::unique_ptr<detail::Store> store);

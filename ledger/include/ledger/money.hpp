@@ -57,7 +57,7 @@ struct Rate {
     constexpr bool defined() const noexcept { return denominator != 0; }
     // The rate in hundredths of a percent (9500 for 95.00 %), rounded once, half away from zero;
     // nullopt when undefined.
-    std::optional<std::int64_t> percent_hundredths() const noexcept;
+    std::optional<std::int64_t> percent_hundredths() const;  // Error{limit_exceeded} beyond int64
 };
 
 // value × multiplier / divisor, exact in 128 bits and rounded once, half away from zero (四舍五入).

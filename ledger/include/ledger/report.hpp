@@ -63,6 +63,62 @@ struct BalanceReport {
     std::vector<BalanceRow> rows;
 };
 
+// A warranty deposit's state as of a date (domain.md §5).
+enum class RetentionStatus { held, due, overdue, partly_released, released, forfeited };
+std::string_view to_string(RetentionStatus status);  // "held", …, "partly released"
+RetentionStatus parse_retention_status(std::string_view text);  // also "partly_released"; Error{invalid_input}
+
+// One retention entry with what was released and forfeited of it (releases and forfeits of a contract
+// settle its deposits first-due first).
+struct WarrantyRow {
+    std::string project;
+    std::string contract;
+    std::string supplier;
+    bool sme = false;
+    EntryId entry{};     // the retention entry
+    Level level = Level::county;  // where the money is held as of the date: carryover after its year
+    Money retained;
+    Money released;
+    Money forfeited;
+    Money outstanding() const { return retained - released - forfeited; }
+    Date accepted;
+    Date due;
+    RetentionStatus status = RetentionStatus::held;
+    std::int64_t days_to_due = 0;  // negative once past due
+};
+
+struct WarrantyFilter {
+    std::optional<std::string> project;
+    std::optional<RetentionStatus> status;
+    std::optional<Date> due_before;     // due on or before
+    std::optional<int> due_within_days;  // due within this many days of as_of (still outstanding)
+    int grace_days = 30;
+    ReadCut cut;
+};
+
+struct WarrantyReport {
+    Date as_of;
+    int grace_days = 30;
+    std::vector<WarrantyRow> rows;  // by due date
+};
+
+// `fundflow check`: named checks an auditor runs in one go.
+enum class Verdict { pass, warn, fail };
+std::string_view to_string(Verdict verdict);
+
+struct CheckResult {
+    std::string name;  // chain, invariants, retentions_overdue, retentions_due, years_closed
+    Verdict verdict = Verdict::pass;
+    std::vector<std::string> details;
+};
+
+struct CheckReport {
+    Date as_of;
+    std::vector<CheckResult> checks;
+    bool integrity_failed = false;  // chain or invariants failed
+    bool overdue = false;           // a retention is overdue
+};
+
 struct LogFilter {
     std::optional<std::string> project;
     std::optional<EntryKind> kind;

@@ -1,0 +1,197 @@
+// Integrity: the hash chain, the derived caches, and `fundflow check`.
+#include <algorithm>
+#include <cctype>
+
+#include "chain.hpp"
+#include "guarded.hpp"
+#include "ledger/ledger.hpp"
+#include "rules.hpp"
+#include "store.hpp"
+
+namespace ledger {
+namespace {
+
+using detail::ChainRecord;
+using detail::guarded;
+
+}  // namespace
+
+VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
+    // A digest is "HEX" or "N:HEX" (as 'fundflow digest' prints it).
+    std::optional<std::int64_t> digest_entries;
+    std::string digest_hash;
+    if (digest) {
+        std::string_view text = *digest;
+        if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+            const std::string count(text.substr(0, colon));
+            if (count.empty() || count.find_first_not_of("0123456789") != std::string::npos || count.size() > 18) {
+                throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) + "' is not a digest like 7:5f3a…");
+            }
+            digest_entries = std::stoll(count);
+            text = text.substr(colon + 1);
+        }
+        digest_hash = std::string(text);
+        std::transform(digest_hash.begin(), digest_hash.end(), digest_hash.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        if (!detail::is_hex_hash(digest_hash)) {
+            throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) +
+                                                      "' is not a digest: expected the 64 hex digits 'fundflow digest' "
+                                                      "printed, optionally after 'N:'");
+        }
+    }
+    return guarded([&] {
+        VerifyResult result;
+        result.digest = Digest{0, std::string(detail::kGenesisHash)};
+        bool digest_found = digest && digest_hash == detail::kGenesisHash && digest_entries.value_or(0) == 0;
+        const auto fail = [&](std::optional<EntryId> id, std::string problem) {
+            result.ok = false;
+            result.first_bad = id;
+            result.problem = std::move(problem);
+        };
+        try {
+            store_->for_each_chain_record([&](const ChainRecord& r) {
+                const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
+                const std::int64_t expected = result.digest.entries + 1;
+                if (id != expected) {
+                    fail(EntryId{expected}, "entry #" + std::to_string(expected) +
+                                                " is missing: ids jump to #" + std::to_string(id));
+                    return false;
+                }
+                if (r.entry.prev_hash != result.digest.head) {
+                    fail(r.entry.id, "entry #" + std::to_string(id) +
+                                         " does not follow the entry before it (its prev_hash differs)");
+                    return false;
+                }
+                const std::string computed = detail::chain_hash(
+                    r.entry.prev_hash, detail::canonical_encoding(r.entry, r.project_record, r.contract_record));
+                if (computed != r.entry.hash) {
+                    fail(r.entry.id, "entry #" + std::to_string(id) +
+                                         " was altered: its contents no longer match its hash");
+                    return false;
+                }
+                result.digest = Digest{id, r.entry.hash};
+                if (digest && r.entry.hash == digest_hash && digest_entries.value_or(id) == id) {
+                    digest_found = true;
+                }
+                return true;
+            });
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::integrity) {
+                throw;
+            }
+            fail(EntryId{result.digest.entries + 1}, e.what());
+        }
+        if (!result.ok) {
+            return result;
+        }
+        for (const auto& problem : store_->unregistered_records()) {
+            fail(std::nullopt, problem);
+            return result;
+        }
+        for (const auto& problem : store_->derived_totals_problems()) {
+            fail(std::nullopt, problem + " (the file was edited outside fundflow)");
+            return result;
+        }
+        if (digest && !digest_found) {
+            fail(std::nullopt, "the ledger does not extend the digest " +
+                                   (digest_entries ? std::to_string(*digest_entries) + ":" : std::string()) +
+                                   digest_hash.substr(0, 16) +
+                                   "…: entries it covered were removed or rewritten, or an older copy was restored");
+        }
+        return result;
+    });
+}
+
+std::string_view to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass:
+            return "pass";
+        case Verdict::warn:
+            return "warn";
+        case Verdict::fail:
+            return "fail";
+    }
+    return "fail";
+}
+
+CheckReport Ledger::check(const ReadCut& cut, int grace_days) const {
+    CheckReport report;
+    report.as_of = cut.as_of;
+
+    CheckResult chain{"chain", Verdict::pass, {}};
+    const VerifyResult verified = verify();
+    if (!verified.ok) {
+        chain.verdict = Verdict::fail;
+        chain.details.push_back(verified.problem);
+    } else {
+        chain.details.push_back(std::to_string(verified.digest.entries) + " entries, head " + verified.digest.head);
+    }
+    report.checks.push_back(chain);
+
+    // The rules are recomputed from the day totals, which verify has just proved equal to the entries.
+    CheckResult invariants{"invariants", Verdict::pass, {}};
+    const auto projects = guarded([&] { return store_->projects(); });
+    if (!verified.ok) {
+        invariants.verdict = Verdict::fail;
+        invariants.details.push_back("not recomputed: the chain is broken");
+    } else {
+        for (const auto& project : projects) {
+            for (auto& problem : guarded([&] { return detail::audit_project(*store_, project); })) {
+                invariants.details.push_back(std::move(problem));
+            }
+        }
+        if (!invariants.details.empty()) {
+            invariants.verdict = Verdict::fail;
+        }
+    }
+    report.checks.push_back(invariants);
+    report.integrity_failed = chain.verdict == Verdict::fail || invariants.verdict == Verdict::fail;
+
+    WarrantyFilter filter;
+    filter.grace_days = grace_days;
+    filter.cut = cut;
+    const WarrantyReport deposits = warranty(filter);
+    CheckResult overdue{"retentions_overdue", Verdict::pass, {}};
+    CheckResult due{"retentions_due", Verdict::pass, {}};
+    for (const auto& row : deposits.rows) {
+        const std::string line = row.project + " " + row.contract + " (" + row.supplier + (row.sme ? ", SME" : "") +
+                                 "): " + detail::yuan(row.outstanding()) + " due " + to_string(row.due);
+        if (row.status == RetentionStatus::overdue) {
+            overdue.details.push_back(line + ", " + std::to_string(-row.days_to_due) + " days ago");
+        } else if (row.status == RetentionStatus::due) {
+            due.details.push_back(line + (row.days_to_due == 0 ? ", today" : ", " + std::to_string(-row.days_to_due) +
+                                                                                  " days ago (within the grace period)"));
+        }
+    }
+    overdue.verdict = overdue.details.empty() ? Verdict::pass : Verdict::fail;
+    due.verdict = due.details.empty() ? Verdict::pass : Verdict::warn;
+    report.overdue = overdue.verdict == Verdict::fail;
+    report.checks.push_back(overdue);
+    report.checks.push_back(due);
+
+    CheckResult closed{"years_closed", Verdict::pass, {}};
+    guarded([&] {
+        for (const auto& project : projects) {
+            const auto first = store_->first_day(project.id);
+            const auto last = store_->last_day(project.id);
+            if (!first || !last) {
+                continue;
+            }
+            // Past years with entries that are still open to back-dated postings.
+            const int closed_through = store_->closed_through(project.id).value_or(0);
+            const int until = std::min(year_of(*last), year_of(cut.as_of) - 1);
+            std::string open;
+            for (int year = std::max(year_of(*first), closed_through + 1); year <= until; ++year) {
+                open += (open.empty() ? "" : ", ") + std::to_string(year);
+            }
+            if (!open.empty()) {
+                closed.details.push_back(project.project.code + ": past years not closed: " + open);
+            }
+        }
+    });
+    closed.verdict = closed.details.empty() ? Verdict::pass : Verdict::warn;
+    report.checks.push_back(closed);
+    return report;
+}
+
+}  // namespace ledger

@@ -1,0 +1,287 @@
+#include "rules.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "ledger/error.hpp"
+
+namespace ledger::detail {
+namespace {
+
+std::string describe(EntryKind kind, Money amount) {
+    return std::string(to_string(kind)) + " of " + yuan(amount < Money{} ? -amount : amount);
+}
+
+[[noreturn]] void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
+
+// End-of-day states walking backwards from the final value over later day changes (latest first).
+Money running_minimum(Money end_value, const std::vector<DayChange>& later, int Weights::*quantity) {
+    Money current = end_value;
+    Money lowest = current;
+    for (std::size_t i = 0; i < later.size();) {
+        const std::string& day = later[i].day;
+        for (; i < later.size() && later[i].day == day; ++i) {
+            current -= times(later[i].amount, weights_of(later[i].kind).*quantity);
+        }
+        lowest = std::min(lowest, current);
+    }
+    return lowest;
+}
+
+int last_year_of(const std::vector<ContractDay>& days) {
+    return days.empty() ? 0 : year_of(parse_date(days.back().day));
+}
+
+}  // namespace
+
+std::string yuan(Money amount) { return format_yuan(amount) + " 元"; }
+
+Weights weights_of(EntryKind kind) {
+    switch (kind) {
+        case EntryKind::appropriation:
+        case EntryKind::adjustment:
+            return Weights{.budget = 1};
+        case EntryKind::arrival:
+            return Weights{.free = 1, .arrived = 1, .carry = 1};
+        case EntryKind::payment:
+            return Weights{.free = -1, .executed = 1, .committed = 1, .carry = -1};
+        case EntryKind::refund:
+            return Weights{.free = 1, .executed = -1, .committed = -1, .carry = 1};
+        case EntryKind::retention:
+            return Weights{.free = -1, .outstanding = 1, .committed = 1};
+        case EntryKind::release:
+            return Weights{.executed = 1, .outstanding = -1, .carry = -1};
+        case EntryKind::forfeit:
+            return Weights{.free = 1, .outstanding = -1};
+        case EntryKind::recovery:
+            return Weights{.free = -1, .carry = -1};
+        default:
+            return Weights{};
+    }
+}
+
+Money weighted(const KindSums& sums, int Weights::*quantity) {
+    Money total;
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+        total += times(sums[i], weights_of(static_cast<EntryKind>(i)).*quantity);
+    }
+    return total;
+}
+
+Money times(Money amount, int weight) {
+    if (weight > 0) {
+        return amount;
+    }
+    if (weight < 0) {
+        return -amount;
+    }
+    return Money{};
+}
+
+Money pot_minimum(const Store& store, std::int64_t project_id, Level level, int year, Date after,
+                  int Weights::*quantity) {
+    Money end = weighted(store.level_totals(project_id, level, first_day_of(year), last_day_of(year)), quantity);
+    if (level == Level::carryover && quantity == &Weights::free) {
+        end += weighted(store.project_totals_before(project_id, first_day_of(year)), &Weights::free);
+    }
+    return running_minimum(end, store.level_changes_after(project_id, level, after, last_day_of(year)), quantity);
+}
+
+Money contract_pot_minimum(const std::vector<ContractDay>& days, Level pot, int year, Date after,
+                           int Weights::*quantity) {
+    const std::string start = to_string(first_day_of(year));
+    const std::string end = to_string(last_day_of(year));
+    const std::string cut = to_string(after);
+    Money at_cut;
+    std::map<std::string, Money> later;
+    for (const auto& d : days) {
+        const bool in_year = d.day >= start && d.day <= end;
+        const bool counts = pot == Level::carryover ? d.day < start || (in_year && d.level == Level::carryover)
+                                                    : in_year && d.level == pot;
+        if (!counts) {
+            continue;
+        }
+        const Money value = times(d.amount, weights_of(d.kind).*quantity);
+        if (d.day <= cut) {
+            at_cut += value;
+        } else if (d.day <= end) {
+            later[d.day] += value;
+        }
+    }
+    Money current = at_cut;
+    Money lowest = current;
+    for (const auto& [day, value] : later) {
+        current += value;
+        lowest = std::min(lowest, current);
+    }
+    return lowest;
+}
+
+void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day) {
+    if (const auto closed = store.closed_through(project_id); closed && year_of(day) <= *closed) {
+        refuse("year " + std::to_string(year_of(day)) + " of project " + project + " is closed (closed through " +
+               std::to_string(*closed) + "); post the correction dated in an open year");
+    }
+}
+
+void check_invariants(const Store& store, const Candidate& c) {
+    const Entry& e = c.entry;
+    if (!e.level) {
+        return;
+    }
+    const Weights w = weights_of(e.effect_kind);
+    const Level level = *e.level;
+    const int year = year_of(e.effective_on);
+    const std::string where =
+        std::string(to_string(level)) + " funds on project " + e.project + " in " + std::to_string(year);
+
+    LEDGER_ASSERT(level != Level::carryover || (w.budget == 0 && w.arrived == 0));  // refused by post()
+    if (w.budget != 0 || w.arrived != 0) {
+        const KindSums totals = store.level_totals(c.project_id, level, first_day_of(year), last_day_of(year));
+        const Money budget = weighted(totals, &Weights::budget) + times(e.amount, w.budget);
+        const Money arrived = weighted(totals, &Weights::arrived) + times(e.amount, w.arrived);
+        if (w.budget != 0 && budget < Money{}) {
+            refuse(describe(e.kind, e.amount) + " would make the full-year budget of " + where + " negative (" +
+                   yuan(budget) + ")");
+        }
+        if (arrived > budget) {
+            refuse(describe(e.kind, e.amount) + " would bring " + where + " to " + yuan(arrived) +
+                   " arrived, beyond the full-year budget of " + yuan(budget));
+        }
+    }
+
+    const Money free_delta = times(e.amount, w.free);
+    if (free_delta < Money{}) {
+        // A back-dated entry must keep every later day valid too, not only its own.
+        const Money available = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::free);
+        if (available + free_delta < Money{}) {
+            refuse(describe(e.kind, e.amount) + " exceeds the free balance of " + where + " (" +
+                   yuan(std::max(available, Money{})) + ")");
+        }
+        // What year N leaves unspent is year N+1's carryover, and so on: none may be overdrawn.
+        if (const auto last = store.last_day(c.project_id)) {
+            for (int later = year + 1; later <= year_of(*last); ++later) {
+                const Money carried =
+                    pot_minimum(store, c.project_id, Level::carryover, later, last_day_of(later - 1), &Weights::free);
+                if (carried + free_delta < Money{}) {
+                    refuse(describe(e.kind, e.amount) + " would overdraw the carryover of project " + e.project +
+                           " in " + std::to_string(later) + ", of which only " + yuan(std::max(carried, Money{})) +
+                           " is free");
+                }
+            }
+        }
+    }
+    const Money executed_delta = times(e.amount, w.executed);
+    if (executed_delta < Money{}) {
+        const Money executed = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::executed);
+        if (executed + executed_delta < Money{}) {
+            refuse(describe(e.kind, e.amount) + " exceeds what was executed from " + where + " (" +
+                   yuan(std::max(executed, Money{})) + ")");
+        }
+    }
+
+    if (!c.contract) {
+        return;
+    }
+    const auto& contract = *c.contract;
+    const auto days = store.contract_days(contract.id);
+    const Money outstanding_delta = times(e.amount, w.outstanding);
+    if (outstanding_delta < Money{}) {
+        const Money held = contract_pot_minimum(days, level, year, e.effective_on, &Weights::outstanding);
+        if (held + outstanding_delta < Money{}) {
+            std::string hint;
+            if (level != Level::carryover &&
+                contract_pot_minimum(days, Level::carryover, year, e.effective_on, &Weights::outstanding) > Money{}) {
+                hint = "; its deposit was carried over from an earlier year: post to level carryover (omit --level)";
+            }
+            refuse(describe(e.kind, e.amount) + " exceeds the outstanding retention of contract " +
+                   contract.contract.code + " held in " + std::string(to_string(level)) + " funds of " +
+                   std::to_string(year) + " (" + yuan(std::max(held, Money{})) + ")" + hint);
+        }
+        for (int later = year + 1; later <= last_year_of(days); ++later) {
+            const Money carried =
+                contract_pot_minimum(days, Level::carryover, later, last_day_of(later - 1), &Weights::outstanding);
+            if (carried + outstanding_delta < Money{}) {
+                refuse(describe(e.kind, e.amount) + " would undo a release or forfeit of contract " +
+                       contract.contract.code + " already posted in " + std::to_string(later));
+            }
+        }
+    }
+    const Money committed_delta = times(e.amount, w.committed);
+    if (committed_delta > Money{}) {  // a payment, a retention, or the reversal of a refund
+        Money committed;
+        for (const auto& d : days) {
+            committed += times(d.amount, weights_of(d.kind).committed);
+        }
+        const Money after = committed + committed_delta;
+        if (after > contract.contract.amount) {
+            refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
+                   yuan(after) + " paid and retained, beyond its amount of " + yuan(contract.contract.amount));
+        }
+    }
+}
+
+std::vector<std::string> audit_project(const Store& store, const ProjectRow& project) {
+    std::vector<std::string> problems;
+    const auto first = store.first_day(project.id);
+    const auto last = store.last_day(project.id);
+    const std::string& code = project.project.code;
+    if (first && last) {
+        for (int year = year_of(*first); year <= year_of(*last); ++year) {
+            const Date before = last_day_of(year - 1);
+            for (Level level : kLevels) {
+                const std::string where =
+                    std::string(to_string(level)) + " funds of " + code + " in " + std::to_string(year);
+                const KindSums totals = store.level_totals(project.id, level, first_day_of(year), last_day_of(year));
+                const Money budget = weighted(totals, &Weights::budget);
+                const Money arrived = weighted(totals, &Weights::arrived);
+                if (level == Level::carryover && (budget != Money{} || arrived != Money{})) {
+                    problems.push_back(where + ": budget or arrivals were posted to the derived carryover level");
+                }
+                if (budget < Money{}) {
+                    problems.push_back(where + ": full-year budget is negative (" + yuan(budget) + ")");
+                }
+                if (arrived > budget && level != Level::carryover) {
+                    problems.push_back(where + ": arrived " + yuan(arrived) + " exceeds the full-year budget " +
+                                       yuan(budget));
+                }
+                const Money free = pot_minimum(store, project.id, level, year, before, &Weights::free);
+                if (free < Money{}) {
+                    problems.push_back(where + ": the free balance falls to " + yuan(free));
+                }
+                const Money executed = pot_minimum(store, project.id, level, year, before, &Weights::executed);
+                if (executed < Money{}) {
+                    problems.push_back(where + ": executed falls to " + yuan(executed));
+                }
+            }
+        }
+    }
+    for (const auto& contract : store.contracts(project.id)) {
+        const auto days = store.contract_days(contract.id);
+        if (days.empty()) {
+            continue;
+        }
+        Money committed;
+        for (const auto& d : days) {
+            committed += times(d.amount, weights_of(d.kind).committed);
+        }
+        if (committed > contract.contract.amount) {
+            problems.push_back("contract " + contract.contract.code + " of " + code + ": paid and retained " +
+                               yuan(committed) + " exceed its amount " + yuan(contract.contract.amount));
+        }
+        for (int year = year_of(parse_date(days.front().day)); year <= last_year_of(days); ++year) {
+            for (Level level : kLevels) {
+                const Money held =
+                    contract_pot_minimum(days, level, year, last_day_of(year - 1), &Weights::outstanding);
+                if (held < Money{}) {
+                    problems.push_back("contract " + contract.contract.code + " of " + code + ": more released or "
+                                       "forfeited than retained in " + std::string(to_string(level)) + " funds of " +
+                                       std::to_string(year) + " (" + yuan(held) + ")");
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+}  // namespace ledger::detail

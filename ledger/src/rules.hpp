@@ -1,0 +1,60 @@
+// Private: the accounting rules of domain.md §4–§6 as arithmetic over derived quantities.
+//
+// Money lives in pots: one per (project, fiscal year, level). The carryover pot of year Y opens with
+// everything dated before Y — arrived less executed less recovered, with the deposits still held — so
+// that carryover is derived, never typed. A contract's deposits live in pots of the same shape. A
+// posting is valid when no pot it touches goes below zero on its own day or any later day, in its year
+// and in the carryover pots of every later year.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store.hpp"
+
+namespace ledger::detail {
+
+// How each effect kind moves the derived quantities. A reversal carries the negated amount under its
+// original's effect kind, so the same weights cancel the original exactly.
+struct Weights {
+    int free = 0;         // arrived − executed − outstanding retention − recovered
+    int executed = 0;     // (4) = payments − refunds + releases
+    int budget = 0;       // (2)
+    int arrived = 0;      // (3)
+    int outstanding = 0;  // retained − released − forfeited
+    int committed = 0;    // a contract's paid + retained
+    int carry = 0;        // what a year leaves to the next: arrived − executed − recovered
+};
+
+Weights weights_of(EntryKind kind);
+Money weighted(const KindSums& sums, int Weights::*quantity);
+Money times(Money amount, int weight);
+
+// The lowest end-of-day value a project pot's quantity (free or executed) takes over the end of
+// `after` and every later day of `year`.
+Money pot_minimum(const Store& store, std::int64_t project_id, Level level, int year, Date after,
+                  int Weights::*quantity);
+
+// The same for a contract's pot of deposits (quantity: outstanding).
+Money contract_pot_minimum(const std::vector<ContractDay>& days, Level pot, int year, Date after,
+                           int Weights::*quantity);
+
+struct Candidate {
+    Entry entry;
+    std::int64_t project_id = 0;
+    std::optional<ContractRow> contract;
+};
+
+// Throws Error{rejected} naming the figures when the candidate would break an invariant.
+void check_invariants(const Store& store, const Candidate& candidate);
+
+// Refuses (Error{rejected}) an entry dated in a closed year of its project.
+void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day);
+
+// Every invariant recomputed over a whole project, for `fundflow check`: one line per problem.
+std::vector<std::string> audit_project(const Store& store, const ProjectRow& project);
+
+std::string yuan(Money amount);  // "1,196,525.00 元"
+
+}  // namespace ledger::detail
