@@ -303,14 +303,17 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
     {
         static std::string id;
         static std::string reason;
+        static std::string on;
         auto* sub = command(app, ctx, action, "reverse", "Cancel an earlier entry exactly (冲销)",
                             "fundflow reverse 42 --reason 重复录入", [&ctx] {
                                 const auto entry_id = parse_entry_id(id);
+                                const auto day = optional_date(on);
                                 auto l = ctx.writer();
-                                print_posted(ctx.render, l.reverse(entry_id, reason, ctx.actor()));
+                                print_posted(ctx.render, l.reverse(entry_id, reason, ctx.actor(), day));
                             });
         sub->add_option("ENTRY_ID", id, "the entry to reverse")->required();
         sub->add_option("--reason", reason, "why it is reversed")->required();
+        sub->add_option("--date", on, "date of the correction (default: the original's date; needed when its year is closed)");
     }
 
     // report execution
@@ -393,7 +396,16 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             ctx.finish_render_options(Unit::yuan);
             const auto entry_id = parse_entry_id(id);
             const auto l = ctx.reader();
-            print_entry_detail(ctx.render, l.entry(entry_id), l.reversed_by(entry_id));
+            const auto entry = l.entry(entry_id);
+            // A registration's hashed record is part of what the auditor sees.
+            std::optional<ledger::Project> project;
+            std::optional<ledger::Contract> contract;
+            if (entry.kind == ledger::EntryKind::project) {
+                project = l.project(entry.project);
+            } else if (entry.kind == ledger::EntryKind::contract && entry.contract) {
+                contract = l.contract(entry.project, *entry.contract);
+            }
+            print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract);
         });
         sub->add_option("ENTRY_ID", id, "entry id")->required();
     }
@@ -523,11 +535,23 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // Name the deepest command that was recognised, so the hint points at its own help.
         std::string words;
-        for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+        const CLI::App* at = &app;
+        while (!at->get_subcommands().empty()) {
             at = at->get_subcommands().front();
             words += at->get_name() + " ";
         }
-        std::fprintf(stderr, "fundflow: %s; see 'fundflow %s--help'\n", e.what(), words.c_str());
+        auto stray = at->remaining();
+        if (stray.empty()) {
+            stray = app.remaining();  // extras fall through to the top
+        }
+        if (!stray.empty() && stray.front().rfind("-", 0) != 0 && !at->get_subcommands({}).empty()) {
+            std::string command_line = "fundflow " + words;
+            command_line.pop_back();
+            std::fprintf(stderr, "fundflow: '%s' is not a command of '%s'; see '%s --help'\n", stray.front().c_str(),
+                         command_line.c_str(), command_line.c_str());
+        } else {
+            std::fprintf(stderr, "fundflow: %s; see 'fundflow %s--help'\n", e.what(), words.c_str());
+        }
         return static_cast<int>(ExitStatus::usage);
     }
     try {

@@ -374,7 +374,8 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
     write(table.render());
 }
 
-void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by) {
+void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by,
+                        const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract) {
     if (o.json()) {
         Json j;
         j.begin_object().key("entry");
@@ -383,6 +384,21 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
             j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
         } else {
             j.key("reversed_by").null();
+        }
+        if (project) {
+            j.key("project_record").begin_object();
+            j.key("code").string(project->code).key("name").string(project->name);
+            j.key("unit_name").string(project->unit_name).key("func_code").string(project->func_code);
+            j.end_object();
+        }
+        if (contract) {
+            j.key("contract_record").begin_object();
+            j.key("code").string(contract->code).key("supplier").string(contract->supplier);
+            j.key("amount_fen").integer(contract->amount.fen());
+            j.key("retention_rate_bp").integer(contract->retention_rate_bp);
+            j.key("warranty_months").integer(contract->warranty_months);
+            j.key("sme").boolean(contract->sme);
+            j.end_object();
         }
         j.end_object();
         write(j.str());
@@ -409,6 +425,19 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
         {"prev_hash", e.prev_hash},
         {"hash", e.hash},
     };
+    if (project) {
+        fields.insert(fields.begin() + 3, {{pick(o, "项目名称", "project name"), project->name},
+                                           {pick(o, "预算单位", "budget unit"), project->unit_name},
+                                           {pick(o, "功能分类", "function code"), project->func_code}});
+    }
+    if (contract) {
+        fields.insert(fields.begin() + 3,
+                      {{pick(o, "供应商", "supplier"), contract->supplier},
+                       {pick(o, "合同金额", "contract amount"), money(o, contract->amount)},
+                       {pick(o, "质保金比例(%)", "retention rate (%)"), ledger::format_hundredths(contract->retention_rate_bp)},
+                       {pick(o, "质保期(月)", "warranty months"), std::to_string(contract->warranty_months)},
+                       {pick(o, "中小企业", "SME"), contract->sme ? pick(o, "是", "yes") : pick(o, "否", "no")}});
+    }
     if (o.csv()) {
         write(csv_line({"field", "value"}));
         for (const auto& [k, v] : fields) {

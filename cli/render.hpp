@@ -27,7 +27,8 @@ void print_execution(const RenderOptions& options, const ledger::ExecutionReport
 void print_balance(const RenderOptions& options, const ledger::BalanceReport& report, ledger::BalanceBy by);
 void print_log(const RenderOptions& options, const std::vector<ledger::Entry>& entries);
 void print_entry_detail(const RenderOptions& options, const ledger::Entry& entry,
-                        std::optional<ledger::EntryId> reversed_by);
+                        std::optional<ledger::EntryId> reversed_by, const std::optional<ledger::Project>& project,
+                        const std::optional<ledger::Contract>& contract);
 void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);
 void print_digest(const RenderOptions& options, const ledger::Digest& digest);
 void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);

@@ -108,6 +108,19 @@ BEGIN SELECT RAISE(ABORT, 'day_totals is derived from entries: append-only'); EN
 CREATE TRIGGER day_totals_no_delete BEFORE DELETE ON day_totals
 BEGIN SELECT RAISE(ABORT, 'day_totals is derived from entries: append-only'); END;
 
+-- REPLACE (INSERT OR REPLACE) deletes a conflicting row without firing DELETE triggers, so an insert
+-- that would collide with an existing row is refused before it happens.
+CREATE TRIGGER projects_no_replace BEFORE INSERT ON projects
+WHEN EXISTS (SELECT 1 FROM projects WHERE id = new.id OR code = new.code)
+BEGIN SELECT RAISE(ABORT, 'projects are append-only'); END;
+CREATE TRIGGER contracts_no_replace BEFORE INSERT ON contracts
+WHEN EXISTS (SELECT 1 FROM contracts WHERE id = new.id OR (project_id = new.project_id AND code = new.code))
+BEGIN SELECT RAISE(ABORT, 'contracts are append-only: a contract change is a new entry'); END;
+CREATE TRIGGER entries_no_replace BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM entries WHERE id = new.id OR hash = new.hash)
+  OR (new.ref IS NOT NULL AND EXISTS (SELECT 1 FROM entries WHERE project_id = new.project_id AND ref = new.ref))
+  OR (new.reverses IS NOT NULL AND EXISTS (SELECT 1 FROM entries WHERE reverses = new.reverses))
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal instead'); END;
 CREATE TRIGGER projects_no_update BEFORE UPDATE ON projects
 BEGIN SELECT RAISE(ABORT, 'projects are append-only'); END;
 CREATE TRIGGER projects_no_delete BEFORE DELETE ON projects

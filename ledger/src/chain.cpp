@@ -55,14 +55,23 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
     optional_field(out, "accepted_on", entry.accepted_on, [](Date d) { return to_string(d); });
     optional_field(out, "due_on", entry.due_on, [](Date d) { return to_string(d); });
     optional_field(out, "warranty_months", entry.warranty_months, [](int m) { return std::to_string(m); });
+    // A registration without its record can only come from a file edited behind fundflow's back.
+    const auto missing = [&](const char* what) {
+        return Error(ErrorCode::integrity, "entry #" + std::to_string(static_cast<std::int64_t>(entry.id)) +
+                                               " registers a " + what + " whose record is missing or altered");
+    };
     if (entry.kind == EntryKind::project) {
-        LEDGER_ASSERT(project_record.has_value());
+        if (!project_record) {
+            throw missing("project");
+        }
         field(out, "project.name", project_record->name);
         field(out, "project.unit_name", project_record->unit_name);
         field(out, "project.func_code", project_record->func_code);
     }
     if (entry.kind == EntryKind::contract) {
-        LEDGER_ASSERT(contract_record.has_value());
+        if (!contract_record) {
+            throw missing("contract");
+        }
         field(out, "contract.supplier", contract_record->supplier);
         field(out, "contract.amount_fen", std::to_string(contract_record->amount.fen()));
         field(out, "contract.retention_rate_bp", std::to_string(contract_record->retention_rate_bp));

@@ -17,7 +17,8 @@ using detail::Weights;
 using detail::yuan;
 
 std::string describe(EntryKind kind, Money amount) {
-    return std::string(to_string(kind)) + " of " + yuan(amount < Money{} ? -amount : amount);
+    // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
+    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
 }
 
 [[noreturn]] void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
@@ -39,6 +40,48 @@ bool is_money_kind(EntryKind kind) {
     }
 }
 
+// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF): what is stored is what
+// every output prints.
+bool is_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        char32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + length > text.size()) {
+            return false;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0u) != 0x80u) {
+                return false;
+            }
+            cp = (cp << 6) | (next & 0x3Fu);
+        }
+        if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
 void check_text(std::string_view what, const std::string& value, std::size_t max_bytes, bool required) {
     if (required && value.empty()) {
         throw Error(ErrorCode::invalid_input, std::string(what) + " must not be empty");
@@ -49,9 +92,13 @@ void check_text(std::string_view what, const std::string& value, std::size_t max
     }
     for (const char ch : value) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 && c != '\t') {
+        if ((c < 0x20 && c != '\t') || c == 0x7F) {
             throw Error(ErrorCode::invalid_input, std::string(what) + " contains a control character");
         }
+    }
+    if (!is_utf8(value)) {
+        throw Error(ErrorCode::invalid_input,
+                    std::string(what) + " is not valid UTF-8 text; convert it (e.g. iconv -f GB18030 -t UTF-8)");
     }
 }
 
@@ -180,9 +227,10 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
     if (p.amount) {
         if (p.kind == EntryKind::adjustment ? *p.amount == Money{} : *p.amount <= Money{}) {
             throw Error(ErrorCode::invalid_input,
-                        "'" + format_yuan(*p.amount) + "' is not a valid amount here: " +
-                            (p.kind == EntryKind::adjustment ? "an adjustment must not be zero"
-                                                             : "amounts must be positive (post a reversal to undo)"));
+                        p.kind == EntryKind::adjustment
+                            ? std::string("an adjustment must not be zero")
+                            : std::string(to_string(p.kind)) + " amounts must be positive, not " +
+                                  format_yuan(*p.amount) + " 元 (to undo an entry, reverse it)");
         }
     } else if (p.kind != EntryKind::retention && p.kind != EntryKind::release) {
         throw Error(ErrorCode::invalid_input, "an amount is needed for " + std::string(to_string(p.kind)));
@@ -307,7 +355,7 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
     });
 }
 
-PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& actor) {
+PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& actor, std::optional<Date> on) {
     check_text("the reason", reason, 2000, true);
     return guarded([&] {
         PostResult result;
@@ -330,7 +378,12 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             const auto project = store_->find_project(original->project);
             LEDGER_ASSERT(project.has_value());
             c.project_id = project->id;
-            detail::check_year_open(*store_, c.project_id, original->project, original->effective_on);
+            if (on && *on < original->effective_on) {
+                throw Error(ErrorCode::invalid_input, "a reversal cannot be dated " + to_string(*on) + ", before " +
+                                                          name + " (" + to_string(original->effective_on) + ")");
+            }
+            const Date day = on.value_or(original->effective_on);
+            detail::check_year_open(*store_, c.project_id, original->project, day);
             if (original->contract) {
                 c.contract = store_->find_contract(project->id, *original->contract);
                 LEDGER_ASSERT(c.contract.has_value());
@@ -340,7 +393,7 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             e.effect_kind = original->effect_kind;
             e.level = original->level;
             e.amount = -original->amount;
-            e.effective_on = original->effective_on;
+            e.effective_on = day;
             e.contract = original->contract;
             e.memo = reason;
             e.reverses = id;
@@ -401,7 +454,23 @@ Project Ledger::project(std::string_view code) const {
 }
 
 std::vector<Entry> Ledger::log(const LogFilter& filter) const {
-    return guarded([&] { return store_->log(filter); });
+    return guarded([&] {
+        if (filter.project && !store_->find_project(*filter.project)) {
+            throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
+        }
+        return store_->log(filter);
+    });
+}
+
+Contract Ledger::contract(std::string_view project, std::string_view code) const {
+    return guarded([&] {
+        const auto row = store_->find_project(project);
+        const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
+        if (!contract) {
+            throw Error(ErrorCode::not_found, "no contract " + std::string(code) + " on project " + std::string(project));
+        }
+        return contract->contract;
+    });
 }
 
 Entry Ledger::entry(EntryId id) const {

@@ -17,7 +17,7 @@ __extension__ using UInt128 = unsigned __int128;
 
 [[noreturn]] void too_large(std::string_view text) {
     throw Error(ErrorCode::limit_exceeded,
-                "'" + std::string(text) + "' is too large: amounts must stay below 92,233,720,368,547,758.07 元");
+                "'" + std::string(text) + "' is too large: an amount can be at most 92,233,720,368,547,758.07 元");
 }
 
 bool consume_suffix(std::string_view& s, std::string_view suffix) {

@@ -9,7 +9,8 @@ namespace ledger::detail {
 namespace {
 
 std::string describe(EntryKind kind, Money amount) {
-    return std::string(to_string(kind)) + " of " + yuan(amount < Money{} ? -amount : amount);
+    // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
+    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
 }
 
 [[noreturn]] void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }

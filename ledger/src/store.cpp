@@ -106,6 +106,24 @@ void refuse_uri(const std::string& path) {
     }
 }
 
+// "file:/abs%20path?immutable=1": every byte outside [A-Za-z0-9/._-] percent-encoded.
+std::string immutable_uri(const std::string& path) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (const char ch : std::filesystem::absolute(path).string()) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+            c == '_' || c == '-') {
+            uri += ch;
+        } else {
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 0xF];
+        }
+    }
+    return uri + "?immutable=1";
+}
+
 int latest_version() { return migrations().empty() ? 0 : migrations().back().version; }
 
 // Applies each migration newer than the file's user_version in its own transaction, which also sets
@@ -189,10 +207,33 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
     }
     std::unique_ptr<SQLite::Database> db;
     try {
-        db = std::make_unique<SQLite::Database>(path, writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY,
-                                                kBusyTimeoutMs);
-        if (!is_fundflow(*db)) {
-            not_a_ledger(path);
+        try {
+            db = std::make_unique<SQLite::Database>(path, writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY,
+                                                    kBusyTimeoutMs);
+            if (!is_fundflow(*db)) {
+                not_a_ledger(path);
+            }
+        } catch (const SQLite::Exception& e) {
+            // A WAL ledger on read-only media (a read-only mount, chattr +i on its folder) cannot get
+            // the shared-memory file that readers use. When the log holds nothing, the main file is the
+            // whole ledger and can be read as immutable; otherwise reading it there would be stale.
+            if (writable || (e.getErrorCode() & 0xFF) != SQLITE_CANTOPEN) {
+                throw;
+            }
+            std::error_code ec;
+            const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+            if (!ec && wal_size > 0) {
+                throw Error(ErrorCode::storage, "'" + path +
+                                                    "' is on read-only media and its write-ahead log (-wal) holds "
+                                                    "changes not yet in the main file; copy the ledger's files to a "
+                                                    "writable folder to read them");
+            }
+            db = std::make_unique<SQLite::Database>(immutable_uri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+                                                    kBusyTimeoutMs);
+            spdlog::debug("read-only media: reading {} as immutable", path);
+            if (!is_fundflow(*db)) {
+                not_a_ledger(path);
+            }
         }
     } catch (const SQLite::Exception& e) {
         if (e.getErrorCode() == SQLITE_NOTADB) {

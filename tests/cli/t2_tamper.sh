@@ -37,7 +37,7 @@ expect_ok() {
 }
 # What a careful tamperer does after deleting entries: drop the records they registered and recompute the
 # derived totals, so that only the chain (and a digest kept outside) can tell.
-rebuild_totals="DELETE FROM contracts WHERE id NOT IN (SELECT contract_id FROM entries WHERE kind = 'contract' AND contract_id IS NOT NULL); DELETE FROM projects WHERE id NOT IN (SELECT project_id FROM entries WHERE kind = 'project'); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM contract_totals; INSERT INTO contract_totals SELECT contract_id, level, effect_kind, SUM(amount_fen) FROM entries WHERE contract_id IS NOT NULL AND level IS NOT NULL GROUP BY 1, 2, 3"
+rebuild_totals="DELETE FROM contracts WHERE id NOT IN (SELECT contract_id FROM entries WHERE kind = 'contract' AND contract_id IS NOT NULL); DELETE FROM projects WHERE id NOT IN (SELECT project_id FROM entries WHERE kind = 'project'); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4"
 
 # Seed 1 is the seed ledger of lib.sh; the others add a random but valid history (RANDOM is seeded).
 build() {

@@ -80,8 +80,9 @@ public:
     PostResult add_project(const Project& project, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult post(const Posting& posting, const Actor& actor);
-    // Cancels one earlier money entry exactly (same date, level, contract; opposite sign).
-    PostResult reverse(EntryId id, const std::string& reason, const Actor& actor);
+    // Cancels one earlier money entry exactly (same level, contract and amount, opposite sign), dated
+    // `on` (never before the original; default: the original's date, so its year's form is corrected).
+    PostResult reverse(EntryId id, const std::string& reason, const Actor& actor, std::optional<Date> on = std::nullopt);
 
     // Locks year N of a project (and every year before it, so that year N's carryover cannot change):
     // later postings dated in a locked year are refused. Records the year's closing figures in the
@@ -93,6 +94,7 @@ public:
 
     // Reading.
     Project project(std::string_view code) const;  // Error{not_found}
+    Contract contract(std::string_view project, std::string_view code) const;  // Error{not_found}
     ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
     WarrantyReport warranty(const WarrantyFilter& filter) const;
