@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -116,6 +118,16 @@ CLI::App* command(CLI::App& parent, Context& ctx, Action& action, const std::str
         action = run;
     });
     return sub;
+}
+
+std::string read_file(const std::string& path, const char* what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ledger::Error(ledger::ErrorCode::not_found, std::string("cannot read the ") + what + " '" + path + "'");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 std::optional<ledger::Date> optional_date(const std::string& text) {
@@ -497,6 +509,51 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("--grace-days", grace, "days after the due date before a deposit is overdue (default 30)");
     }
 
+    // evaluate
+    {
+        static std::string code;
+        static std::optional<int> year;
+        static std::string indicators;
+        static std::string profile_file;
+        auto* sub = command(
+            app, ctx, action, "evaluate", "The performance self-evaluation (绩效自评表), scored from the ledger",
+            "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", [&ctx] {
+                ctx.finish_render_options(Unit::wan);
+                const std::string text = read_file(indicators, "indicator file");
+                const ledger::Profile profile = profile_file.empty()
+                                                    ? ledger::Profile{}
+                                                    : ledger::parse_profile(read_file(profile_file, "profile"),
+                                                                            profile_file);
+                std::vector<ledger::IndicatorProblem> problems;
+                const ledger::IndicatorSheet sheet = ledger::parse_indicators(text, problems);
+                const auto cut = ctx.cut();
+                const auto l = ctx.reader();
+                const int y = year.value_or(ledger::year_of(cut.as_of));
+                ledger::Evaluation evaluation;
+                if (problems.empty()) {
+                    evaluation = ledger::evaluate(sheet, profile, l.execution_report(code, y, cut), problems);
+                }
+                if (!problems.empty()) {
+                    // Every problem at once, each with its line and column (an editor jumps to it).
+                    for (const auto& p : problems) {
+                        std::fprintf(stderr, "%s:%d:%s %s\n", indicators.c_str(), p.line,
+                                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
+                    }
+                    throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                        std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+                                            " in " + indicators + "; nothing was scored");
+                }
+                for (const auto& w : evaluation.warnings) {
+                    std::fprintf(stderr, "fundflow: warning: %s:%s\n", indicators.c_str(), w.substr(4).c_str());
+                }
+                print_evaluation(ctx.render, evaluation);
+            });
+        sub->add_option("CODE", code, "project code")->required();
+        sub->add_option("--year", year, "fiscal year (default: the year of --as-of)");
+        sub->add_option("--indicators", indicators, "the indicator sheet (CSV, see cli.md)")->required();
+        sub->add_option("--profile", profile_file, "a scoring profile (TOML, see docs/evaluation.md)");
+    }
+
     // digest
     command(app, ctx, action, "digest", "Print the chain's head (entry count and hash) to keep outside the file",
             "fundflow digest > digest-2020-12-31.txt", [&ctx] {
@@ -516,8 +573,8 @@ int run(int argc, char** argv) {
                "Exit codes: 0 done, 2 bad usage or input, 3 refused by a ledger rule, 4 integrity failure, 1 other.\n");
     app.add_option("--db", ctx.db, "the ledger file (default $FUNDFLOW_DB, else ./fundflow.db)");
     app.add_option("--user", ctx.user, "who is posting (default $FUNDFLOW_USER, else the login name)");
-    app.add_option("--format", ctx.render.format_name, "table, json or csv")
-        ->check(CLI::IsMember({"table", "json", "csv"}));
+    app.add_option("--format", ctx.render.format_name, "table, json, csv, or md (evaluate, report execution)")
+        ->check(CLI::IsMember({"table", "json", "csv", "md"}));
     app.add_option("--unit", ctx.unit, "money unit: yuan or wan (forms default to wan, listings to yuan)")
         ->check(CLI::IsMember({"yuan", "wan"}));
     app.add_option("--lang", ctx.lang, "headings: zh or en")->check(CLI::IsMember({"zh", "en"}));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/evaluation.hpp"
 #include "ledger/ledger.hpp"
 
 namespace fundflow {
@@ -33,5 +34,10 @@ void print_verify(const RenderOptions& options, const ledger::VerifyResult& resu
 void print_digest(const RenderOptions& options, const ledger::Digest& digest);
 void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);
 void print_check(const RenderOptions& options, const ledger::CheckReport& report);
+void print_evaluation(const RenderOptions& options, const ledger::Evaluation& evaluation);
+// The whole self-evaluation report in the seed's sections, as Markdown.
+void print_evaluation_report(const ledger::Evaluation& evaluation);
+// The 预算执行情况 table as Markdown (万元).
+std::string execution_markdown(const ledger::ExecutionReport& report);
 
 }  // namespace fundflow

@@ -10,6 +10,8 @@ packages=(
   libspdlog-dev                   # diagnostics logging; brings fmt
   libcli11-dev                    # command-line parsing
   libssl-dev                      # SHA-256 for the hash chain
+  libtomlplusplus-dev             # scoring profiles (TOML) of the self-evaluation
+  libxlsxwriter-dev               # the xlsx workbook of the forms
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
