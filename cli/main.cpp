@@ -17,6 +17,7 @@
 
 #include "ledger/ledger.hpp"
 #include "render.hpp"
+#include "xlsx.hpp"
 
 namespace fundflow {
 namespace {
@@ -195,6 +196,50 @@ struct PostingSpec {
     bool contract_required;
     bool ref_required;
     bool memo_required;
+};
+
+// The options of a self-evaluation, shared by evaluate and export.
+struct EvaluationArgs {
+    std::string code;
+    std::optional<int> year;
+    std::string indicators;
+    std::string profile_file;
+
+    void add_to(CLI::App& sub, bool indicators_required) {
+        sub.add_option("CODE", code, "project code")->required();
+        sub.add_option("--year", year, "fiscal year (default: the year of --as-of)");
+        sub.add_option("--indicators", indicators, "the indicator sheet (CSV, see cli.md)")->required(indicators_required);
+        sub.add_option("--profile", profile_file, "a scoring profile (TOML, see docs/evaluation.md)");
+    }
+
+    // Reads, checks and scores the sheet; every problem goes to stderr with its line and column.
+    ledger::Evaluation run(const ledger::Ledger& l, const ledger::ReadCut& cut) const {
+        const std::string text = read_file(indicators, "indicator file");
+        const ledger::Profile profile =
+            profile_file.empty() ? ledger::Profile{}
+                                 : ledger::parse_profile(read_file(profile_file, "profile"), profile_file);
+        std::vector<ledger::IndicatorProblem> problems;
+        const ledger::IndicatorSheet sheet = ledger::parse_indicators(text, problems);
+        ledger::Evaluation evaluation;
+        if (problems.empty()) {
+            evaluation = ledger::evaluate(sheet, profile,
+                                          l.execution_report(code, year.value_or(ledger::year_of(cut.as_of)), cut),
+                                          problems);
+        }
+        if (!problems.empty()) {
+            for (const auto& p : problems) {
+                std::fprintf(stderr, "%s:%d:%s %s\n", indicators.c_str(), p.line,
+                             p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
+            }
+            throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+                                    " in " + indicators + "; nothing was scored");
+        }
+        for (const auto& w : evaluation.warnings) {
+            std::fprintf(stderr, "fundflow: warning: %s: %s\n", indicators.c_str(), w.c_str());
+        }
+        return evaluation;
+    }
 };
 
 void add_commands(CLI::App& app, Context& ctx, Action& action) {
@@ -511,47 +556,46 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
 
     // evaluate
     {
-        static std::string code;
-        static std::optional<int> year;
-        static std::string indicators;
-        static std::string profile_file;
+        static EvaluationArgs evaluation_args;
         auto* sub = command(
             app, ctx, action, "evaluate", "The performance self-evaluation (绩效自评表), scored from the ledger",
             "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", [&ctx] {
                 ctx.finish_render_options(Unit::wan);
-                const std::string text = read_file(indicators, "indicator file");
-                const ledger::Profile profile = profile_file.empty()
-                                                    ? ledger::Profile{}
-                                                    : ledger::parse_profile(read_file(profile_file, "profile"),
-                                                                            profile_file);
-                std::vector<ledger::IndicatorProblem> problems;
-                const ledger::IndicatorSheet sheet = ledger::parse_indicators(text, problems);
-                const auto cut = ctx.cut();
                 const auto l = ctx.reader();
-                const int y = year.value_or(ledger::year_of(cut.as_of));
-                ledger::Evaluation evaluation;
-                if (problems.empty()) {
-                    evaluation = ledger::evaluate(sheet, profile, l.execution_report(code, y, cut), problems);
-                }
-                if (!problems.empty()) {
-                    // Every problem at once, each with its line and column (an editor jumps to it).
-                    for (const auto& p : problems) {
-                        std::fprintf(stderr, "%s:%d:%s %s\n", indicators.c_str(), p.line,
-                                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
-                    }
-                    throw ledger::Error(ledger::ErrorCode::invalid_input,
-                                        std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
-                                            " in " + indicators + "; nothing was scored");
-                }
-                for (const auto& w : evaluation.warnings) {
-                    std::fprintf(stderr, "fundflow: warning: %s:%s\n", indicators.c_str(), w.substr(4).c_str());
-                }
-                print_evaluation(ctx.render, evaluation);
+                print_evaluation(ctx.render, evaluation_args.run(l, ctx.cut()));
             });
-        sub->add_option("CODE", code, "project code")->required();
-        sub->add_option("--year", year, "fiscal year (default: the year of --as-of)");
-        sub->add_option("--indicators", indicators, "the indicator sheet (CSV, see cli.md)")->required();
-        sub->add_option("--profile", profile_file, "a scoring profile (TOML, see docs/evaluation.md)");
+        evaluation_args.add_to(*sub, true);
+    }
+
+    // export
+    {
+        static EvaluationArgs export_args;
+        static std::string to;
+        static std::string output;
+        auto* sub = command(app, ctx, action, "export", "Export the forms (xlsx workbook)",
+                            "fundflow export --to xlsx P001 --year 2020 --indicators 指标.csv --output 2020.xlsx",
+                            [&ctx] {
+                                if (to != "xlsx") {
+                                    throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                                        "export --to " + to + " is not available yet; use --to xlsx");
+                                }
+                                const auto l = ctx.reader();
+                                const auto cut = ctx.cut();
+                                const int y = export_args.year.value_or(ledger::year_of(cut.as_of));
+                                std::optional<ledger::Evaluation> evaluation;
+                                if (!export_args.indicators.empty()) {
+                                    evaluation = export_args.run(l, cut);
+                                }
+                                write_xlsx(output,
+                                           evaluation ? evaluation->execution
+                                                      : l.execution_report(export_args.code, y, cut),
+                                           evaluation);
+                                print_line(ctx.render, "wrote " + output);
+                            });
+        sub->add_option("--to", to, "xlsx (ledger, hledger, beancount, csv and json come with import/export)")
+            ->required();
+        sub->add_option("--output", output, "the file to write, e.g. 2020.xlsx")->required();
+        export_args.add_to(*sub, false);
     }
 
     // digest

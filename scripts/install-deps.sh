@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fundflow needs to build and test, and only those that are missing.
 # Safe to run again: with everything present it does nothing and needs no network.
+# Usage: install-deps.sh [--test]   (--test adds what only the test suite needs)
 set -euo pipefail
 packages=(
   g++ cmake make pkg-config
@@ -16,6 +17,10 @@ packages=(
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
 )
+# Only the test suite needs these: an office suite to open the exported workbook, its PDF's text, CJK fonts.
+if [[ ${1:-} == --test ]]; then
+  packages+=(libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei python3)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
