@@ -69,9 +69,13 @@ struct Context {
     bool read_only = env_flag("FUNDFLOW_READ_ONLY");
     std::string command;  // for messages: "pay", "report execution", ...
 
-    void finish_render_options(Unit default_unit) {
+    void finish_render_options(Unit default_unit, bool markdown = false) {
         render.unit = unit.empty() ? default_unit : (unit == "wan" ? Unit::wan : Unit::yuan);
         render.lang = lang == "en" ? Lang::en : Lang::zh;
+        if (render.format_name == "md" && !markdown) {
+            throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                "--format md is for evaluate and report execution; use table, json or csv here");
+        }
     }
 
     ledger::ReadCut cut() const {
@@ -205,10 +209,10 @@ struct EvaluationArgs {
     std::string indicators;
     std::string profile_file;
 
-    void add_to(CLI::App& sub, bool indicators_required) {
-        sub.add_option("CODE", code, "project code")->required();
+    void add_to(CLI::App& sub, bool required) {
+        sub.add_option("CODE", code, "project code")->required(required);
         sub.add_option("--year", year, "fiscal year (default: the year of --as-of)");
-        sub.add_option("--indicators", indicators, "the indicator sheet (CSV, see cli.md)")->required(indicators_required);
+        sub.add_option("--indicators", indicators, "the indicator sheet (CSV, see cli.md)")->required(required);
         sub.add_option("--profile", profile_file, "a scoring profile (TOML, see docs/evaluation.md)");
     }
 
@@ -382,7 +386,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         static std::optional<int> year;
         auto* sub = command(*report, ctx, action, "execution", "The budget execution form (预算执行情况)",
                             "fundflow report execution P001 --year 2020 --format json", [&ctx] {
-                                ctx.finish_render_options(Unit::wan);
+                                ctx.finish_render_options(Unit::wan, true);
                                 const auto cut = ctx.cut();
                                 const auto l = ctx.reader();
                                 print_execution(ctx.render, l.execution_report(code, year.value_or(ledger::year_of(cut.as_of)), cut));
@@ -560,7 +564,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         auto* sub = command(
             app, ctx, action, "evaluate", "The performance self-evaluation (绩效自评表), scored from the ledger",
             "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", [&ctx] {
-                ctx.finish_render_options(Unit::wan);
+                ctx.finish_render_options(Unit::wan, true);
                 const auto l = ctx.reader();
                 print_evaluation(ctx.render, evaluation_args.run(l, ctx.cut()));
             });
@@ -579,6 +583,10 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                     throw ledger::Error(ledger::ErrorCode::invalid_input,
                                                         "export --to " + to + " is not available yet; use --to xlsx");
                                 }
+                                if (output.empty() || export_args.code.empty()) {
+                                    throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                                        "export --to xlsx needs a project CODE and --output FILE.xlsx");
+                                }
                                 const auto l = ctx.reader();
                                 const auto cut = ctx.cut();
                                 const int y = export_args.year.value_or(ledger::year_of(cut.as_of));
@@ -594,7 +602,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                             });
         sub->add_option("--to", to, "xlsx (ledger, hledger, beancount, csv and json come with import/export)")
             ->required();
-        sub->add_option("--output", output, "the file to write, e.g. 2020.xlsx")->required();
+        sub->add_option("--output", output, "the file to write, e.g. 2020.xlsx");
         export_args.add_to(*sub, false);
     }
 

@@ -163,6 +163,12 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
         return;
     }
 
+    if (o.format_name == "md") {
+        write("### 预算执行情况  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) + "年度（截至 " +
+              ledger::to_string(r.as_of) + "，单位：万元）\n\n" + execution_markdown(r) + "\n未付质保金 " +
+              ledger::format_wan(r.retention_outstanding) + " 万元。\n");
+        return;
+    }
     // Columns and rows in the seed's order: rows (2), (1), (3) … (7).
     std::vector<const ledger::ExecutionFigures*> columns{&r.total, &r.fiscal_subtotal};
     for (Level l : ledger::kLevels) {
@@ -236,7 +242,11 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
 void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledger::BalanceBy by) {
     if (o.json()) {
         Json j;
-        j.begin_object().key("as_of").string(ledger::to_string(r.as_of)).key("rows").begin_array();
+        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
+        if (r.known_at) {
+            j.key("known_at").string(ledger::to_string(*r.known_at));
+        }
+        j.key("rows").begin_array();
         for (const auto& row : r.rows) {
             j.begin_object().key("project").string(row.project);
             if (by == ledger::BalanceBy::level) {
@@ -317,6 +327,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     }
     write(std::string(pick(o, "余额  截至 ", "Balances  as of ")) + ledger::to_string(r.as_of) + "  " +
           pick(o, "单位：", "unit: ") + (o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan")) +
+          (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
           "\n" + table.render());
 }
 
@@ -483,7 +494,11 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
 void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
     if (o.json()) {
         Json j;
-        j.begin_object().key("as_of").string(ledger::to_string(r.as_of)).key("grace_days").integer(r.grace_days);
+        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
+        if (r.known_at) {
+            j.key("known_at").string(ledger::to_string(*r.known_at));
+        }
+        j.key("grace_days").integer(r.grace_days);
         j.key("rows").begin_array();
         for (const auto& row : r.rows) {
             j.begin_object();
@@ -519,7 +534,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
             case ledger::RetentionStatus::overdue:
                 return "逾期未付";
             case ledger::RetentionStatus::partly_released:
-                return "部分支付";
+                return "部分结清";
             case ledger::RetentionStatus::released:
                 return "已支付";
             case ledger::RetentionStatus::forfeited:
@@ -537,7 +552,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : r.rows) {
         rows.push_back({ledger::to_string(row.due), status_name(row.status), std::to_string(row.days_to_due),
-                        row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : "",
+                        row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : pick(o, "否", "no"),
                         level_name(o, row.level), money(o, row.retained), money(o, row.released),
                         money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)});
     }
@@ -558,8 +573,9 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
         table.row(std::move(cells));
     }
     write(std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
-          pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") + "\n" +
-          table.render());
+          pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
+          (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
+          "\n" + table.render());
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {

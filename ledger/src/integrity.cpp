@@ -177,11 +177,18 @@ CheckReport Ledger::check(const ReadCut& cut, int grace_days) const {
             if (!first || !last) {
                 continue;
             }
-            // Past years with entries that are still open to back-dated postings.
+            // Past years still open to back-dated postings: those with entries, and those that held money
+            // carried in from before (their form is not empty, and they feed the next year's carryover).
             const int closed_through = store_->closed_through(project.id).value_or(0);
-            const int until = std::min(year_of(*last), year_of(cut.as_of) - 1);
+            const int until = year_of(cut.as_of) - 1;
             std::string open;
             for (int year = std::max(year_of(*first), closed_through + 1); year <= until; ++year) {
+                const auto before = store_->project_totals_before(project.id, first_day_of(year));
+                const bool carries = detail::weighted(before, &detail::Weights::carry) != Money{} ||
+                                     detail::weighted(before, &detail::Weights::outstanding) != Money{};
+                if (year > year_of(*last) && !carries) {
+                    continue;
+                }
                 open += (open.empty() ? "" : ", ") + std::to_string(year);
             }
             if (!open.empty()) {

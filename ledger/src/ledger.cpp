@@ -392,6 +392,17 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             e = base_entry(EntryKind::reversal, original->project, actor);
             e.effect_kind = original->effect_kind;
             e.level = original->level;
+            if (year_of(day) > year_of(original->effective_on) && e.level) {
+                // The original's money left its year as carryover; a correction in a later year lands there.
+                const detail::Weights w = detail::weights_of(original->effect_kind);
+                if (w.budget != 0 || w.arrived != 0) {
+                    throw Error(ErrorCode::invalid_input,
+                                name + " is a " + std::string(to_string(original->effect_kind)) + " of " +
+                                    std::to_string(year_of(original->effective_on)) +
+                                    ": budget and arrivals are reversed in their own year (no --date in a later year)");
+                }
+                e.level = Level::carryover;
+            }
             e.amount = -original->amount;
             e.effective_on = day;
             e.contract = original->contract;
@@ -424,19 +435,24 @@ PostResult Ledger::close_year(std::string_view code, int year, const Actor& acto
                 refuse("year " + std::to_string(year) + " of project " + std::string(code) +
                        " is already closed (closed through " + std::to_string(*closed) + ")");
             }
-            // The closing figures: the year's own totals and what it leaves to the next year.
-            const detail::KindSums in_year = store_->project_totals_before(project->id, first_day_of(year + 1));
+            // The closing figures, all levels: carried in + arrived − executed − recovered = carried out.
+            const detail::KindSums through = store_->project_totals_before(project->id, first_day_of(year + 1));
             const detail::KindSums before = store_->project_totals_before(project->id, first_day_of(year));
-            const Money executed = detail::weighted(in_year, &Weights::executed) - detail::weighted(before, &Weights::executed);
-            const Money carried = detail::weighted(in_year, &Weights::carry);
-            const Money held = detail::weighted(in_year, &Weights::outstanding);
-            const Money arrived = detail::weighted(in_year, &Weights::arrived) - detail::weighted(before, &Weights::arrived);
+            const auto in_year = [&](int Weights::*quantity) {
+                return detail::weighted(through, quantity) - detail::weighted(before, quantity);
+            };
+            const Money carried_in = detail::weighted(before, &Weights::carry);
+            const Money carried_out = detail::weighted(through, &Weights::carry);
+            const Money recovered = detail::at(through, EntryKind::recovery) - detail::at(before, EntryKind::recovery);
             Entry e = base_entry(EntryKind::close, project->project.code, actor);
             e.effective_on = last_day_of(year);
-            e.amount = carried;
-            e.memo = "arrived_fen=" + std::to_string(arrived.fen()) + ";executed_fen=" + std::to_string(executed.fen()) +
-                     ";carried_to_next_year_fen=" + std::to_string(carried.fen()) +
-                     ";retention_outstanding_fen=" + std::to_string(held.fen());
+            e.amount = carried_out;
+            e.memo = "carried_in_fen=" + std::to_string(carried_in.fen()) +
+                     ";arrived_fen=" + std::to_string(in_year(&Weights::arrived).fen()) +
+                     ";executed_fen=" + std::to_string(in_year(&Weights::executed).fen()) +
+                     ";recovered_fen=" + std::to_string(recovered.fen()) +
+                     ";carried_to_next_year_fen=" + std::to_string(carried_out.fen()) +
+                     ";retention_outstanding_fen=" + std::to_string(detail::weighted(through, &Weights::outstanding).fen());
             result.entry = append(*store_, std::move(e), project->id, std::nullopt, std::nullopt, std::nullopt);
         });
         return result;

@@ -93,6 +93,7 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
         }
         BalanceReport report;
         report.as_of = cut.as_of;
+        report.known_at = cut.known_at;
         if (by == BalanceBy::contract) {
             // A contract's money: what was executed on it and what it still holds, all years to date.
             for (const auto& sum : store_->sums(project_id, std::nullopt, cut.as_of, cut.known_at, true)) {
@@ -189,6 +190,9 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
     if (filter.grace_days < 0 || filter.grace_days > 3650) {
         throw Error(ErrorCode::invalid_input, "--grace-days must lie between 0 and 3650");
     }
+    if (filter.due_within_days && (*filter.due_within_days < 0 || *filter.due_within_days > 36500)) {
+        throw Error(ErrorCode::invalid_input, "--due-within must be a number of days from 0 to 36500");
+    }
     return guarded([&] {
         std::optional<std::int64_t> project_id;
         if (filter.project) {
@@ -197,9 +201,12 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
         const Date as_of = filter.cut.as_of;
         WarrantyReport report;
         report.as_of = as_of;
+        report.known_at = filter.cut.known_at;
         report.grace_days = filter.grace_days;
         const auto events = store_->retention_events(project_id, as_of, filter.cut.known_at);
         std::vector<WarrantyRow> rows;
+        std::vector<Date> withheld_on;  // per row: the retention's effective date
+        std::vector<Date> settled_on;   // per row: the date its last fen was released or forfeited
         for (std::size_t begin = 0; begin < events.size();) {
             // One contract at a time: its releases and forfeits settle its deposits first-due first.
             std::size_t end = begin;
@@ -218,11 +225,13 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                     row.supplier = e.supplier;
                     row.sme = e.sme;
                     row.entry = e.id;
-                    row.level = year_of(as_of) > year_of(e.effective_on) ? Level::carryover : e.level;
+                    row.level = e.level;  // moved to carryover below if it outlived its year
                     row.retained = e.amount;
                     row.accepted = e.accepted_on.value_or(e.effective_on);
                     row.due = e.due_on.value_or(e.effective_on);
                     rows.push_back(row);
+                    withheld_on.push_back(e.effective_on);
+                    settled_on.push_back(e.effective_on);
                     by_due.push_back(rows.size() - 1);
                     std::stable_sort(by_due.begin(), by_due.end(),
                                      [&](std::size_t a, std::size_t b) { return rows[a].due < rows[b].due; });
@@ -236,6 +245,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                         continue;
                     }
                     (e.kind == EntryKind::release ? row.released : row.forfeited) += take;
+                    settled_on[by_due[k]] = e.effective_on;
                     left -= take;
                 }
                 if (left > Money{} && rows.size() > first_row) {
@@ -246,7 +256,13 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
             }
             begin = end;
         }
-        for (WarrantyRow& row : rows) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            WarrantyRow& row = rows[i];
+            // A deposit still held after its year ends moves with its money to the carryover level.
+            const int year = year_of(withheld_on[i]);
+            if (year_of(as_of) > year && (row.outstanding() > Money{} || year_of(settled_on[i]) > year)) {
+                row.level = Level::carryover;
+            }
             row.days_to_due = (date::sys_days{row.due} - date::sys_days{as_of}).count();
             if (row.outstanding() > Money{}) {
                 if (row.days_to_due > 0) {

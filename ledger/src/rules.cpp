@@ -121,7 +121,7 @@ Money contract_pot_minimum(const std::vector<ContractDay>& days, Level pot, int 
 void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day) {
     if (const auto closed = store.closed_through(project_id); closed && year_of(day) <= *closed) {
         refuse("year " + std::to_string(year_of(day)) + " of project " + project + " is closed (closed through " +
-               std::to_string(*closed) + "); post the correction dated in an open year");
+               std::to_string(*closed) + "): nothing dated in it can be posted; date the entry in an open year");
     }
 }
 
@@ -173,7 +173,9 @@ void check_invariants(const Store& store, const Candidate& c) {
         }
     }
     const Money executed_delta = times(e.amount, w.executed);
-    if (executed_delta < Money{}) {
+    // Refunds never exceed what a year's pot paid out. The carryover pot is the exception: money paid in
+    // an earlier year and returned now (a refund or reversal dated later) comes back through it.
+    if (executed_delta < Money{} && level != Level::carryover) {
         const Money executed = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::executed);
         if (executed + executed_delta < Money{}) {
             refuse(describe(e.kind, e.amount) + " exceeds what was executed from " + where + " (" +
@@ -251,7 +253,7 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
                     problems.push_back(where + ": the free balance falls to " + yuan(free));
                 }
                 const Money executed = pot_minimum(store, project.id, level, year, before, &Weights::executed);
-                if (executed < Money{}) {
+                if (executed < Money{} && level != Level::carryover) {
                     problems.push_back(where + ": executed falls to " + yuan(executed));
                 }
             }

@@ -126,7 +126,9 @@ struct Model {
                     return false;
                 }
                 for (const auto& t : points) {
-                    if (pot(es, level, year, t, &W::free, -1) < 0 || pot(es, level, year, t, &W::executed, -1) < 0) {
+                    // Executed may go below zero only in the carryover pot (earlier years' money returned).
+                    if (pot(es, level, year, t, &W::free, -1) < 0 ||
+                        (level != Level::carryover && pot(es, level, year, t, &W::executed, -1) < 0)) {
                         return false;
                     }
                     for (int c = 0; c < 2; ++c) {

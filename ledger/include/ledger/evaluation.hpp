@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/error.hpp"
 #include "ledger/report.hpp"
 
 namespace ledger {

@@ -60,6 +60,7 @@ struct BalanceRow {
 
 struct BalanceReport {
     Date as_of;
+    std::optional<Instant> known_at;
     std::vector<BalanceRow> rows;
 };
 
@@ -98,6 +99,7 @@ struct WarrantyFilter {
 
 struct WarrantyReport {
     Date as_of;
+    std::optional<Instant> known_at;
     int grace_days = 30;
     std::vector<WarrantyRow> rows;  // by due date
 };
