@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
 #include "xlsx.hpp"
@@ -358,6 +359,48 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             sub->add_option("--accepted", args.accepted, "acceptance date (验收日期)")->required();
             sub->add_option("--warranty-months", args.warranty_months, "warranty months (default: the contract's)");
         }
+    }
+
+    // import
+    {
+        static std::string file;
+        static bool dry_run = false;
+        auto* sub = command(app, ctx, action, "import", "Load a CSV of facts: every row checked first, then all or none",
+                            "fundflow import payments-2021.csv --dry-run", [&ctx] {
+                                auto l = ctx.writer();
+                                ledger::ImportOptions options;
+                                options.dry_run = dry_run;
+                                if (isatty(STDERR_FILENO) != 0) {
+                                    options.progress = [](std::int64_t done, std::int64_t total) {
+                                        std::fprintf(stderr, "\r%s: %lld / %lld rows", "fundflow import",
+                                                     static_cast<long long>(done), static_cast<long long>(total));
+                                        if (done == total) {
+                                            std::fprintf(stderr, "\r\033[K");
+                                        }
+                                    };
+                                }
+                                ledger::ImportResult result;
+                                try {
+                                    result = ledger::import_csv(l, file, ctx.actor(), options);
+                                } catch (const ledger::Error& e) {
+                                    throw ledger::Error(e.code(), file + ": " + e.what() + "; nothing was imported");
+                                }
+                                if (!result.problems.empty()) {
+                                    for (const auto& p : result.problems) {
+                                        std::fprintf(stderr, "%s:%s%s %s\n", file.c_str(),
+                                                     p.line > 0 ? (std::to_string(p.line) + ":").c_str() : "",
+                                                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "",
+                                                     p.message.c_str());
+                                    }
+                                    throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                                        std::to_string(result.problems.size()) + " problem" +
+                                                            (result.problems.size() == 1 ? "" : "s") + " in " + file +
+                                                            "; nothing was imported");
+                                }
+                                print_import(ctx.render, result, dry_run);
+                            });
+        sub->add_option("FILE", file, "the CSV file (columns: see the README)")->required();
+        sub->add_flag("--dry-run", dry_run, "check every row against the ledger's rules, write nothing");
     }
 
     // reverse

@@ -617,6 +617,36 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
     write(out);
 }
 
+void print_import(const RenderOptions& o, const ledger::ImportResult& r, bool dry_run) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("rows").integer(r.rows).key("added").integer(r.added).key("present").integer(r.present);
+        j.key("dry_run").boolean(dry_run).end_object();
+        write(j.str());
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"rows", "added", "present", "dry_run"}));
+        write(csv_line({std::to_string(r.rows), std::to_string(r.added), std::to_string(r.present),
+                        dry_run ? "true" : "false"}));
+        return;
+    }
+    const auto count = [](std::int64_t n) {  // 5000 → "5,000"
+        const std::string digits = std::to_string(n);
+        std::string grouped;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > 0 && (digits.size() - i) % 3 == 0) {
+                grouped += ',';
+            }
+            grouped += digits[i];
+        }
+        return grouped;
+    };
+    write((dry_run ? std::string(pick(o, "试导入（未写入）：", "dry run (nothing written): ")) : std::string()) +
+          count(r.rows) + pick(o, " 行：新增 ", " rows: ") + count(r.added) + pick(o, "，已存在 ", " new, ") +
+          count(r.present) + pick(o, "\n", " already present\n"));
+}
+
 void print_digest(const RenderOptions& o, const ledger::Digest& d) {
     if (o.json()) {
         Json j;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ledger/evaluation.hpp"
+#include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 
 namespace fundflow {
@@ -35,6 +36,7 @@ void print_digest(const RenderOptions& options, const ledger::Digest& digest);
 void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);
 void print_check(const RenderOptions& options, const ledger::CheckReport& report);
 void print_evaluation(const RenderOptions& options, const ledger::Evaluation& evaluation);
+void print_import(const RenderOptions& options, const ledger::ImportResult& result, bool dry_run);
 // The whole self-evaluation report in the seed's sections, as Markdown.
 void print_evaluation_report(const ledger::Evaluation& evaluation);
 // The 预算执行情况 table as Markdown (万元).

@@ -1,85 +1,113 @@
 #include "ledger/csv.hpp"
 
+#include <sstream>
+
 #include "ledger/error.hpp"
 
 namespace ledger {
+namespace {
+constexpr std::size_t kMaxField = 1 << 20;
+}
+
+int CsvReader::get() {
+    const int c = in_.get();
+    if (!started_) {
+        started_ = true;
+        // A UTF-8 byte order mark (EF BB BF) at the very start is not data.
+        if (c == 0xEF && in_.peek() == 0xBB) {
+            in_.get();
+            if (in_.peek() == 0xBF) {
+                in_.get();
+                return in_.get();
+            }
+        }
+    }
+    return c;
+}
+
+std::optional<CsvRecord> CsvReader::next() {
+    while (true) {
+        CsvRecord record;
+        record.line = line_;
+        std::string field;
+        bool quoted = false;
+        bool was_quoted = false;
+        bool any = false;  // the record has content (a field, a separator or a quote)
+        const auto fail = [&](const std::string& why) {
+            throw Error(ErrorCode::invalid_input, "line " + std::to_string(line_) + ": " + why);
+        };
+        int c = get();
+        if (c == EOF) {
+            return std::nullopt;
+        }
+        for (;; c = get()) {
+            if (c == EOF) {
+                if (quoted) {
+                    throw Error(ErrorCode::invalid_input,
+                                "line " + std::to_string(record.line) + ": a quoted field is never closed");
+                }
+                break;
+            }
+            const char ch = static_cast<char>(c);
+            if (quoted) {
+                if (ch == '"') {
+                    if (in_.peek() == '"') {
+                        in_.get();
+                        field += '"';
+                    } else {
+                        quoted = false;
+                        was_quoted = true;
+                    }
+                } else {
+                    if (ch == '\n') {
+                        ++line_;
+                    }
+                    field += ch;
+                }
+            } else if (ch == '"') {
+                if (!field.empty() || was_quoted) {
+                    fail("a quote inside an unquoted field (quote the whole field and double the quote: \"\")");
+                }
+                quoted = true;
+                any = true;
+            } else if (ch == ',') {
+                record.fields.push_back(std::move(field));
+                field.clear();
+                was_quoted = false;
+                any = true;
+            } else if (ch == '\r' && in_.peek() == '\n') {
+                continue;  // CRLF: the LF ends the record
+            } else if (ch == '\n') {
+                ++line_;
+                break;
+            } else {
+                if (was_quoted) {
+                    fail("text after a closing quote");
+                }
+                field += ch;
+                any = true;
+            }
+            if (field.size() > kMaxField) {
+                fail("a field longer than 1 MiB");
+            }
+        }
+        if (!any && field.empty()) {
+            if (c == EOF) {
+                return std::nullopt;
+            }
+            continue;  // a blank line
+        }
+        record.fields.push_back(std::move(field));
+        return record;
+    }
+}
 
 std::vector<CsvRecord> parse_csv(std::string_view text) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-        text.remove_prefix(3);
-    }
+    std::istringstream in{std::string(text)};
+    CsvReader reader(in);
     std::vector<CsvRecord> records;
-    CsvRecord record;
-    std::string field;
-    int line = 1;
-    record.line = 1;
-    bool quoted = false;       // inside a quoted field
-    bool was_quoted = false;   // the current field was quoted (and closed)
-    bool record_empty = true;  // nothing but line ends so far
-    const auto end_field = [&] {
-        record.fields.push_back(std::move(field));
-        field.clear();
-        was_quoted = false;
-    };
-    const auto end_record = [&] {
-        end_field();
-        if (!(record_empty && record.fields.size() == 1 && record.fields[0].empty())) {
-            records.push_back(std::move(record));
-        }
-        record = CsvRecord{};
-        record.line = line;
-        record_empty = true;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"') {
-                    field += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                    was_quoted = true;
-                }
-            } else {
-                if (c == '\n') {
-                    ++line;
-                }
-                field += c;
-            }
-            continue;
-        }
-        if (c == '"') {
-            if (!field.empty() || was_quoted) {
-                throw Error(ErrorCode::invalid_input,
-                            "line " + std::to_string(line) + ": a quote inside an unquoted field (quote the whole field "
-                                                             "and double the quote: \"\")");
-            }
-            quoted = true;
-            record_empty = false;
-        } else if (c == ',') {
-            end_field();
-            record_empty = false;
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            continue;  // CRLF: the LF ends the record
-        } else if (c == '\n') {
-            ++line;
-            end_record();
-        } else {
-            if (was_quoted) {
-                throw Error(ErrorCode::invalid_input,
-                            "line " + std::to_string(line) + ": text after a closing quote");
-            }
-            field += c;
-            record_empty = false;
-        }
-    }
-    if (quoted) {
-        throw Error(ErrorCode::invalid_input,
-                    "line " + std::to_string(record.line) + ": a quoted field is never closed");
-    }
-    if (!field.empty() || !record.fields.empty() || was_quoted) {
-        end_record();
+    while (auto record = reader.next()) {
+        records.push_back(std::move(*record));
     }
     return records;
 }

@@ -478,6 +478,42 @@ std::vector<Entry> Ledger::log(const LogFilter& filter) const {
     });
 }
 
+std::optional<Project> Ledger::find_project(std::string_view code) const {
+    return guarded([&]() -> std::optional<Project> {
+        if (auto row = store_->find_project(code)) {
+            return row->project;
+        }
+        return std::nullopt;
+    });
+}
+
+std::optional<Contract> Ledger::find_contract(std::string_view project, std::string_view code) const {
+    return guarded([&]() -> std::optional<Contract> {
+        const auto row = store_->find_project(project);
+        if (!row) {
+            return std::nullopt;
+        }
+        if (auto contract = store_->find_contract(row->id, code)) {
+            return contract->contract;
+        }
+        return std::nullopt;
+    });
+}
+
+std::optional<Entry> Ledger::entry_by_ref(std::string_view project, std::string_view ref) const {
+    return guarded([&]() -> std::optional<Entry> {
+        const auto row = store_->find_project(project);
+        return row ? store_->entry_by_ref(row->id, ref) : std::nullopt;
+    });
+}
+
+std::optional<int> Ledger::closed_through(std::string_view project) const {
+    return guarded([&]() -> std::optional<int> {
+        const auto row = store_->find_project(project);
+        return row ? store_->closed_through(row->id) : std::nullopt;
+    });
+}
+
 Contract Ledger::contract(std::string_view project, std::string_view code) const {
     return guarded([&] {
         const auto row = store_->find_project(project);

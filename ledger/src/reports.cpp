@@ -15,7 +15,7 @@ using detail::guarded;
 using detail::times;
 using detail::weights_of;
 
-detail::ProjectRow find_project(const detail::Store& store, std::string_view code) {
+detail::ProjectRow require_project(const detail::Store& store, std::string_view code) {
     auto row = store.find_project(code);
     if (!row) {
         throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
@@ -38,7 +38,7 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
         throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
     }
     return guarded([&] {
-        const auto row = find_project(*store_, code);
+        const auto row = require_project(*store_, code);
         ExecutionReport report;
         report.project = row.project.code;
         report.project_name = row.project.name;
@@ -89,7 +89,7 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
     return guarded([&] {
         std::optional<std::int64_t> project_id;
         if (code) {
-            project_id = find_project(*store_, *code).id;
+            project_id = require_project(*store_, *code).id;
         }
         BalanceReport report;
         report.as_of = cut.as_of;
@@ -196,7 +196,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
     return guarded([&] {
         std::optional<std::int64_t> project_id;
         if (filter.project) {
-            project_id = find_project(*store_, *filter.project).id;
+            project_id = require_project(*store_, *filter.project).id;
         }
         const Date as_of = filter.cut.as_of;
         WarrantyReport report;

@@ -2,8 +2,11 @@
 //
 // UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields with doubled quotes and embedded line
 // breaks. Each record keeps the line number it starts on, for messages like "ind.csv:4:5: ...".
+// CsvReader streams: memory stays bounded by the longest record, whatever the file's size.
 #pragma once
 
+#include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +18,21 @@ struct CsvRecord {
     std::vector<std::string> fields;
 };
 
-// Parses the whole text. Blank lines are skipped. Throws Error{invalid_input} naming the line for an
-// unterminated quote or text after a closing quote.
+class CsvReader {
+public:
+    explicit CsvReader(std::istream& in) : in_(in) {}
+    // The next record, skipping blank lines; nullopt at the end. Throws Error{invalid_input} naming the
+    // line for an unterminated quote, text after a closing quote, or a field over 1 MiB.
+    std::optional<CsvRecord> next();
+
+private:
+    int get();
+    std::istream& in_;
+    int line_ = 1;
+    bool started_ = false;
+};
+
+// Parses a whole text (see CsvReader).
 std::vector<CsvRecord> parse_csv(std::string_view text);
 
 }  // namespace ledger

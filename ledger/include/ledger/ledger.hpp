@@ -94,6 +94,10 @@ public:
 
     // Reading.
     Project project(std::string_view code) const;  // Error{not_found}
+    std::optional<Project> find_project(std::string_view code) const;
+    std::optional<Contract> find_contract(std::string_view project, std::string_view code) const;
+    std::optional<Entry> entry_by_ref(std::string_view project, std::string_view ref) const;
+    std::optional<int> closed_through(std::string_view project) const;  // the latest closed year
     Contract contract(std::string_view project, std::string_view code) const;  // Error{not_found}
     ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;

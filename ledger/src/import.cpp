@@ -1,0 +1,353 @@
+// Importing a CSV of facts: check every row, then post all of them in one transaction.
+#include "ledger/import.hpp"
+
+#include <array>
+#include <charconv>
+#include <fstream>
+
+#include "ledger/csv.hpp"
+
+namespace ledger {
+namespace {
+
+enum Column {
+    kind, day, project, level, amount, contract, ref, memo, name, supplier, rate, months, accepted, reverses,
+    sme, unit_name, func_code, kColumns
+};
+
+// English and Chinese names of each column (cli.md); the last three are fundflow's additions.
+const std::array<std::array<std::string_view, 2>, kColumns> kNames{{
+    {"kind", "类型"},
+    {"date", "日期"},
+    {"project", "项目"},
+    {"level", "资金来源"},
+    {"amount", "金额"},
+    {"contract", "合同"},
+    {"ref", "凭证号"},
+    {"memo", "摘要"},
+    {"name", "名称"},
+    {"supplier", "供应商"},
+    {"retention_rate", "质保金比例"},
+    {"warranty_months", "质保期月数"},
+    {"accepted", "验收日期"},
+    {"reverses", "冲销凭证号"},
+    {"sme", "中小企业"},
+    {"unit_name", "预算单位"},
+    {"func_code", "功能分类"},
+}};
+
+constexpr std::size_t kMaxProblems = 1000;
+
+// One data row, its cells by column and where each column sits in the file.
+struct Row {
+    int line = 0;
+    std::array<std::string, kColumns> cell;
+    const std::array<int, kColumns>* position = nullptr;
+    int column(Column c) const { return (*position)[c] + 1; }
+    const std::string& operator[](Column c) const { return cell[c]; }
+    bool has(Column c) const { return !cell[c].empty(); }
+};
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.pop_back();
+    }
+    std::size_t start = 0;
+    while (start < s.size() && (s[start] == ' ' || s[start] == '\t')) {
+        ++start;
+    }
+    return s.substr(start);
+}
+
+std::optional<int> parse_int(const std::string& text, int low, int high) {
+    int value = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || value < low || value > high) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<bool> parse_flag(const std::string& text) {
+    if (text.empty() || text == "0" || text == "false" || text == "no" || text == "否") {
+        return false;
+    }
+    if (text == "1" || text == "true" || text == "yes" || text == "是") {
+        return true;
+    }
+    return std::nullopt;
+}
+
+class FileRows {
+public:
+    FileRows(const std::string& path, std::vector<ImportProblem>& problems) : in_(path, std::ios::binary), reader_(in_) {
+        if (!in_) {
+            throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
+        }
+        position_.fill(-1);
+        const auto header = reader_.next();
+        if (!header) {
+            problems.push_back({1, 0, "the file is empty: expected a header like kind,date,project,level,amount,..."});
+            return;
+        }
+        for (std::size_t i = 0; i < header->fields.size(); ++i) {
+            const std::string cell = trimmed(header->fields[i]);
+            bool known = false;
+            for (std::size_t c = 0; c < kColumns; ++c) {
+                if (cell == kNames[c][0] || cell == kNames[c][1]) {
+                    position_[c] = static_cast<int>(i);
+                    known = true;
+                }
+            }
+            if (!known) {
+                problems.push_back({header->line, static_cast<int>(i) + 1,
+                                    "unknown column '" + cell + "' (see the README's import columns)"});
+            }
+        }
+        for (Column c : {kind, project}) {
+            if (position_[c] < 0) {
+                problems.push_back({header->line, 0, "the header lacks the column " + std::string(kNames[c][0]) + " (" +
+                                                         std::string(kNames[c][1]) + ")"});
+            }
+        }
+        width_ = header->fields.size();
+    }
+
+    // The next data row; nullopt at the end. A row with more cells than the header is a problem.
+    std::optional<Row> next(std::vector<ImportProblem>* problems) {
+        while (auto record = reader_.next()) {
+            Row row;
+            row.line = record->line;
+            row.position = &position_;
+            if (record->fields.size() > width_ && problems != nullptr) {
+                problems->push_back({record->line, static_cast<int>(width_) + 1,
+                                     "more cells than the header has columns (quote a cell that contains a comma)"});
+            }
+            for (std::size_t c = 0; c < kColumns; ++c) {
+                const auto p = static_cast<std::size_t>(position_[c]);
+                if (position_[c] >= 0 && p < record->fields.size()) {
+                    row.cell[c] = trimmed(record->fields[p]);
+                }
+            }
+            return row;
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::ifstream in_;
+    CsvReader reader_;
+    std::array<int, kColumns> position_{};
+    std::size_t width_ = 0;
+};
+
+// Checks a row on its own; appends its problems.
+void check_row(const Row& row, std::vector<ImportProblem>& problems) {
+    const auto problem = [&](Column c, const std::string& message) {
+        if (problems.size() < kMaxProblems) {
+            problems.push_back({row.line, row.column(c), message});
+        }
+    };
+    const auto need = [&](Column c, const char* why) {
+        if (!row.has(c)) {
+            problem(c, std::string("a ") + why + " row needs " + std::string(kNames[c][0]) + " (" +
+                           std::string(kNames[c][1]) + ")");
+            return false;
+        }
+        return true;
+    };
+    const auto check = [&](Column c, auto&& parse) {
+        if (row.has(c)) {
+            try {
+                parse(row[c]);
+            } catch (const Error& e) {
+                problem(c, e.what());
+            }
+        }
+    };
+    EntryKind k{};
+    try {
+        k = parse_entry_kind(row[kind]);
+    } catch (const Error& e) {
+        problem(kind, e.what());
+        return;
+    }
+    const std::string what(to_string(k));
+    need(project, what.c_str());
+    check(day, [](const std::string& t) { parse_date(t); });
+    check(accepted, [](const std::string& t) { parse_date(t); });
+    check(amount, [](const std::string& t) { Money::parse(t); });
+    check(level, [](const std::string& t) { parse_level(t); });
+    check(rate, [](const std::string& t) { parse_rate_bp(t); });
+    if (row.has(months) && !parse_int(row[months], 0, 1200)) {
+        problem(months, "'" + row[months] + "' is not a number of months from 0 to 1200");
+    }
+    if (!parse_flag(row[sme])) {
+        problem(sme, "'" + row[sme] + "' is not yes/no (是/否, 1/0)");
+    }
+    switch (k) {
+        case EntryKind::project:
+            need(name, what.c_str());
+            break;
+        case EntryKind::contract:
+            need(contract, what.c_str());
+            need(supplier, what.c_str());
+            need(amount, what.c_str());
+            break;
+        case EntryKind::close:
+            need(day, "close (the year's last day, or any day of the year)");
+            break;
+        case EntryKind::reversal:
+            need(reverses, what.c_str());
+            need(memo, "reversal (its reason)");
+            break;
+        default:
+            need(day, what.c_str());
+            if (k != EntryKind::retention && k != EntryKind::release) {
+                need(amount, what.c_str());
+            }
+            if (k != EntryKind::release && k != EntryKind::forfeit) {
+                need(level, what.c_str());
+            }
+            if (k == EntryKind::retention || k == EntryKind::release || k == EntryKind::forfeit) {
+                need(contract, what.c_str());
+            }
+            if (k == EntryKind::retention) {
+                need(accepted, what.c_str());
+            }
+            break;
+    }
+}
+
+// Posts one checked row; returns true when it added an entry, false when it was already present.
+bool post_row(Ledger& ledger, const Row& row, const Actor& actor) {
+    const EntryKind k = parse_entry_kind(row[kind]);
+    const std::optional<Date> on = row.has(day) ? std::optional(parse_date(row[day])) : std::nullopt;
+    switch (k) {
+        case EntryKind::project: {
+            const Project p{row[project], row[name], row[unit_name], row[func_code]};
+            if (const auto existing = ledger.find_project(p.code)) {
+                if (existing->name != p.name) {
+                    throw Error(ErrorCode::rejected, "project " + p.code + " exists with another name ('" +
+                                                         existing->name + "')");
+                }
+                return false;
+            }
+            ledger.add_project(p, actor, on);
+            return true;
+        }
+        case EntryKind::contract: {
+            Contract c{row[project], row[contract], row[supplier], Money::parse(row[amount]),
+                       row.has(rate) ? parse_rate_bp(row[rate]) : 0,
+                       row.has(months) ? *parse_int(row[months], 0, 1200) : 0, *parse_flag(row[sme])};
+            if (const auto existing = ledger.find_contract(c.project, c.code)) {
+                if (existing->supplier != c.supplier || existing->amount != c.amount ||
+                    existing->retention_rate_bp != c.retention_rate_bp || existing->warranty_months != c.warranty_months ||
+                    existing->sme != c.sme) {
+                    throw Error(ErrorCode::rejected, "contract " + c.code + " exists on project " + c.project +
+                                                         " with other terms");
+                }
+                return false;
+            }
+            ledger.add_contract(c, actor, on);
+            return true;
+        }
+        case EntryKind::close: {
+            const int year = year_of(*on);
+            if (const auto closed = ledger.closed_through(row[project]); closed && *closed >= year) {
+                return false;
+            }
+            ledger.close_year(row[project], year, actor);
+            return true;
+        }
+        case EntryKind::reversal: {
+            const auto original = ledger.entry_by_ref(row[project], row[reverses]);
+            if (!original) {
+                throw Error(ErrorCode::not_found, "no entry with voucher " + row[reverses] + " on project " +
+                                                      row[project] + " to reverse");
+            }
+            if (ledger.reversed_by(original->id)) {
+                return false;
+            }
+            ledger.reverse(original->id, row[memo], actor, on);
+            return true;
+        }
+        default: {
+            Posting p;
+            p.kind = k;
+            p.project = row[project];
+            if (row.has(level)) {
+                p.level = parse_level(row[level]);
+            }
+            if (row.has(amount)) {
+                p.amount = Money::parse(row[amount]);
+            }
+            p.date = *on;
+            if (row.has(contract)) {
+                p.contract = row[contract];
+            }
+            if (row.has(ref)) {
+                p.ref = row[ref];
+            }
+            p.memo = row[memo];
+            if (row.has(accepted)) {
+                p.accepted = parse_date(row[accepted]);
+            }
+            if (row.has(months)) {
+                p.warranty_months = parse_int(row[months], 0, 1200);
+            }
+            return ledger.post(p, actor).created;
+        }
+    }
+}
+
+struct RollBack {};  // thrown to undo a dry run
+
+}  // namespace
+
+ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& actor, const ImportOptions& options) {
+    ImportResult result;
+    {
+        std::vector<ImportProblem>& problems = result.problems;
+        FileRows rows(path, problems);
+        if (!problems.empty()) {
+            return result;
+        }
+        try {
+            while (auto row = rows.next(&problems)) {
+                ++result.rows;
+                check_row(*row, problems);
+            }
+        } catch (const Error& e) {  // the CSV itself (a quote never closed, ...): its message names the line
+            problems.push_back({0, 0, e.what()});
+        }
+        if (!problems.empty()) {
+            return result;
+        }
+    }
+    std::vector<ImportProblem> none;
+    FileRows rows(path, none);
+    try {
+        ledger.in_transaction([&] {
+            std::int64_t done = 0;
+            while (auto row = rows.next(nullptr)) {
+                try {
+                    (post_row(ledger, *row, actor) ? result.added : result.present) += 1;
+                } catch (const Error& e) {
+                    throw Error(e.code(), "line " + std::to_string(row->line) + ": " + e.what());
+                }
+                if (options.progress && (++done % 1000 == 0 || done == result.rows)) {
+                    options.progress(done, result.rows);
+                }
+            }
+            if (options.dry_run) {
+                throw RollBack{};
+            }
+        });
+    } catch (const RollBack&) {
+        // Everything was checked against the ledger's rules; nothing stays.
+    }
+    return result;
+}
+
+}  // namespace ledger
