@@ -18,6 +18,7 @@
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
+#include "export.hpp"
 #include "xlsx.hpp"
 
 namespace fundflow {
@@ -619,12 +620,35 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         static EvaluationArgs export_args;
         static std::string to;
         static std::string output;
-        auto* sub = command(app, ctx, action, "export", "Export the forms (xlsx workbook)",
+        auto* sub = command(app, ctx, action, "export", "Export the entries (csv, json, ledger, hledger, beancount) or the forms (xlsx)",
                             "fundflow export --to xlsx P001 --year 2020 --indicators 指标.csv --output 2020.xlsx",
                             [&ctx] {
                                 if (to != "xlsx") {
-                                    throw ledger::Error(ledger::ErrorCode::invalid_input,
-                                                        "export --to " + to + " is not available yet; use --to xlsx");
+                                    const auto l = ctx.reader();
+                                    std::FILE* out = stdout;
+                                    if (!output.empty()) {
+                                        out = std::fopen(output.c_str(), "wb");
+                                        if (out == nullptr) {
+                                            throw ledger::Error(ledger::ErrorCode::storage, "cannot write '" + output + "'");
+                                        }
+                                    }
+                                    const std::optional<std::string> project =
+                                        export_args.code.empty() ? std::nullopt : std::optional(export_args.code);
+                                    if (to == "csv") {
+                                        export_csv(l, project, out);
+                                    } else if (to == "json") {
+                                        export_json(l, project, out);
+                                    } else {
+                                        export_journal(l, project,
+                                                       to == "beancount" ? JournalSyntax::beancount
+                                                       : to == "hledger" ? JournalSyntax::hledger
+                                                                         : JournalSyntax::ledger,
+                                                       out);
+                                    }
+                                    if (out != stdout && std::fclose(out) != 0) {
+                                        throw ledger::Error(ledger::ErrorCode::storage, "cannot write '" + output + "'");
+                                    }
+                                    return;
                                 }
                                 if (output.empty() || export_args.code.empty()) {
                                     throw ledger::Error(ledger::ErrorCode::invalid_input,
@@ -643,8 +667,9 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                            evaluation);
                                 print_line(ctx.render, "wrote " + output);
                             });
-        sub->add_option("--to", to, "xlsx (ledger, hledger, beancount, csv and json come with import/export)")
-            ->required();
+        sub->add_option("--to", to, "csv (re-importable), json, ledger, hledger, beancount, or xlsx (the forms)")
+            ->required()
+            ->check(CLI::IsMember({"csv", "json", "ledger", "hledger", "beancount", "xlsx"}));
         sub->add_option("--output", output, "the file to write, e.g. 2020.xlsx");
         export_args.add_to(*sub, false);
     }

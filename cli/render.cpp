@@ -44,7 +44,9 @@ std::string kind_name(const RenderOptions& o, ledger::EntryKind kind) {
     return std::string(o.lang == Lang::zh ? ledger::chinese_name(kind) : ledger::to_string(kind));
 }
 
-void entry_json(Json& j, const ledger::Entry& e) {
+}  // namespace
+
+void write_entry_json(Json& j, const ledger::Entry& e) {
     j.begin_object();
     j.key("id").integer(static_cast<std::int64_t>(e.id));
     j.key("kind").string(ledger::to_string(e.kind));
@@ -77,6 +79,8 @@ void entry_json(Json& j, const ledger::Entry& e) {
     j.end_object();
 }
 
+namespace {
+
 void figures_json(Json& j, const ledger::ExecutionFigures& f) {
     j.begin_object();
     j.key("initial_budget_fen").integer(f.initial_budget.fen());
@@ -106,7 +110,7 @@ void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
     if (o.json()) {
         Json j;
         j.begin_object().key("entry");
-        entry_json(j, e);
+        write_entry_json(j, e);
         j.key("created").boolean(r.created).end_object();
         write(j.str());
         return;
@@ -336,7 +340,7 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
         Json j;
         j.begin_object().key("entries").begin_array();
         for (const auto& e : entries) {
-            entry_json(j, e);
+            write_entry_json(j, e);
         }
         j.end_array().end_object();
         write(j.str());
@@ -390,7 +394,7 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
     if (o.json()) {
         Json j;
         j.begin_object().key("entry");
-        entry_json(j, e);
+        write_entry_json(j, e);
         if (reversed_by) {
             j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
         } else {

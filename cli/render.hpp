@@ -23,6 +23,10 @@ struct RenderOptions {
     bool csv() const { return format_name == "csv"; }
 };
 
+class Json;
+// One entry as the JSON object of cli.md ("id", "kind", ..., "hash").
+void write_entry_json(Json& json, const ledger::Entry& entry);
+
 void print_line(const RenderOptions& options, const std::string& text);
 void print_posted(const RenderOptions& options, const ledger::PostResult& result);
 void print_execution(const RenderOptions& options, const ledger::ExecutionReport& report);

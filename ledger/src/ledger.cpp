@@ -514,6 +514,15 @@ std::optional<int> Ledger::closed_through(std::string_view project) const {
     });
 }
 
+void Ledger::each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const {
+    guarded([&] {
+        if (filter.project && !store_->find_project(*filter.project)) {
+            throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
+        }
+        store_->each_entry(filter, visit);
+    });
+}
+
 Contract Ledger::contract(std::string_view project, std::string_view code) const {
     return guarded([&] {
         const auto row = store_->find_project(project);

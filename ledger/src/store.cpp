@@ -576,6 +576,12 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
 }
 
 std::vector<Entry> Store::log(const LogFilter& f) const {
+    std::vector<Entry> entries;
+    each_entry(f, [&](const Entry& e) { entries.push_back(e); });
+    return entries;
+}
+
+void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&)>& visit) const {
     std::string sql = std::string(kEntrySelect) +
                       "WHERE (?1 IS NULL OR p.code = ?1) AND (?2 IS NULL OR e.kind = ?2) "
                       "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
@@ -588,11 +594,9 @@ std::vector<Entry> Store::log(const LogFilter& f) const {
     q.bind(4, to_string(to));
     bind_optional(q, 5, f.user);
     q.bind(6, f.cut.known_at ? to_string(*f.cut.known_at) : std::string(kForever));
-    std::vector<Entry> entries;
     while (q.executeStep()) {
-        entries.push_back(read_record(q).entry);
+        visit(read_record(q).entry);
     }
-    return entries;
 }
 
 std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int64_t>& project_id, Date as_of,

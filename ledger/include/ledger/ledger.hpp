@@ -103,6 +103,8 @@ public:
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
     WarrantyReport warranty(const WarrantyFilter& filter) const;
     std::vector<Entry> log(const LogFilter& filter) const;
+    // The same entries, one at a time (memory stays flat over a large ledger).
+    void each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const;
     Entry entry(EntryId id) const;  // Error{not_found}
     std::optional<EntryId> reversed_by(EntryId id) const;
 

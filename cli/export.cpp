@@ -1,0 +1,165 @@
+#include "export.hpp"
+
+#include <map>
+#include <set>
+
+#include "ledger/journal.hpp"
+#include "output.hpp"
+#include "render.hpp"
+
+namespace fundflow {
+namespace {
+
+void put(std::FILE* out, const std::string& text) { std::fwrite(text.data(), 1, text.size(), out); }
+
+std::string plain_amount(ledger::Money m) {
+    std::string text = ledger::format_yuan(m);
+    std::erase(text, ',');
+    return text;
+}
+
+ledger::LogFilter everything(const std::optional<std::string>& project) {
+    ledger::LogFilter f;
+    f.project = project;
+    f.cut.as_of = ledger::last_day_of(9999);
+    return f;
+}
+
+}  // namespace
+
+void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out) {
+    // The import format of cli.md, in entry order, so that importing it into a new ledger rebuilds the
+    // same entries (ids included). An entry that is reversed but has no voucher ref gets "#<id>", the
+    // name the reversal row needs to point at it.
+    std::set<std::int64_t> reversed;
+    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+        if (e.reverses) {
+            reversed.insert(static_cast<std::int64_t>(*e.reverses));
+        }
+    });
+    std::map<std::int64_t, std::string> refs;  // of reversed entries
+    put(out, csv_line({"kind", "date", "project", "level", "amount", "contract", "ref", "memo", "name", "supplier",
+                       "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code"}));
+    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+        const auto id = static_cast<std::int64_t>(e.id);
+        std::string ref = e.ref.value_or("");
+        if (ref.empty() && reversed.count(id) != 0) {
+            ref = "#" + std::to_string(id);
+        }
+        if (reversed.count(id) != 0) {
+            refs[id] = ref;
+        }
+        std::vector<std::string> row(17);
+        row[0] = std::string(ledger::to_string(e.kind));
+        row[1] = ledger::to_string(e.effective_on);
+        row[2] = e.project;
+        switch (e.kind) {
+            case ledger::EntryKind::project: {
+                const auto p = ledger.project(e.project);
+                row[8] = p.name;
+                row[15] = p.unit_name;
+                row[16] = p.func_code;
+                break;
+            }
+            case ledger::EntryKind::contract: {
+                const auto c = ledger.contract(e.project, *e.contract);
+                row[4] = plain_amount(c.amount);
+                row[5] = c.code;
+                row[9] = c.supplier;
+                row[10] = ledger::format_hundredths(c.retention_rate_bp) + "%";
+                row[11] = std::to_string(c.warranty_months);
+                row[14] = c.sme ? "1" : "0";
+                break;
+            }
+            case ledger::EntryKind::close:
+                break;
+            case ledger::EntryKind::reversal:
+                row[7] = e.memo;
+                row[13] = refs.at(static_cast<std::int64_t>(*e.reverses));
+                break;
+            default:
+                row[3] = std::string(ledger::to_string(*e.level));
+                row[4] = plain_amount(e.amount);
+                row[5] = e.contract.value_or("");
+                row[6] = ref;
+                row[7] = e.memo;
+                if (e.accepted_on) {
+                    row[12] = ledger::to_string(*e.accepted_on);
+                }
+                if (e.warranty_months) {
+                    row[11] = std::to_string(*e.warranty_months);
+                }
+                break;
+        }
+        put(out, csv_line(row));
+    });
+}
+
+void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out) {
+    put(out, "{\"entries\": [");
+    bool first = true;
+    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+        Json j;
+        write_entry_json(j, e);
+        std::string text = j.str();
+        text.pop_back();  // the document's newline
+        put(out, (first ? "\n" : ",\n") + text);
+        first = false;
+    });
+    put(out, "\n]}\n");
+}
+
+void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, JournalSyntax syntax,
+                    std::FILE* out) {
+    const bool bean = syntax == JournalSyntax::beancount;
+    const auto quoted = [](const std::string& s) {
+        std::string q = "\"";
+        for (char c : s) {
+            if (c == '"' || c == '\\') {
+                q += '\\';
+            }
+            q += c;
+        }
+        return q + "\"";
+    };
+    const std::string comment = bean ? ";" : ";";
+    put(out, comment + " fundflow export" + (project ? " of project " + *project : std::string()) +
+                 ": accounts and year-end closing as in docs/export.md. Amounts in CNY.\n");
+    if (bean) {
+        // Beancount wants every account opened before its first use.
+        std::map<std::string, ledger::Date> opened;
+        ledger::each_journal_transaction(ledger, project, [&](const ledger::JournalTransaction& t) {
+            for (const auto& p : t.postings) {
+                auto [it, fresh] = opened.try_emplace(p.account, t.date);
+                if (!fresh && t.date < it->second) {
+                    it->second = t.date;
+                }
+            }
+        });
+        put(out, "option \"title\" \"fundflow\"\noption \"operating_currency\" \"CNY\"\n\n");
+        for (const auto& [account, day] : opened) {
+            put(out, ledger::to_string(day) + " open " + account + " CNY\n");
+        }
+        put(out, "\n");
+    }
+    ledger::each_journal_transaction(ledger, project, [&](const ledger::JournalTransaction& t) {
+        std::string text = ledger::to_string(t.date) + " * ";
+        if (bean) {
+            text += quoted(t.payee) + " " + quoted(t.narration) + "\n";
+            if (t.entry) {
+                text += "  entry: " + std::to_string(static_cast<std::int64_t>(*t.entry)) + "\n";
+            }
+        } else {
+            text += t.payee + " " + t.narration + "\n";
+            if (t.entry) {
+                text += "    ; entry: " + std::to_string(static_cast<std::int64_t>(*t.entry)) + "\n";
+            }
+        }
+        for (const auto& p : t.postings) {
+            text += (bean ? "  " : "    ") + p.account + "  " + plain_amount(p.amount) + " CNY\n";
+        }
+        put(out, text + "\n");
+    });
+}
+
+}  // namespace fundflow

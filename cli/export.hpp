@@ -1,0 +1,20 @@
+// `fundflow export --to csv|json|ledger|hledger|beancount`: the whole ledger (or one project) as text
+// that fundflow re-imports (csv), that scripts read (json), or that ledger-cli, hledger and Beancount
+// read and balance to fundflow's own figures (docs/export.md).
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "ledger/ledger.hpp"
+
+namespace fundflow {
+
+void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out);
+void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out);
+enum class JournalSyntax { ledger, hledger, beancount };
+void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, JournalSyntax syntax,
+                    std::FILE* out);
+
+}  // namespace fundflow
