@@ -19,7 +19,8 @@ packages=(
 )
 # Only the test suite needs these: an office suite to open the exported workbook, its PDF's text, CJK fonts.
 if [[ ${1:-} == --test ]]; then
-  packages+=(libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei python3)
+  packages+=(libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei python3
+             ledger hledger beancount)   # the export is checked against the real tools
 fi
 missing=()
 for p in "${packages[@]}"; do
