@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Everything CI runs: install what is missing, build with tests, run every test (unit, CLI golden,
-# tamper, the shared contract checks). Exits non-zero if anything fails.
+# Everything CI runs: install what is missing, build with tests, run every test (unit, property, CLI
+# golden, tamper, import/export against the real tools, reliability, the shared contract checks), then
+# the whole suite again built with AddressSanitizer and UndefinedBehaviorSanitizer (reliability.md F6).
+# Exits non-zero if anything fails. `--no-sanitize` skips the second run (quicker, for development).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
+jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUNDFLOW_BUILD_TESTS=ON -DFUNDFLOW_BUILD_BENCH=ON >/dev/null
-cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure -j"$(nproc)"
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+if [[ ${1:-} != --no-sanitize ]]; then
+  echo "== the same suite under ASan + UBSan =="
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFUNDFLOW_SANITIZE=ON -DFUNDFLOW_BUILD_TESTS=ON \
+        -DFUNDFLOW_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  (cd build-asan && ctest --output-on-failure -j"$jobs")
+fi
