@@ -4,8 +4,9 @@
 // add_contract, post), for a few projects × funding levels × fiscal years, with effective dates
 // spread evenly and ascending over the years. The mix is what a county finance office posts: an
 // appropriation and a first arrival per level and year before any spending, quarterly arrivals, then
-// mostly payments (most against contracts), some refunds, budget adjustments and recoveries; each
-// contract ends with a retention (质保金) that is later released, or partly forfeited then released.
+// mostly payments (8 in 10 against contracts of 2–20 million 元, so a few dozen payments each), some
+// refunds, budget adjustments and recoveries; each contract ends with a retention (质保金) that is
+// released about two weeks later, or partly forfeited first. Every money posting carries a voucher ref.
 //
 // The workload keeps a model of every figure it causes (per project, level and year), so that every
 // posting it makes is valid by construction (a refusal is a bug, in the workload or the library) and
@@ -104,6 +105,7 @@ private:
     std::int64_t steps_left_in_year(std::int64_t step) const;
     std::int64_t pending_steps() const;
     std::size_t stream(int project, std::size_t level_index) const;
+    std::size_t figures_index(int project, std::size_t level_index, int year) const;
     Figures& figures_mutable(int project, std::size_t level_index, int year);
     ledger::Money random_payment();
     std::string next_ref(int project, int year);
@@ -116,6 +118,7 @@ private:
     void pay(ledger::Ledger& ledger, int project, std::size_t level_index, ledger::Date date,
              std::optional<std::size_t> contract, ledger::Money amount);
     void post(ledger::Ledger& ledger, const ledger::Posting& posting);
+    void wrote(ledger::EntryKind kind);
 
     Shape shape_;
     ledger::Actor actor_;
@@ -133,6 +136,7 @@ private:
     std::vector<std::int64_t> vouchers_;  // per project: the last voucher number used
     std::vector<int> contracts_registered_;  // per project
     std::array<std::int64_t, 13> counts_{};
+    ledger::EntryKind last_kind_ = ledger::EntryKind::project;
 };
 
 }  // namespace fundflow_bench

@@ -137,6 +137,19 @@ std::string read_file(const std::string& path, const char* what) {
     return text.str();
 }
 
+// Prints every problem of a file as FILE:LINE:COLUMN: reason (an editor jumps to each), then throws the
+// one-line summary. Problem is IndicatorProblem or ImportProblem.
+template <typename Problem>
+[[noreturn]] void refuse_file(const std::string& file, const std::vector<Problem>& problems, const char* outcome) {
+    for (const auto& p : problems) {
+        std::fprintf(stderr, "%s:%s%s %s\n", file.c_str(), p.line > 0 ? (std::to_string(p.line) + ":").c_str() : "",
+                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
+    }
+    throw ledger::Error(ledger::ErrorCode::invalid_input, std::to_string(problems.size()) + " problem" +
+                                                              (problems.size() == 1 ? "" : "s") + " in " + file +
+                                                              "; " + outcome);
+}
+
 std::optional<ledger::Date> optional_date(const std::string& text) {
     return text.empty() ? std::nullopt : std::optional(ledger::parse_date(text));
 }
@@ -233,13 +246,7 @@ struct EvaluationArgs {
                                           problems);
         }
         if (!problems.empty()) {
-            for (const auto& p : problems) {
-                std::fprintf(stderr, "%s:%d:%s %s\n", indicators.c_str(), p.line,
-                             p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
-            }
-            throw ledger::Error(ledger::ErrorCode::invalid_input,
-                                std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
-                                    " in " + indicators + "; nothing was scored");
+            refuse_file(indicators, problems, "nothing was scored");
         }
         for (const auto& w : evaluation.warnings) {
             std::fprintf(stderr, "fundflow: warning: %s: %s\n", indicators.c_str(), w.c_str());
@@ -387,16 +394,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                     throw ledger::Error(e.code(), file + ": " + e.what() + "; nothing was imported");
                                 }
                                 if (!result.problems.empty()) {
-                                    for (const auto& p : result.problems) {
-                                        std::fprintf(stderr, "%s:%s%s %s\n", file.c_str(),
-                                                     p.line > 0 ? (std::to_string(p.line) + ":").c_str() : "",
-                                                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "",
-                                                     p.message.c_str());
-                                    }
-                                    throw ledger::Error(ledger::ErrorCode::invalid_input,
-                                                        std::to_string(result.problems.size()) + " problem" +
-                                                            (result.problems.size() == 1 ? "" : "s") + " in " + file +
-                                                            "; nothing was imported");
+                                    refuse_file(file, result.problems, "nothing was imported");
                                 }
                                 print_import(ctx.render, result, dry_run);
                             });

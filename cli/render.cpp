@@ -31,6 +31,26 @@ std::string rate(const RenderOptions& o, const ledger::Rate& r) {
     return o.csv() && text == "-" ? std::string() : text;
 }
 
+// Rows as CSV, or as an aligned table under a title (title and footer are table-only, each ending in
+// a newline when not empty).
+void emit(const RenderOptions& o, const std::string& title, const std::vector<std::string>& headings,
+          const std::vector<Table::Align>& aligns, std::vector<std::vector<std::string>> rows,
+          const std::string& footer = "") {
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& cells : rows) {
+            write(csv_line(cells));
+        }
+        return;
+    }
+    Table table;
+    table.columns(headings, aligns);
+    for (auto& cells : rows) {
+        table.row(std::move(cells));
+    }
+    write(title + table.render() + footer);
+}
+
 std::string id_text(ledger::EntryId id) { return std::to_string(static_cast<std::int64_t>(id)); }
 
 std::string level_name(const RenderOptions& o, std::optional<ledger::Level> level) {
@@ -208,28 +228,16 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
                     "Carryover", "Other"};
     }
     const std::string unit_label = o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan");
-    if (o.csv()) {
-        write(csv_line(headings));
-        for (const auto& spec : kRows) {
-            std::vector<std::string> cells{pick(o, spec.zh, spec.en), spec.line};
-            for (const auto* f : columns) {
-                cells.push_back(spec.cell(o, *f));
-            }
-            write(csv_line(cells));
-        }
-        return;
-    }
-    Table table;
-    std::vector<Table::Align> aligns{Table::Align::left, Table::Align::left};
-    aligns.resize(headings.size(), Table::Align::right);
-    table.columns(headings, aligns);
+    std::vector<std::vector<std::string>> rows;
     for (const auto& spec : kRows) {
         std::vector<std::string> cells{pick(o, spec.zh, spec.en), spec.line};
         for (const auto* f : columns) {
             cells.push_back(spec.cell(o, *f));
         }
-        table.row(std::move(cells));
+        rows.push_back(std::move(cells));
     }
+    std::vector<Table::Align> aligns{Table::Align::left, Table::Align::left};
+    aligns.resize(headings.size(), Table::Align::right);
     std::string title = o.lang == Lang::zh
                             ? "预算执行情况  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) +
                                   "年度  截至 " + ledger::to_string(r.as_of) + "  单位：" + unit_label
@@ -238,9 +246,9 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
     if (r.known_at) {
         title += std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at);
     }
-    write(title + "\n" + table.render());
-    write(std::string(pick(o, "未付质保金：", "Retention outstanding: ")) + money(o, r.retention_outstanding) + " " +
-          unit_label + "\n");
+    emit(o, title + "\n", headings, aligns, std::move(rows),
+         std::string(pick(o, "未付质保金：", "Retention outstanding: ")) + money(o, r.retention_outstanding) + " " +
+             unit_label + "\n");
 }
 
 void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledger::BalanceBy by) {
@@ -315,24 +323,14 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
         }
         rows.push_back(std::move(cells));
     }
-    if (o.csv()) {
-        write(csv_line(headings));
-        for (const auto& cells : rows) {
-            write(csv_line(cells));
-        }
-        return;
-    }
-    Table table;
     std::vector<Table::Align> aligns(text_columns, Table::Align::left);
     aligns.resize(headings.size(), Table::Align::right);
-    table.columns(headings, aligns);
-    for (auto& cells : rows) {
-        table.row(std::move(cells));
-    }
-    write(std::string(pick(o, "余额  截至 ", "Balances  as of ")) + ledger::to_string(r.as_of) + "  " +
-          pick(o, "单位：", "unit: ") + (o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan")) +
-          (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
-          "\n" + table.render());
+    emit(o,
+         std::string(pick(o, "余额  截至 ", "Balances  as of ")) + ledger::to_string(r.as_of) + "  " +
+             pick(o, "单位：", "unit: ") + (o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan")) +
+             (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
+             "\n",
+         headings, aligns, std::move(rows));
 }
 
 void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries) {
@@ -371,22 +369,14 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
                                         memo,
                                         o.csv() ? e.hash : e.hash.substr(0, 12)};
     };
-    if (o.csv()) {
-        write(csv_line(headings));
-        for (const auto& e : entries) {
-            write(csv_line(cells_of(e)));
-        }
-        return;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : entries) {
+        rows.push_back(cells_of(e));
     }
-    Table table;
     std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
     aligns[0] = Table::Align::right;
     aligns[7] = Table::Align::right;
-    table.columns(headings, aligns);
-    for (const auto& e : entries) {
-        table.row(cells_of(e));
-    }
-    write(table.render());
+    emit(o, "", headings, aligns, std::move(rows));
 }
 
 void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by,
@@ -453,19 +443,13 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
                        {pick(o, "质保期(月)", "warranty months"), std::to_string(contract->warranty_months)},
                        {pick(o, "中小企业", "SME"), contract->sme ? pick(o, "是", "yes") : pick(o, "否", "no")}});
     }
-    if (o.csv()) {
-        write(csv_line({"field", "value"}));
-        for (const auto& [k, v] : fields) {
-            write(csv_line({k, v}));
-        }
-        return;
-    }
-    Table table;
-    table.columns({pick(o, "字段", "field"), pick(o, "值", "value")}, {Table::Align::left, Table::Align::left});
+    std::vector<std::vector<std::string>> rows;
     for (const auto& [k, v] : fields) {
-        table.row({k, v});
+        rows.push_back({k, v});
     }
-    write(table.render());
+    emit(o, "", o.csv() ? std::vector<std::string>{"field", "value"}
+                        : std::vector<std::string>{pick(o, "字段", "field"), pick(o, "值", "value")},
+         {Table::Align::left, Table::Align::left}, std::move(rows));
 }
 
 void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
@@ -560,26 +544,16 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
                         level_name(o, row.level), money(o, row.retained), money(o, row.released),
                         money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)});
     }
-    if (o.csv()) {
-        write(csv_line(headings));
-        for (const auto& cells : rows) {
-            write(csv_line(cells));
-        }
-        return;
-    }
-    Table table;
     std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
     for (std::size_t i : {2U, 8U, 9U, 10U, 11U}) {
         aligns[i] = Table::Align::right;
     }
-    table.columns(headings, aligns);
-    for (auto& cells : rows) {
-        table.row(std::move(cells));
-    }
-    write(std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
-          pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
-          (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
-          "\n" + table.render());
+    emit(o,
+         std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
+             pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
+             (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
+             "\n",
+         headings, aligns, std::move(rows));
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {

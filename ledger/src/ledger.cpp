@@ -16,12 +16,8 @@ using detail::Store;
 using detail::Weights;
 using detail::yuan;
 
-std::string describe(EntryKind kind, Money amount) {
-    // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
-    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
-}
-
-[[noreturn]] void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
+using detail::describe;
+using detail::refuse;
 
 bool is_money_kind(EntryKind kind) {
     switch (kind) {

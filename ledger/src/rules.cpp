@@ -8,13 +8,6 @@
 namespace ledger::detail {
 namespace {
 
-std::string describe(EntryKind kind, Money amount) {
-    // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
-    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
-}
-
-[[noreturn]] void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
-
 // End-of-day states walking backwards from the final value over later day changes (latest first).
 Money running_minimum(Money end_value, const std::vector<DayChange>& later, int Weights::*quantity) {
     Money current = end_value;
@@ -36,6 +29,13 @@ int last_year_of(const std::vector<ContractDay>& days) {
 }  // namespace
 
 std::string yuan(Money amount) { return format_yuan(amount) + " 元"; }
+
+std::string describe(EntryKind kind, Money amount) {
+    // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
+    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
+}
+
+void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
 
 Weights weights_of(EntryKind kind) {
     switch (kind) {

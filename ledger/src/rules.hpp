@@ -56,5 +56,9 @@ void check_year_open(const Store& store, std::int64_t project_id, const std::str
 std::vector<std::string> audit_project(const Store& store, const ProjectRow& project);
 
 std::string yuan(Money amount);  // "1,196,525.00 元"
+// "payment of 200.00 元", "adjustment of -1,000.01 元" (an adjustment keeps its sign, other kinds are
+// shown positive).
+std::string describe(EntryKind kind, Money amount);
+[[noreturn]] void refuse(const std::string& message);  // throws Error{rejected}
 
 }  // namespace ledger::detail
