@@ -18,21 +18,22 @@ std::string plain_amount(ledger::Money m) {
     return text;
 }
 
-ledger::LogFilter everything(const std::optional<std::string>& project) {
+ledger::LogFilter everything(const std::optional<std::string>& project, const ledger::ReadCut& cut) {
     ledger::LogFilter f;
     f.project = project;
-    f.cut.as_of = ledger::last_day_of(9999);
+    f.cut = cut;
     return f;
 }
 
 }  // namespace
 
-void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out) {
+void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                std::FILE* out) {
     // The import format of cli.md, in entry order, so that importing it into a new ledger rebuilds the
     // same entries (ids included). An entry that is reversed but has no voucher ref gets "#<id>", the
     // name the reversal row needs to point at it.
     std::set<std::int64_t> reversed;
-    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+    ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         if (e.reverses) {
             reversed.insert(static_cast<std::int64_t>(*e.reverses));
         }
@@ -40,7 +41,7 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
     std::map<std::int64_t, std::string> refs;  // of reversed entries
     put(out, csv_line({"kind", "date", "project", "level", "amount", "contract", "ref", "memo", "name", "supplier",
                        "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code"}));
-    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+    ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         const auto id = static_cast<std::int64_t>(e.id);
         std::string ref = e.ref.value_or("");
         if (ref.empty() && reversed.count(id) != 0) {
@@ -95,10 +96,11 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
     });
 }
 
-void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out) {
+void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                 std::FILE* out) {
     put(out, "{\"entries\": [");
     bool first = true;
-    ledger.each_entry(everything(project), [&](const ledger::Entry& e) {
+    ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         Json j;
         write_entry_json(j, e);
         std::string text = j.str();
@@ -109,8 +111,8 @@ void export_json(const ledger::Ledger& ledger, const std::optional<std::string>&
     put(out, "\n]}\n");
 }
 
-void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, JournalSyntax syntax,
-                    std::FILE* out) {
+void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                    JournalSyntax syntax, std::FILE* out) {
     const bool bean = syntax == JournalSyntax::beancount;
     const auto quoted = [](const std::string& s) {
         std::string q = "\"";
@@ -128,7 +130,7 @@ void export_journal(const ledger::Ledger& ledger, const std::optional<std::strin
     if (bean) {
         // Beancount wants every account opened before its first use.
         std::map<std::string, ledger::Date> opened;
-        ledger::each_journal_transaction(ledger, project, [&](const ledger::JournalTransaction& t) {
+        ledger::each_journal_transaction(ledger, project, cut, [&](const ledger::JournalTransaction& t) {
             for (const auto& p : t.postings) {
                 auto [it, fresh] = opened.try_emplace(p.account, t.date);
                 if (!fresh && t.date < it->second) {
@@ -142,7 +144,7 @@ void export_journal(const ledger::Ledger& ledger, const std::optional<std::strin
         }
         put(out, "\n");
     }
-    ledger::each_journal_transaction(ledger, project, [&](const ledger::JournalTransaction& t) {
+    ledger::each_journal_transaction(ledger, project, cut, [&](const ledger::JournalTransaction& t) {
         std::string text = ledger::to_string(t.date) + " * ";
         if (bean) {
             text += quoted(t.payee) + " " + quoted(t.narration) + "\n";

@@ -11,10 +11,13 @@
 
 namespace fundflow {
 
-void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out);
-void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, std::FILE* out);
+// Each writes what the cut (--as-of, --known-at) sees.
+void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                std::FILE* out);
+void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                 std::FILE* out);
 enum class JournalSyntax { ledger, hledger, beancount };
-void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, JournalSyntax syntax,
-                    std::FILE* out);
+void export_journal(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
+                    JournalSyntax syntax, std::FILE* out);
 
 }  // namespace fundflow

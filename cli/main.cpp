@@ -632,12 +632,13 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                     }
                                     const std::optional<std::string> project =
                                         export_args.code.empty() ? std::nullopt : std::optional(export_args.code);
+                                    const auto cut = ctx.cut();
                                     if (to == "csv") {
-                                        export_csv(l, project, out);
+                                        export_csv(l, project, cut, out);
                                     } else if (to == "json") {
-                                        export_json(l, project, out);
+                                        export_json(l, project, cut, out);
                                     } else {
-                                        export_journal(l, project,
+                                        export_journal(l, project, cut,
                                                        to == "beancount" ? JournalSyntax::beancount
                                                        : to == "hledger" ? JournalSyntax::hledger
                                                                          : JournalSyntax::ledger,

@@ -64,7 +64,9 @@ CREATE UNIQUE INDEX entries_ref ON entries(project_id, ref) WHERE ref IS NOT NUL
 -- Reports: a project's entries of a period, by level and kind, read from the index alone.
 CREATE INDEX entries_by_project_date ON entries(project_id, effective_on, level, effect_kind, amount_fen,
                                                 recorded_at);
-CREATE INDEX entries_by_contract ON entries(contract_id, effective_on) WHERE contract_id IS NOT NULL;
+-- A contract's money, read from the index alone (rule checks, balance --by contract).
+CREATE INDEX entries_by_contract ON entries(contract_id, effective_on, level, effect_kind, amount_fen, recorded_at,
+                                            project_id) WHERE contract_id IS NOT NULL;
 -- Warranty deposits: the few entries that withhold, pay out or deduct them.
 CREATE INDEX entries_retentions ON entries(contract_id, effective_on)
     WHERE effect_kind IN ('retention', 'release', 'forfeit');

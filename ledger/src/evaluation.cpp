@@ -187,15 +187,26 @@ std::string Decimal::to_string() const {
         u /= 10;
         --s;
     }
+    // Built by appending only: GCC 12 at -O3 warns falsely (-Wrestrict) on insert and "literal" + string.
     const bool negative = u < 0;
     std::string digits = std::to_string(negative ? -u : u);
-    if (s > 0) {
-        if (static_cast<int>(digits.size()) <= s) {
-            digits.insert(0, static_cast<std::size_t>(s + 1) - digits.size(), '0');
-        }
-        digits.insert(digits.size() - static_cast<std::size_t>(s), ".");
+    const auto decimals = static_cast<std::size_t>(s);
+    std::string out;
+    if (negative) {
+        out += '-';
     }
-    return (negative ? "-" : "") + digits;
+    if (digits.size() <= decimals) {
+        out += "0.";
+        out.append(decimals - digits.size(), '0');
+        out += digits;
+        return out;
+    }
+    out.append(digits, 0, digits.size() - decimals);
+    if (decimals > 0) {
+        out += '.';
+        out.append(digits, digits.size() - decimals, decimals);
+    }
+    return out;
 }
 
 std::optional<Quantity> parse_quantity(std::string_view original) {
@@ -406,7 +417,10 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
         line.note = cell(note);
         const auto w = Decimal::parse(cell(weight));
         if (!w || w->units <= 0 || w->scale > 2) {
-            problem(weight, "'" + cell(weight) + "' is not a weight like 12.5 (positive, at most 2 decimals)");
+            std::string message = "'";
+            message += cell(weight);
+            message += "' is not a weight like 12.5 (positive, at most 2 decimals)";
+            problem(weight, message);
             continue;
         }
         line.weight = *w;

@@ -141,6 +141,27 @@ private:
     std::size_t width_ = 0;
 };
 
+// Text the ledger would refuse: control characters, or bytes that are not UTF-8 (a GB18030 file).
+std::optional<std::string> text_problem(const std::string& text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t') || c == 0x7F) {
+            return "a control character";
+        }
+        std::size_t length = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (length == 0 || i + length > text.size()) {
+            return "not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)";
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+                return "not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)";
+            }
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
 // Checks a row on its own; appends its problems.
 void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     const auto problem = [&](Column c, const std::string& message) {
@@ -185,6 +206,33 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     if (!parse_flag(row[sme])) {
         problem(sme, "'" + row[sme] + "' is not yes/no (是/否, 1/0)");
     }
+    // What the ledger would refuse for the row alone is reported here, with its column, not row by row
+    // while posting.
+    if (row.has(amount) && k != EntryKind::reversal) {
+        try {
+            const Money m = Money::parse(row[amount]);
+            if (k == EntryKind::adjustment ? m == Money{} : m <= Money{}) {
+                problem(amount, k == EntryKind::adjustment ? "an adjustment must not be zero"
+                                                           : what + " amounts must be positive");
+            }
+        } catch (const Error&) {
+            // reported above
+        }
+    }
+    if (row.has(level) && (k == EntryKind::appropriation || k == EntryKind::adjustment || k == EntryKind::arrival)) {
+        try {
+            if (parse_level(row[level]) == Level::carryover) {
+                problem(level, "carryover is derived from the previous year and cannot take " + what);
+            }
+        } catch (const Error&) {
+            // reported above
+        }
+    }
+    for (std::size_t c = 0; c < kColumns; ++c) {
+        if (const auto why = text_problem(row.cell[c])) {
+            problem(static_cast<Column>(c), *why);
+        }
+    }
     switch (k) {
         case EntryKind::project:
             need(name, what.c_str());
@@ -193,7 +241,7 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             need(contract, what.c_str());
             need(supplier, what.c_str());
             need(amount, what.c_str());
-            break;
+            break;  // a zero or negative amount is caught by the amount check above
         case EntryKind::close:
             need(day, "close (the year's last day, or any day of the year)");
             break;
@@ -227,9 +275,9 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor) {
         case EntryKind::project: {
             const Project p{row[project], row[name], row[unit_name], row[func_code]};
             if (const auto existing = ledger.find_project(p.code)) {
-                if (existing->name != p.name) {
-                    throw Error(ErrorCode::rejected, "project " + p.code + " exists with another name ('" +
-                                                         existing->name + "')");
+                if (existing->name != p.name || existing->unit_name != p.unit_name || existing->func_code != p.func_code) {
+                    throw Error(ErrorCode::rejected, "project " + p.code + " exists with another name, unit or "
+                                                         "function code ('" + existing->name + "')");
                 }
                 return false;
             }

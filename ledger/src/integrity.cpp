@@ -1,6 +1,7 @@
 // Integrity: the hash chain, the derived caches, and `fundflow check`.
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "chain.hpp"
 #include "guarded.hpp"
@@ -48,8 +49,19 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
             result.first_bad = id;
             result.problem = std::move(problem);
         };
+        // Registrations seen along the chain: each project and contract row must have exactly one.
+        std::set<std::string> projects_registered;
+        std::set<std::pair<std::string, std::string>> contracts_registered;
+        std::optional<std::string> registered_twice;
         try {
             store_->for_each_chain_record([&](const ChainRecord& r) {
+                if (r.entry.kind == EntryKind::project && !projects_registered.insert(r.entry.project).second) {
+                    registered_twice = "project '" + r.entry.project + "'";
+                }
+                if (r.entry.kind == EntryKind::contract && r.entry.contract &&
+                    !contracts_registered.emplace(r.entry.project, *r.entry.contract).second) {
+                    registered_twice = "contract '" + *r.entry.contract + "'";
+                }
                 const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
                 const std::int64_t expected = result.digest.entries + 1;
                 if (id != expected) {
@@ -84,9 +96,21 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
         if (!result.ok) {
             return result;
         }
-        for (const auto& problem : store_->unregistered_records()) {
-            fail(std::nullopt, problem);
+        if (registered_twice) {
+            fail(std::nullopt, *registered_twice + " is registered by more than one entry");
             return result;
+        }
+        for (const auto& project : store_->projects()) {
+            if (projects_registered.count(project.project.code) == 0) {
+                fail(std::nullopt, "project '" + project.project.code + "' has no entry that registered it");
+                return result;
+            }
+        }
+        for (const auto& contract : store_->contract_codes()) {
+            if (contracts_registered.count(contract) == 0) {
+                fail(std::nullopt, "contract '" + contract.second + "' has no entry that registered it");
+                return result;
+            }
         }
         for (const auto& problem : store_->derived_totals_problems()) {
             fail(std::nullopt, problem + " (the file was edited outside fundflow)");

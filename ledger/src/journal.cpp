@@ -72,11 +72,11 @@ std::string account_component(Level level) {
     return kNames[static_cast<std::size_t>(level)];
 }
 
-void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project,
+void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project, const ReadCut& cut,
                               const std::function<void(const JournalTransaction&)>& visit) {
     LogFilter filter;
     filter.project = project;
-    filter.cut.as_of = last_day_of(9999);
+    filter.cut = cut;
     std::map<std::string, std::pair<int, int>> years;  // project → first and last year with money
     ledger.each_entry(filter, [&](const Entry& e) {
         if (!e.level) {
@@ -98,10 +98,10 @@ void each_journal_transaction(const Ledger& ledger, const std::optional<std::str
     });
     // Year ends: money left in a level moves to carryover; unarrived budget lapses; the year's executed
     // and recovered are closed, so Expenses and Returned count the current year only, as fundflow's do.
-    const int this_year = year_of(today_local());
+    // Every year that ended by the cut's date is closed (balances as of the cut are of its year's pots).
     for (const auto& [code, span] : years) {
-        for (int year = span.first; year < std::max(span.second, this_year); ++year) {
-            const ReadCut end{last_day_of(year), std::nullopt};
+        for (int year = span.first; year < year_of(cut.as_of); ++year) {
+            const ReadCut end{last_day_of(year), cut.known_at};
             JournalTransaction t;
             t.date = first_day_of(year + 1);
             t.payee = code;

@@ -78,6 +78,25 @@ bool is_utf8(std::string_view text) {
     return true;
 }
 
+// Text is stored without leading or trailing blanks (ASCII or the full-width U+3000), however it was
+// typed: so "R1 " and "R1" are one voucher, and a CSV cell and a command-line argument agree.
+std::string tidy(std::string_view text) {
+    const auto blank_at_start = [&] {
+        return !text.empty() && (text.front() == ' ' || text.front() == '\t' || text.substr(0, 3) == "\xE3\x80\x80");
+    };
+    const auto blank_at_end = [&] {
+        return !text.empty() && (text.back() == ' ' || text.back() == '\t' ||
+                                 (text.size() >= 3 && text.substr(text.size() - 3) == "\xE3\x80\x80"));
+    };
+    while (blank_at_start()) {
+        text.remove_prefix(text.front() == ' ' || text.front() == '\t' ? 1 : 3);
+    }
+    while (blank_at_end()) {
+        text.remove_suffix(text.back() == ' ' || text.back() == '\t' ? 1 : 3);
+    }
+    return std::string(text);
+}
+
 void check_text(std::string_view what, const std::string& value, std::size_t max_bytes, bool required) {
     if (required && value.empty()) {
         throw Error(ErrorCode::invalid_input, std::string(what) + " must not be empty");
@@ -161,7 +180,8 @@ Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor)
 
 }  // namespace
 
-PostResult Ledger::add_project(const Project& project, const Actor& actor, std::optional<Date> on) {
+PostResult Ledger::add_project(const Project& given, const Actor& actor, std::optional<Date> on) {
+    const Project project{tidy(given.code), tidy(given.name), tidy(given.unit_name), tidy(given.func_code)};
     check_code("the project code", project.code);
     check_text("the project name", project.name, 512, true);
     check_text("the unit name", project.unit_name, 512, false);
@@ -181,7 +201,11 @@ PostResult Ledger::add_project(const Project& project, const Actor& actor, std::
     });
 }
 
-PostResult Ledger::add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on) {
+PostResult Ledger::add_contract(const Contract& given, const Actor& actor, std::optional<Date> on) {
+    Contract contract = given;
+    contract.project = tidy(given.project);
+    contract.code = tidy(given.code);
+    contract.supplier = tidy(given.supplier);
     check_code("the contract code", contract.code);
     check_text("the supplier", contract.supplier, 512, true);
     if (contract.amount <= Money{}) {
@@ -215,7 +239,16 @@ PostResult Ledger::add_contract(const Contract& contract, const Actor& actor, st
     });
 }
 
-PostResult Ledger::post(const Posting& p, const Actor& actor) {
+PostResult Ledger::post(const Posting& given, const Actor& actor) {
+    Posting p = given;
+    p.project = tidy(given.project);
+    p.memo = tidy(given.memo);
+    if (given.contract) {
+        p.contract = tidy(*given.contract);
+    }
+    if (given.ref) {
+        p.ref = tidy(*given.ref);
+    }
     if (!is_money_kind(p.kind)) {
         throw Error(ErrorCode::invalid_input,
                     std::string(to_string(p.kind)) + " is not posted this way (use its own command)");
@@ -351,7 +384,8 @@ PostResult Ledger::post(const Posting& p, const Actor& actor) {
     });
 }
 
-PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& actor, std::optional<Date> on) {
+PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Actor& actor, std::optional<Date> on) {
+    const std::string reason = tidy(given_reason);
     check_text("the reason", reason, 2000, true);
     return guarded([&] {
         PostResult result;
@@ -375,7 +409,7 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
             LEDGER_ASSERT(project.has_value());
             c.project_id = project->id;
             if (on && *on < original->effective_on) {
-                throw Error(ErrorCode::invalid_input, "a reversal cannot be dated " + to_string(*on) + ", before " +
+                throw Error(ErrorCode::rejected, "a reversal cannot be dated " + to_string(*on) + ", before " +
                                                           name + " (" + to_string(original->effective_on) + ")");
             }
             const Date day = on.value_or(original->effective_on);
@@ -392,8 +426,8 @@ PostResult Ledger::reverse(EntryId id, const std::string& reason, const Actor& a
                 // The original's money left its year as carryover; a correction in a later year lands there.
                 const detail::Weights w = detail::weights_of(original->effect_kind);
                 if (w.budget != 0 || w.arrived != 0) {
-                    throw Error(ErrorCode::invalid_input,
-                                name + " is a " + std::string(to_string(original->effect_kind)) + " of " +
+                    throw Error(ErrorCode::rejected,
+                                name + " is the " + std::string(to_string(original->effect_kind)) + " of " +
                                     std::to_string(year_of(original->effective_on)) +
                                     ": budget and arrivals are reversed in their own year (no --date in a later year)");
                 }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "chain.hpp"
 #include "ledger/error.hpp"
@@ -21,6 +22,17 @@ constexpr const char* kEntrySelect =
     "e.prev_hash, e.hash, p.name, p.unit_name, p.func_code, c.supplier, c.amount_fen, c.retention_rate_bp, "
     "c.warranty_months, c.sme "
     "FROM entries e JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
+
+// A cached statement left mid-result (LIMIT 1, a lookup that stops at the first row) keeps its read
+// transaction open: it would pin the WAL against checkpoints and freeze what a long-lived reader sees.
+// Every use of a cached statement therefore resets it when the use ends.
+struct ResetAfterUse {
+    explicit ResetAfterUse(SQLite::Statement& used) : statement(used) {}
+    SQLite::Statement& statement;
+    ResetAfterUse(const ResetAfterUse&) = delete;
+    ResetAfterUse& operator=(const ResetAfterUse&) = delete;
+    ~ResetAfterUse() { statement.tryReset(); }
+};
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     if (column.isNull()) {
@@ -293,6 +305,7 @@ void Store::transaction(const std::function<void()>& body) {
 
 std::optional<ProjectRow> Store::find_project(std::string_view code) const {
     auto& q = prepared(0, "SELECT id, code, name, unit_name, func_code FROM projects WHERE code = ?");
+    const ResetAfterUse reset{q};
     q.bind(1, std::string(code));
     if (!q.executeStep()) {
         return std::nullopt;
@@ -307,6 +320,7 @@ std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::st
                        "SELECT c.id, p.code, c.code, c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, "
                        "c.sme FROM contracts c JOIN projects p ON p.id = c.project_id "
                        "WHERE c.project_id = ? AND c.code = ?");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, std::string(code));
     if (!q.executeStep()) {
@@ -320,6 +334,7 @@ std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::st
 
 std::int64_t Store::insert_project(const Project& p) {
     auto& q = prepared(2, "INSERT INTO projects (code, name, unit_name, func_code) VALUES (?, ?, ?, ?)");
+    const ResetAfterUse reset{q};
     q.bind(1, p.code);
     q.bind(2, p.name);
     q.bind(3, p.unit_name);
@@ -332,6 +347,7 @@ std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) 
     auto& q = prepared(3,
                        "INSERT INTO contracts (project_id, code, supplier, amount_fen, retention_rate_bp, "
                        "warranty_months, sme) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, c.code);
     q.bind(3, c.supplier);
@@ -345,6 +361,7 @@ std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) 
 
 Head Store::head() const {
     auto& q = prepared(4, "SELECT id, hash, recorded_at FROM entries ORDER BY id DESC LIMIT 1");
+    const ResetAfterUse reset{q};
     if (!q.executeStep()) {
         return Head{0, std::string(kGenesisHash), ""};
     }
@@ -357,6 +374,7 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
                        "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "
                        "warranty_months, prev_hash, hash) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const ResetAfterUse reset{q};
     q.bind(1, static_cast<std::int64_t>(e.id));
     q.bind(2, std::string(to_string(e.kind)));
     q.bind(3, std::string(to_string(e.effect_kind)));
@@ -393,6 +411,7 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
 
 std::optional<Entry> Store::entry(std::int64_t id) const {
     auto& q = prepared(6, (std::string(kEntrySelect) + "WHERE e.id = ?").c_str());
+    const ResetAfterUse reset{q};
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -402,6 +421,7 @@ std::optional<Entry> Store::entry(std::int64_t id) const {
 
 std::optional<Entry> Store::entry_by_ref(std::int64_t project_id, std::string_view ref) const {
     auto& q = prepared(7, (std::string(kEntrySelect) + "WHERE e.project_id = ? AND e.ref = ?").c_str());
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, std::string(ref));
     if (!q.executeStep()) {
@@ -412,6 +432,7 @@ std::optional<Entry> Store::entry_by_ref(std::int64_t project_id, std::string_vi
 
 std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
     auto& q = prepared(8, "SELECT id FROM entries WHERE reverses = ?");
+    const ResetAfterUse reset{q};
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -423,6 +444,7 @@ KindSums Store::level_totals(std::int64_t project_id, Level level, Date from, Da
     auto& q = prepared(9,
                        "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND level = ? "
                        "AND effective_on >= ? AND effective_on <= ? GROUP BY effect_kind");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, std::string(to_string(level)));
     q.bind(3, to_string(from));
@@ -440,6 +462,7 @@ std::vector<DayChange> Store::level_changes_after(std::int64_t project_id, Level
                        "SELECT effective_on, effect_kind, amount_fen FROM day_totals "
                        "WHERE project_id = ? AND level = ? AND effective_on > ? AND effective_on <= ? "
                        "ORDER BY effective_on DESC");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, std::string(to_string(level)));
     q.bind(3, to_string(after));
@@ -456,6 +479,7 @@ KindSums Store::project_totals_before(std::int64_t project_id, Date before) cons
     auto& q = prepared(11,
                        "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND effective_on < ? "
                        "GROUP BY effect_kind");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, to_string(before));
     KindSums sums{};
@@ -466,7 +490,9 @@ KindSums Store::project_totals_before(std::int64_t project_id, Date before) cons
 }
 
 std::optional<Date> Store::first_day(std::int64_t project_id) const {
-    auto& q = prepared(12, "SELECT min(effective_on) FROM day_totals WHERE project_id = ?");
+    // entries_by_project_date leads with (project_id, effective_on): one step to either end.
+    auto& q = prepared(12, "SELECT min(effective_on) FROM entries WHERE project_id = ? AND level IS NOT NULL");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) {
         return std::nullopt;
@@ -475,7 +501,8 @@ std::optional<Date> Store::first_day(std::int64_t project_id) const {
 }
 
 std::optional<Date> Store::last_day(std::int64_t project_id) const {
-    auto& q = prepared(13, "SELECT max(effective_on) FROM day_totals WHERE project_id = ?");
+    auto& q = prepared(13, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND level IS NOT NULL");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) {
         return std::nullopt;
@@ -485,6 +512,7 @@ std::optional<Date> Store::last_day(std::int64_t project_id) const {
 
 std::optional<int> Store::closed_through(std::int64_t project_id) const {
     auto& q = prepared(17, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND kind = 'close'");
+    const ResetAfterUse reset{q};
     q.bind(1, project_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) {
         return std::nullopt;
@@ -497,6 +525,7 @@ std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
                        "SELECT effective_on, level, effect_kind, SUM(amount_fen) FROM entries "
                        "WHERE contract_id = ? AND level IS NOT NULL GROUP BY effective_on, level, effect_kind "
                        "ORDER BY effective_on");
+    const ResetAfterUse reset{q};
     q.bind(1, contract_id);
     std::vector<ContractDay> days;
     while (q.executeStep()) {
@@ -544,25 +573,25 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
         by_contract
             ? "SELECT p.code, e.level, c.code, e.effect_kind, SUM(e.amount_fen) FROM entries e "
               "JOIN projects p ON p.id = e.project_id JOIN contracts c ON c.id = e.contract_id "
-              "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
+              "WHERE e.project_id BETWEEN ?1 AND ?5 AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
               "GROUP BY p.code, e.level, c.code, e.effect_kind ORDER BY p.code, c.code, e.level"
         : from_entries
             ? "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
               "JOIN projects p ON p.id = e.project_id "
-              "WHERE (?1 IS NULL OR e.project_id = ?1) AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
+              "WHERE e.project_id BETWEEN ?1 AND ?5 AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
               "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level"
             : "SELECT p.code, d.level, NULL, d.effect_kind, SUM(d.amount_fen) FROM day_totals d "
               "JOIN projects p ON p.id = d.project_id "
-              "WHERE (?1 IS NULL OR d.project_id = ?1) AND d.effective_on >= ?2 AND d.effective_on <= ?3 "
+              "WHERE d.project_id BETWEEN ?1 AND ?5 AND d.effective_on >= ?2 AND d.effective_on <= ?3 "
               "AND ?4 IS NOT NULL GROUP BY p.code, d.level, d.effect_kind ORDER BY p.code, d.level";
     auto& q = prepared(by_contract ? 14 : from_entries ? 15 : 16, sql);
-    if (project_id) {
-        q.bind(1, *project_id);
-    } else {
-        q.bind(1);
-    }
+    const ResetAfterUse reset{q};
+    // One project is the range [id, id]; all of them [min, max]. (An "?1 IS NULL OR" filter would make
+    // SQLite visit every project's rows.)
+    q.bind(1, project_id.value_or(std::numeric_limits<std::int64_t>::min()));
+    q.bind(5, project_id.value_or(std::numeric_limits<std::int64_t>::max()));
     q.bind(2, from ? to_string(*from) : std::string("0000-00-00"));
     q.bind(3, to_string(to));
     q.bind(4, known_at ? to_string(*known_at) : std::string(kForever));
@@ -672,22 +701,13 @@ std::vector<std::string> Store::derived_totals_problems() const {
     return problems;
 }
 
-std::vector<std::string> Store::unregistered_records() const {
-    std::vector<std::string> problems;
-    SQLite::Statement projects(*db_,
-                               "SELECT code FROM projects p WHERE (SELECT count(*) FROM entries e "
-                               "WHERE e.kind = 'project' AND e.project_id = p.id) != 1");
-    while (projects.executeStep()) {
-        problems.push_back("project '" + projects.getColumn(0).getString() + "' has no single entry that registered it");
+std::vector<std::pair<std::string, std::string>> Store::contract_codes() const {
+    SQLite::Statement q(*db_, "SELECT p.code, c.code FROM contracts c JOIN projects p ON p.id = c.project_id");
+    std::vector<std::pair<std::string, std::string>> codes;
+    while (q.executeStep()) {
+        codes.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
     }
-    SQLite::Statement contracts(*db_,
-                                "SELECT code FROM contracts c WHERE (SELECT count(*) FROM entries e "
-                                "WHERE e.kind = 'contract' AND e.contract_id = c.id) != 1");
-    while (contracts.executeStep()) {
-        problems.push_back("contract '" + contracts.getColumn(0).getString() +
-                           "' has no single entry that registered it");
-    }
-    return problems;
+    return codes;
 }
 
 }  // namespace ledger::detail

@@ -146,7 +146,8 @@ public:
     // Integrity.
     void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const;
     std::vector<std::string> derived_totals_problems() const;
-    std::vector<std::string> unregistered_records() const;
+    // Every contract as (project code, contract code).
+    std::vector<std::pair<std::string, std::string>> contract_codes() const;
 
 private:
     Store(std::unique_ptr<SQLite::Database> db, bool writable);

@@ -48,7 +48,7 @@ strings=(
     "ümlaut ß Ω ж ع עברית"
     "$(printf 'x%.0s' $(seq 1 500))"
     "$(printf '中%.0s' $(seq 1 170))"
-    "   leading and trailing spaces   "
+    "inner   spaces   are   kept"
 )
 
 n=0
@@ -94,6 +94,11 @@ for i in "${!strings[@]}"; do
             jq -e --arg c "$s" '.entry.contract == $c' >/dev/null || problem "#$i as a contract code"
     fi
 done
+# Leading and trailing blanks (ASCII and the full-width U+3000) are not kept, in every text field, so that
+# a value typed with a stray space and the same value from a CSV cell are one value.
+F project add "  TRIM  " --name "　名称 " --date 2021-01-01 >/dev/null 2>&1 || problem "a padded project code was refused"
+F show "$(F log TRIM --format json | jq -r '.entries[0].id')" --format json |
+    jq -e '.entry.project == "TRIM" and .project_record.name == "名称"' >/dev/null || problem "padding was stored"
 # Printed byte-exact by log, all at once.
 F log --kind appropriation --format json | jq -j '.entries[].memo | (., "\u0000")' >"$d/logged-memos"
 cmp -s "$d/memos" "$d/logged-memos" || problem "log prints other memos than were posted"

@@ -41,9 +41,10 @@ struct JournalTransaction {
 std::string account_component(const std::string& project_code);
 std::string account_component(Level level);  // "County", "Carryover", ...
 
-// Calls `visit` for every money entry of the project (all projects when absent), in entry order, then
-// for the year-end closing transactions. Registrations and closes carry no money and are skipped.
-void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project,
+// Calls `visit` for every money entry of the project (all projects when absent) that the cut sees, in
+// entry order, then for the year-end closing transactions up to the cut's year. Registrations and closes
+// carry no money and are skipped.
+void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project, const ReadCut& cut,
                               const std::function<void(const JournalTransaction&)>& visit);
 
 }  // namespace ledger
