@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -740,14 +741,19 @@ int run(int argc, char** argv) {
     } catch (const ledger::Error& e) {
         const ExitStatus status = exit_status_of(e.code());
         std::fflush(stdout);
+        // One line, whatever the message quotes (SQLite may quote schema text with line breaks).
+        std::string message = e.what();
+        std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
         std::fprintf(stderr, "fundflow: %s%s\n",
                      status == ExitStatus::rejected    ? "refused: "
                      : status == ExitStatus::integrity ? "integrity: "
                                                        : "",
-                     e.what());
+                     message.c_str());
         return static_cast<int>(status);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "fundflow: %s\n", e.what());
+        std::string message = e.what();
+        std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        std::fprintf(stderr, "fundflow: %s\n", message.c_str());
         return static_cast<int>(ExitStatus::failure);
     }
 }

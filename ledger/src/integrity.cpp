@@ -96,6 +96,11 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
         if (!result.ok) {
             return result;
         }
+        if (const auto problems = store_->file_problems(); !problems.empty()) {
+            fail(std::nullopt, "the file's pages or indexes are damaged (SQLite integrity_check: " + problems.front() +
+                                   "); restore the ledger from a copy");
+            return result;
+        }
         if (registered_twice) {
             fail(std::nullopt, *registered_twice + " is registered by more than one entry");
             return result;

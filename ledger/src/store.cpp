@@ -701,6 +701,18 @@ std::vector<std::string> Store::derived_totals_problems() const {
     return problems;
 }
 
+std::vector<std::string> Store::file_problems() const {
+    SQLite::Statement q(*db_, "PRAGMA integrity_check(20)");
+    std::vector<std::string> problems;
+    while (q.executeStep()) {
+        const std::string line = q.getColumn(0).getString();
+        if (line != "ok") {
+            problems.push_back(line);
+        }
+    }
+    return problems;
+}
+
 std::vector<std::pair<std::string, std::string>> Store::contract_codes() const {
     SQLite::Statement q(*db_, "SELECT p.code, c.code FROM contracts c JOIN projects p ON p.id = c.project_id");
     std::vector<std::pair<std::string, std::string>> codes;

@@ -146,6 +146,9 @@ public:
     // Integrity.
     void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const;
     std::vector<std::string> derived_totals_problems() const;
+    // SQLite's own check of the file's pages and indexes (an index out of step with its table would
+    // make rules and reports read wrong rows while every hash still matches). Empty when "ok".
+    std::vector<std::string> file_problems() const;
     // Every contract as (project code, contract code).
     std::vector<std::pair<std::string, std::string>> contract_codes() const;
 
