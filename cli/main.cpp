@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -143,8 +144,21 @@ std::string read_file(const std::string& path, const char* what) {
 template <typename Problem>
 [[noreturn]] void refuse_file(const std::string& file, const std::vector<Problem>& problems, const char* outcome) {
     for (const auto& p : problems) {
+        // A message may quote a cell: show its control bytes (even NUL) as \xNN, one problem per line.
+        std::string message;
+        for (const char ch : p.message) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c < 0x20 || c == 0x7F) {
+                static constexpr char kHex[] = "0123456789ABCDEF";
+                message += "\\x";
+                message += kHex[c >> 4];
+                message += kHex[c & 0xF];
+            } else {
+                message += ch;
+            }
+        }
         std::fprintf(stderr, "%s:%s%s %s\n", file.c_str(), p.line > 0 ? (std::to_string(p.line) + ":").c_str() : "",
-                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", p.message.c_str());
+                     p.column > 0 ? (std::to_string(p.column) + ":").c_str() : "", message.c_str());
     }
     throw ledger::Error(ledger::ErrorCode::invalid_input, std::to_string(problems.size()) + " problem" +
                                                               (problems.size() == 1 ? "" : "s") + " in " + file +
@@ -762,6 +776,9 @@ int run(int argc, char** argv) {
 }  // namespace fundflow
 
 int main(int argc, char** argv) {
+    // A file-size limit (ulimit -f) must end in an I/O error that fundflow reports, not in SIGXFSZ
+    // killing the process between writing the log and acknowledging.
+    std::signal(SIGXFSZ, SIG_IGN);
     // Diagnostics only, on stderr, off unless asked for: FUNDFLOW_LOG=debug fundflow ...
     spdlog::set_default_logger(spdlog::stderr_logger_st("fundflow"));
     const char* level = std::getenv("FUNDFLOW_LOG");

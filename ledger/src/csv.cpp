@@ -33,8 +33,10 @@ std::optional<CsvRecord> CsvReader::next() {
         bool quoted = false;
         bool was_quoted = false;
         bool any = false;  // the record has content (a field, a separator or a quote)
+        // Problems are placed where their field starts (a quoted field may span lines).
+        int field_line = line_;
         const auto fail = [&](const std::string& why) {
-            throw Error(ErrorCode::invalid_input, "line " + std::to_string(line_) + ": " + why);
+            throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, why);
         };
         int c = get();
         if (c == EOF) {
@@ -43,8 +45,7 @@ std::optional<CsvRecord> CsvReader::next() {
         for (;; c = get()) {
             if (c == EOF) {
                 if (quoted) {
-                    throw Error(ErrorCode::invalid_input,
-                                "line " + std::to_string(record.line) + ": a quoted field is never closed");
+                    fail("a quoted field is never closed");
                 }
                 break;
             }
@@ -75,6 +76,7 @@ std::optional<CsvRecord> CsvReader::next() {
                 field.clear();
                 was_quoted = false;
                 any = true;
+                field_line = line_;
             } else if (ch == '\r' && in_.peek() == '\n') {
                 continue;  // CRLF: the LF ends the record
             } else if (ch == '\n') {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ledger/csv.hpp"
+#include "text.hpp"
 
 namespace ledger {
 namespace {
@@ -85,7 +86,13 @@ public:
             throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
         }
         position_.fill(-1);
-        const auto header = reader_.next();
+        std::optional<CsvRecord> header;
+        try {
+            header = reader_.next();
+        } catch (const CsvError& e) {
+            problems.push_back({e.line(), e.column(), e.reason()});
+            return;
+        }
         if (!header) {
             problems.push_back({1, 0, "the file is empty: expected a header like kind,date,project,level,amount,..."});
             return;
@@ -95,6 +102,11 @@ public:
             bool known = false;
             for (std::size_t c = 0; c < kColumns; ++c) {
                 if (cell == kNames[c][0] || cell == kNames[c][1]) {
+                    if (position_[c] >= 0) {
+                        problems.push_back({header->line, static_cast<int>(i) + 1,
+                                            "the column " + std::string(kNames[c][0]) + " (" +
+                                                std::string(kNames[c][1]) + ") is given twice"});
+                    }
                     position_[c] = static_cast<int>(i);
                     known = true;
                 }
@@ -140,27 +152,6 @@ private:
     std::array<int, kColumns> position_{};
     std::size_t width_ = 0;
 };
-
-// Text the ledger would refuse: control characters, or bytes that are not UTF-8 (a GB18030 file).
-std::optional<std::string> text_problem(const std::string& text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if ((c < 0x20 && c != '\t') || c == 0x7F) {
-            return "a control character";
-        }
-        std::size_t length = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (length == 0 || i + length > text.size()) {
-            return "not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)";
-        }
-        for (std::size_t k = 1; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
-                return "not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)";
-            }
-        }
-        i += length;
-    }
-    return std::nullopt;
-}
 
 // Checks a row on its own; appends its problems.
 void check_row(const Row& row, std::vector<ImportProblem>& problems) {
@@ -229,7 +220,7 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
         }
     }
     for (std::size_t c = 0; c < kColumns; ++c) {
-        if (const auto why = text_problem(row.cell[c])) {
+        if (const auto why = detail::text_problem(row.cell[c])) {
             problem(static_cast<Column>(c), *why);
         }
     }
@@ -366,8 +357,8 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
                 ++result.rows;
                 check_row(*row, problems);
             }
-        } catch (const Error& e) {  // the CSV itself (a quote never closed, ...): its message names the line
-            problems.push_back({0, 0, e.what()});
+        } catch (const CsvError& e) {  // the CSV itself (a quote never closed, ...)
+            problems.push_back({e.line(), e.column(), e.reason()});
         }
         if (!problems.empty()) {
             return result;

@@ -6,6 +6,7 @@
 #include "guarded.hpp"
 #include "rules.hpp"
 #include "store.hpp"
+#include "text.hpp"
 
 namespace ledger {
 namespace {
@@ -36,48 +37,6 @@ bool is_money_kind(EntryKind kind) {
     }
 }
 
-// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF): what is stored is what
-// every output prints.
-bool is_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        char32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > text.size()) {
-            return false;
-        }
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0u) != 0x80u) {
-                return false;
-            }
-            cp = (cp << 6) | (next & 0x3Fu);
-        }
-        if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
-}
-
 // Text is stored without leading or trailing blanks (ASCII or the full-width U+3000), however it was
 // typed: so "R1 " and "R1" are one voucher, and a CSV cell and a command-line argument agree.
 std::string tidy(std::string_view text) {
@@ -105,15 +64,8 @@ void check_text(std::string_view what, const std::string& value, std::size_t max
         throw Error(ErrorCode::invalid_input, std::string(what) + " is longer than " + std::to_string(max_bytes) +
                                                   " bytes");
     }
-    for (const char ch : value) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c < 0x20 && c != '\t') || c == 0x7F) {
-            throw Error(ErrorCode::invalid_input, std::string(what) + " contains a control character");
-        }
-    }
-    if (!is_utf8(value)) {
-        throw Error(ErrorCode::invalid_input,
-                    std::string(what) + " is not valid UTF-8 text; convert it (e.g. iconv -f GB18030 -t UTF-8)");
+    if (const auto why = detail::text_problem(value)) {
+        throw Error(ErrorCode::invalid_input, std::string(what) + " contains " + *why);
     }
 }
 

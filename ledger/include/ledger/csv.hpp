@@ -11,7 +11,27 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/error.hpp"
+
 namespace ledger {
+
+// A file that is not CSV: Error{invalid_input} with where it happened. what() reads "line L, column C:
+// reason"; line() and column() (1-based) let a caller report FILE:LINE:COLUMN.
+class CsvError : public Error {
+public:
+    CsvError(int line, int column, const std::string& reason)
+        : Error(ErrorCode::invalid_input,
+                "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + reason),
+          line_(line), column_(column), reason_(reason) {}
+    int line() const noexcept { return line_; }
+    int column() const noexcept { return column_; }
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    int line_;
+    int column_;
+    std::string reason_;
+};
 
 struct CsvRecord {
     int line = 0;  // 1-based line of the record's first character
@@ -21,8 +41,8 @@ struct CsvRecord {
 class CsvReader {
 public:
     explicit CsvReader(std::istream& in) : in_(in) {}
-    // The next record, skipping blank lines; nullopt at the end. Throws Error{invalid_input} naming the
-    // line for an unterminated quote, text after a closing quote, or a field over 1 MiB.
+    // The next record, skipping blank lines; nullopt at the end. Throws CsvError for an unterminated
+    // quote, text after a closing quote, a quote inside an unquoted field, or a field over 1 MiB.
     std::optional<CsvRecord> next();
 
 private:
