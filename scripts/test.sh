@@ -10,6 +10,9 @@ jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUNDFLOW_BUILD_TESTS=ON -DFUNDFLOW_BUILD_BENCH=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
+# The figures the reliability and tamper tests measured (their last lines), for the record.
+echo "== figures =="
+grep -hE '^(ok [a-z0-9-]+|[A-Z][0-9]+(-[a-z]+)?):? ' build/Testing/Temporary/LastTest.log | sort -u || true
 if [[ ${1:-} != --no-sanitize ]]; then
   echo "== the same suite under ASan + UBSan =="
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFUNDFLOW_SANITIZE=ON -DFUNDFLOW_BUILD_TESTS=ON \
