@@ -20,7 +20,8 @@ packages=(
 # Only the test suite needs these: an office suite to open the exported workbook, its PDF's text, CJK fonts.
 if [[ ${1:-} == --test ]]; then
   packages+=(libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei python3
-             ledger hledger beancount)   # the export is checked against the real tools
+             ledger hledger beancount    # the export is checked against the real tools
+             clang libclang-rt-14-dev)   # libFuzzer and the sanitizers' runtime for tests/fuzz
 fi
 missing=()
 for p in "${packages[@]}"; do

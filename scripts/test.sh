@@ -2,7 +2,8 @@
 # Everything CI runs: install what is missing, build with tests, run every test (unit, property, CLI
 # golden, tamper, import/export against the real tools, reliability, the shared contract checks), then
 # the whole suite again built with AddressSanitizer and UndefinedBehaviorSanitizer (reliability.md F6).
-# Exits non-zero if anything fails. `--no-sanitize` skips the second run (quicker, for development).
+# In between, the fuzz targets of tests/fuzz (reliability.md F1). Exits non-zero if anything fails.
+# `--no-sanitize` skips fuzzing and the second run (quicker, for development).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
@@ -14,6 +15,8 @@ cmake --build build -j"$jobs"
 echo "== figures =="
 grep -hE '^(ok [a-z0-9-]+|[A-Z][0-9]+(-[a-z]+)?):? ' build/Testing/Temporary/LastTest.log | sort -u || true
 if [[ ${1:-} != --no-sanitize ]]; then
+  echo "== fuzzing (libFuzzer + ASan/UBSan, clang): the saved corpus replayed, then 60 s per target =="
+  bash tests/fuzz/run.sh 60
   echo "== the same suite under ASan + UBSan =="
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFUNDFLOW_SANITIZE=ON -DFUNDFLOW_BUILD_TESTS=ON \
         -DFUNDFLOW_BUILD_BENCH=OFF >/dev/null

@@ -147,7 +147,13 @@ Instant parse_instant(std::string_view text) {
         bad();
     }
     const auto offset = std::chrono::hours{oh} + std::chrono::minutes{om};
-    return zone[0] == '+' ? result - offset : result + offset;
+    result = zone[0] == '+' ? result - offset : result + offset;
+    // An offset can carry the UTC instant outside the years every date of the ledger lies in.
+    if (result < Instant{date::sys_days{first_day_of(1900)}} ||
+        result >= Instant{date::sys_days{first_day_of(9999)} + date::days{365}}) {
+        bad();
+    }
+    return result;
 }
 
 Instant now_utc() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }

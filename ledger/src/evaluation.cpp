@@ -241,10 +241,13 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
     // binary floating point, which no figure of fundflow goes through.
     const auto hundredths = [&](const std::string& key, const toml::node& node) -> std::int64_t {
         if (const auto i = node.value<std::int64_t>(); i && !node.is_floating_point()) {
+            if (*i < 0 || *i > 1000000) {
+                throw bad(key, "a percent or a score from 0 to 1,000,000 is expected");
+            }
             return *i * 100;
         }
         if (const auto s = node.value<std::string>()) {
-            if (const auto d = Decimal::parse(*s); d && d->scale <= 2) {
+            if (const auto d = Decimal::parse(*s); d && d->scale <= 2 && d->units >= 0 && d->units <= 100000000) {
                 return hundredths_of(*d);
             }
         }
@@ -335,8 +338,8 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
     std::vector<CsvRecord> records;
     try {
         records = parse_csv(csv_text);
-    } catch (const Error& e) {
-        problems.push_back({0, 0, e.what()});
+    } catch (const CsvError& e) {
+        problems.push_back({e.line(), e.column(), e.reason()});
         return sheet;
     }
     if (records.empty()) {
