@@ -2,14 +2,8 @@
 # evaluate through the CLI: the seed's sheet in every format, the Markdown report's sections, a sheet
 # with several problems (each reported with file:line:column, exit 2, nothing on stdout), a profile.
 source "$(dirname "$0")/lib.sh"
-{ F init && F project add P001 --name 县级融媒体中心建设项目 --date 2020-01-02 &&
-  F appropriate P001 --level county --amount 125.95万 --date 2020-01-15 &&
-  F arrive P001 --level county --amount 1259500 --date 2020-03-01 &&
-  F contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 --retention-rate 5% --date 2020-04-01 &&
-  F pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001 &&
-  F retain P001 --contract C001 --level county --date 2020-11-30 --accepted 2020-11-20; } >/dev/null || fail "posting the seed's case"
-sed -n '/^一级指标,二级指标/,/^```$/p' "$here/../../../shared/spec/cli.md" | sed '$d' >"$d/ind.csv"
-[[ $(wc -l <"$d/ind.csv") == 10 ]] || fail "could not cut the seed sheet out of shared/spec/cli.md"
+post_exact_seed || fail "posting the seed's case"
+seed_sheet || fail "could not cut the seed sheet out of shared/spec/cli.md"
 
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" >"$d/t.txt" 2>"$d/err" || fail "evaluate table: $(cat "$d/err")"
 [[ ! -s $d/err ]] || fail "evaluate printed on stderr: $(cat "$d/err")"

@@ -27,6 +27,22 @@ done
 # fundflow on the test ledger.
 F() { "$bin" --db "$db" "$@"; }
 
+# Exactly the seed's case (domain.md §7), nothing else, in the ledger at $db.
+post_exact_seed() {
+    { F init && F project add P001 --name 县级融媒体中心建设项目 --date 2020-01-02 &&
+      F appropriate P001 --level county --amount 125.95万 --date 2020-01-15 &&
+      F arrive P001 --level county --amount 1259500 --date 2020-03-01 &&
+      F contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 --retention-rate 5% --date 2020-04-01 &&
+      F pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001 &&
+      F retain P001 --contract C001 --level county --date 2020-11-30 --accepted 2020-11-20; } >/dev/null
+}
+
+# The seed's sheet of indicators, cut out of shared/spec/cli.md into $d/ind.csv.
+seed_sheet() {
+    sed -n '/^一级指标,二级指标/,/^```$/p' "$here/../../../shared/spec/cli.md" 2>/dev/null | sed '$d' >"$d/ind.csv"
+    [[ $(wc -l <"$d/ind.csv") == 10 ]]
+}
+
 # The seed's case (domain.md §7) plus a second project, a reversal and an SME contract with CJK text, in
 # the ledger at $1 (default $db). 12 entries.
 seed_ledger() {

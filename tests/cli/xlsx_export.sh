@@ -2,15 +2,8 @@
 # export --to xlsx: the workbook's cells hold the seed's figures (read from the sheet XML with Python's
 # standard library), and LibreOffice opens it headless and converts it to a PDF whose text has the forms.
 source "$(dirname "$0")/lib.sh"
-# Exactly the seed's case (domain.md §7).
-{ F init && F project add P001 --name 县级融媒体中心建设项目 --date 2020-01-02 &&
-  F appropriate P001 --level county --amount 125.95万 --date 2020-01-15 &&
-  F arrive P001 --level county --amount 1259500 --date 2020-03-01 &&
-  F contract add P001 --contract C001 --supplier 某传媒设备有限公司 --amount 1259500 --retention-rate 5% --date 2020-04-01 &&
-  F pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001 &&
-  F retain P001 --contract C001 --level county --date 2020-11-30 --accepted 2020-11-20; } >/dev/null || fail "posting the seed's case"
-sed -n '/^一级指标,二级指标/,/^```$/p' "$here/../../../shared/spec/cli.md" 2>/dev/null | sed '$d' >"$d/ind.csv"
-[[ $(wc -l <"$d/ind.csv") == 10 ]] || fail "could not cut the seed sheet out of shared/spec/cli.md"
+post_exact_seed || fail "posting the seed's case"
+seed_sheet || fail "could not cut the seed sheet out of shared/spec/cli.md"
 F export --to xlsx P001 --year 2020 --indicators "$d/ind.csv" --output "$d/seed.xlsx" >/dev/null || fail "export"
 
 command -v python3 >/dev/null || fail "python3 is needed"

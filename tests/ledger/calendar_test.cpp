@@ -11,15 +11,8 @@
 
 #include "ledger/calendar.hpp"
 #include "ledger/error.hpp"
+#include "error_matchers.hpp"
 
-namespace Catch {
-template <>
-struct StringMaker<ledger::Error> {
-    static std::string convert(const ledger::Error& error) {
-        return std::string("Error{") + ledger::to_string(error.code()) + "}: " + error.what();
-    }
-};
-}  // namespace Catch
 
 namespace {
 
@@ -27,18 +20,7 @@ using ledger::Date;
 using ledger::ErrorCode;
 using ledger::Instant;
 
-// Matches a ledger::Error by its code; a failure prints the code and message that came instead.
-class HasCode : public Catch::MatcherBase<ledger::Error> {
-public:
-    explicit HasCode(ErrorCode expected) : expected_(expected) {}
-    bool match(const ledger::Error& error) const override { return error.code() == expected_; }
-    std::string describe() const override {
-        return std::string("has code ") + ledger::to_string(expected_);
-    }
-
-private:
-    ErrorCode expected_;
-};
+using ledger_test::HasCode;
 
 Date ymd(int y, unsigned m, unsigned d) {
     return Date{date::year{y}, date::month{m}, date::day{d}};

@@ -8,15 +8,8 @@
 
 #include "ledger/entry.hpp"
 #include "ledger/error.hpp"
+#include "error_matchers.hpp"
 
-namespace Catch {
-template <>
-struct StringMaker<ledger::Error> {
-    static std::string convert(const ledger::Error& error) {
-        return std::string("Error{") + ledger::to_string(error.code()) + "}: " + error.what();
-    }
-};
-}  // namespace Catch
 
 namespace {
 
@@ -24,18 +17,7 @@ using ledger::EntryKind;
 using ledger::ErrorCode;
 using ledger::Level;
 
-// Matches a ledger::Error by its code; a failure prints the code and message that came instead.
-class HasCode : public Catch::MatcherBase<ledger::Error> {
-public:
-    explicit HasCode(ErrorCode expected) : expected_(expected) {}
-    bool match(const ledger::Error& error) const override { return error.code() == expected_; }
-    std::string describe() const override {
-        return std::string("has code ") + ledger::to_string(expected_);
-    }
-
-private:
-    ErrorCode expected_;
-};
+using ledger_test::HasCode;
 
 }  // namespace
 

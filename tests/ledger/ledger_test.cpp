@@ -33,16 +33,9 @@
 #include <utility>
 #include <vector>
 
+#include "error_matchers.hpp"
 #include "ledger/ledger.hpp"
 
-namespace Catch {
-template <>
-struct StringMaker<ledger::Error> {
-    static std::string convert(const ledger::Error& error) {
-        return std::string("Error{") + ledger::to_string(error.code()) + "}: " + error.what();
-    }
-};
-}  // namespace Catch
 
 namespace {
 
@@ -52,18 +45,7 @@ namespace fs = std::filesystem;
 // -------------------------------------------------------------------------------------------------
 // Helpers
 
-// Matches a ledger::Error by its code; a failure prints the code and message that came instead.
-class HasCode : public Catch::MatcherBase<Error> {
-public:
-    explicit HasCode(ErrorCode expected) : expected_(expected) {}
-    bool match(const Error& error) const override { return error.code() == expected_; }
-    std::string describe() const override {
-        return std::string("has code ") + ledger::to_string(expected_);
-    }
-
-private:
-    ErrorCode expected_;
-};
+using ledger_test::HasCode;
 
 const Actor kActor{"会计张三", "tester"};
 const std::string kGenesis(64, '0');

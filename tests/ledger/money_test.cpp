@@ -12,16 +12,9 @@
 #include <type_traits>
 
 #include "ledger/error.hpp"
+#include "error_matchers.hpp"
 #include "ledger/money.hpp"
 
-namespace Catch {
-template <>
-struct StringMaker<ledger::Error> {
-    static std::string convert(const ledger::Error& error) {
-        return std::string("Error{") + ledger::to_string(error.code()) + "}: " + error.what();
-    }
-};
-}  // namespace Catch
 
 namespace {
 
@@ -32,18 +25,7 @@ using ledger::Rate;
 constexpr std::int64_t kMaxFen = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMinFen = std::numeric_limits<std::int64_t>::min();
 
-// Matches a ledger::Error by its code; a failure prints the code and message that came instead.
-class HasCode : public Catch::MatcherBase<ledger::Error> {
-public:
-    explicit HasCode(ErrorCode expected) : expected_(expected) {}
-    bool match(const ledger::Error& error) const override { return error.code() == expected_; }
-    std::string describe() const override {
-        return std::string("has code ") + ledger::to_string(expected_);
-    }
-
-private:
-    ErrorCode expected_;
-};
+using ledger_test::HasCode;
 
 template <typename T>
 concept Divisible = requires(T a, T b) {
