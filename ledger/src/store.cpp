@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 
@@ -14,6 +15,8 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
 constexpr const char* kForever = "9999-12-31T23:59:59.999999Z";
+// The first effective date a ledger accepts (calendar.hpp): "since the beginning".
+const Date kFirstDay{date::year{1900} / 1 / 1};
 
 // Column list shared by every query that reads whole entries (see read_entry).
 constexpr const char* kEntrySelect =
@@ -266,6 +269,16 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
         }
     }
     db->exec("PRAGMA foreign_keys = ON");
+    if (writable) {
+        // A large import writes more pages than SQLite's default 2 MiB cache holds; spilled pages go to
+        // the log mid-transaction and are read back. 32 MiB keeps an import's working set (the index
+        // pages it touches) in memory; a reader keeps the default, small footprint.
+        db->exec("PRAGMA cache_size = -32768");
+        // Each INSERT fires triggers that write several tables, so SQLite keeps a statement journal of
+        // the pages it changes (to undo that statement alone if a trigger aborts it). On disk that is
+        // ~18 small writes per entry; in memory it is a copy. Durability is the WAL's, not this file's.
+        db->exec("PRAGMA temp_store = MEMORY");
+    }
     return std::unique_ptr<Store>(new Store(std::move(db), writable));
 }
 
@@ -292,30 +305,85 @@ void Store::transaction(const std::function<void()>& body) {
         return;
     }
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    memo_ = Memo{};
     ++transaction_depth_;
     try {
         body();
     } catch (...) {
         --transaction_depth_;
+        memo_ = Memo{};
         throw;  // the Transaction's destructor rolls back
     }
     --transaction_depth_;
+    memo_ = Memo{};
     transaction.commit();
 }
 
+void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
+    memo_.head = Head{static_cast<std::int64_t>(e.id), e.hash, e.recorded_at};
+    if (e.kind == EntryKind::close) {
+        if (auto it = memo_.closed_through.find(project_id); it != memo_.closed_through.end()) {
+            it->second = std::max(it->second.value_or(year_of(e.effective_on)), year_of(e.effective_on));
+        }
+    }
+    if (!e.level) {
+        return;
+    }
+    const int year = year_of(e.effective_on);
+    if (auto it = memo_.year_sums.find({project_id, *e.level, year}); it != memo_.year_sums.end()) {
+        at(it->second, e.effect_kind) += e.amount;
+    }
+    for (auto it = memo_.sums_before_year.upper_bound({project_id, year});
+         it != memo_.sums_before_year.end() && it->first.first == project_id; ++it) {
+        at(it->second, e.effect_kind) += e.amount;
+    }
+    if (auto it = memo_.last_days.find(project_id); it != memo_.last_days.end()) {
+        it->second = std::max(it->second.value_or(e.effective_on), e.effective_on);
+    }
+    if (contract_id) {
+        if (auto it = memo_.contract_days.find(*contract_id); it != memo_.contract_days.end()) {
+            auto& days = it->second;
+            const std::string day = to_string(e.effective_on);
+            const auto same = std::find_if(days.begin(), days.end(), [&](const ContractDay& d) {
+                return d.day == day && d.level == *e.level && d.kind == e.effect_kind;
+            });
+            if (same != days.end()) {
+                same->amount += e.amount;
+            } else {
+                const auto later = std::upper_bound(days.begin(), days.end(), day,
+                                                    [](const std::string& d, const ContractDay& x) { return d < x.day; });
+                days.insert(later, ContractDay{day, *e.level, e.effect_kind, e.amount});
+            }
+        }
+    }
+}
+
 std::optional<ProjectRow> Store::find_project(std::string_view code) const {
+    if (remembering()) {
+        if (const auto it = memo_.projects.find(code); it != memo_.projects.end()) {
+            return it->second;
+        }
+    }
     auto& q = prepared(0, "SELECT id, code, name, unit_name, func_code FROM projects WHERE code = ?");
     const ResetAfterUse reset{q};
     q.bind(1, std::string(code));
     if (!q.executeStep()) {
         return std::nullopt;
     }
-    return ProjectRow{q.getColumn(0).getInt64(),
-                      Project{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
-                              q.getColumn(4).getString()}};
+    ProjectRow row{q.getColumn(0).getInt64(), Project{q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                                      q.getColumn(3).getString(), q.getColumn(4).getString()}};
+    if (remembering()) {
+        memo_.projects.emplace(row.project.code, row);
+    }
+    return row;
 }
 
 std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::string_view code) const {
+    if (remembering()) {
+        if (const auto it = memo_.contracts.find(std::pair(project_id, std::string(code))); it != memo_.contracts.end()) {
+            return it->second;
+        }
+    }
     auto& q = prepared(1,
                        "SELECT c.id, p.code, c.code, c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, "
                        "c.sme FROM contracts c JOIN projects p ON p.id = c.project_id "
@@ -326,10 +394,14 @@ std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::st
     if (!q.executeStep()) {
         return std::nullopt;
     }
-    return ContractRow{q.getColumn(0).getInt64(), project_id,
-                       Contract{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                Money::from_fen(q.getColumn(4).getInt64()), q.getColumn(5).getInt64(),
-                                q.getColumn(6).getInt(), q.getColumn(7).getInt() != 0}};
+    ContractRow row{q.getColumn(0).getInt64(), project_id,
+                    Contract{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                             Money::from_fen(q.getColumn(4).getInt64()), q.getColumn(5).getInt64(),
+                             q.getColumn(6).getInt(), q.getColumn(7).getInt() != 0}};
+    if (remembering()) {
+        memo_.contracts.emplace(std::pair(project_id, row.contract.code), row);
+    }
+    return row;
 }
 
 std::int64_t Store::insert_project(const Project& p) {
@@ -340,7 +412,11 @@ std::int64_t Store::insert_project(const Project& p) {
     q.bind(3, p.unit_name);
     q.bind(4, p.func_code);
     q.exec();
-    return db_->getLastInsertRowid();
+    const std::int64_t id = db_->getLastInsertRowid();
+    if (remembering()) {
+        memo_.projects.insert_or_assign(p.code, ProjectRow{id, p});
+    }
+    return id;
 }
 
 std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) {
@@ -356,16 +432,27 @@ std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) 
     q.bind(6, c.warranty_months);
     q.bind(7, c.sme ? 1 : 0);
     q.exec();
-    return db_->getLastInsertRowid();
+    const std::int64_t id = db_->getLastInsertRowid();
+    if (remembering()) {
+        memo_.contracts.insert_or_assign(std::pair(project_id, c.code), ContractRow{id, project_id, c});
+    }
+    return id;
 }
 
 Head Store::head() const {
+    if (remembering() && memo_.head) {
+        return *memo_.head;
+    }
     auto& q = prepared(4, "SELECT id, hash, recorded_at FROM entries ORDER BY id DESC LIMIT 1");
     const ResetAfterUse reset{q};
-    if (!q.executeStep()) {
-        return Head{0, std::string(kGenesisHash), ""};
+    Head head{0, std::string(kGenesisHash), ""};
+    if (q.executeStep()) {
+        head = Head{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()};
     }
-    return Head{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+    if (remembering()) {
+        memo_.head = head;
+    }
+    return head;
 }
 
 void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
@@ -407,6 +494,9 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
     q.bind(18, e.prev_hash);
     q.bind(19, e.hash);
     q.exec();
+    if (remembering()) {
+        remember_entry(e, project_id, contract_id);
+    }
 }
 
 std::optional<Entry> Store::entry(std::int64_t id) const {
@@ -440,18 +530,137 @@ std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
+namespace {
+
+// A range of days cut into whole years, whole months and loose days, so that its sum reads the coarsest
+// totals that fit: [2021-03-15, 2023-02-10] → days 03-15…03-31, months 2021-04…2021-12, year 2022,
+// month 2023-01, days 2023-02-01…02-10.
+struct Pieces {
+    std::vector<std::pair<Date, Date>> days;
+    std::vector<std::pair<std::string, std::string>> months;  // 'YYYY-MM', both ends included
+    std::optional<std::pair<int, int>> years;
+};
+
+Date month_end(Date d) { return Date{d.year() / d.month() / date::last}; }
+Date next_day(Date d) { return Date{date::sys_days{d} + date::days{1}}; }
+std::string month_text(Date d) { return to_string(d).substr(0, 7); }
+
+Pieces cut_into_pieces(Date from, Date to) {
+    Pieces pieces;
+    Date cur = from;
+    if (cur > to) {
+        return pieces;
+    }
+    // Loose days up to the end of the first month.
+    if (cur.day() != date::day{1}) {
+        const Date end = std::min(to, month_end(cur));
+        pieces.days.emplace_back(cur, end);
+        if (end == to) {
+            return pieces;
+        }
+        cur = next_day(end);
+    }
+    // Whole months up to the end of the first year (or to the last whole month before `to`).
+    const auto whole_months_from = [&](Date start) {
+        Date last = start;  // the last whole month's first day
+        Date probe = start;
+        while (probe.year() == start.year() && month_end(probe) <= to) {
+            last = probe;
+            probe = next_day(month_end(probe));
+        }
+        pieces.months.emplace_back(month_text(start), month_text(last));
+        return next_day(month_end(last));
+    };
+    if (cur.month() != date::January) {
+        if (month_end(cur) > to) {
+            pieces.days.emplace_back(cur, to);
+            return pieces;
+        }
+        cur = whole_months_from(cur);
+        if (cur > to) {
+            return pieces;
+        }
+        if (cur.month() != date::January) {  // `to` falls in this year
+            pieces.days.emplace_back(cur, to);
+            return pieces;
+        }
+    }
+    // Whole years.
+    const int last_whole_year = to == last_day_of(year_of(to)) ? year_of(to) : year_of(to) - 1;
+    if (last_whole_year >= year_of(cur)) {
+        pieces.years.emplace(year_of(cur), last_whole_year);
+        if (last_whole_year == year_of(to)) {
+            return pieces;
+        }
+        cur = first_day_of(last_whole_year + 1);
+    }
+    // Whole months of the last year, then loose days.
+    if (month_end(cur) <= to) {
+        cur = whole_months_from(cur);
+        if (cur > to) {
+            return pieces;
+        }
+    }
+    pieces.days.emplace_back(cur, to);
+    return pieces;
+}
+
+}  // namespace
+
+std::map<std::pair<Level, EntryKind>, Money> Store::range_sums(std::int64_t project_id, std::optional<Level> level,
+                                                               Date from, Date through) const {
+    // "level IN (six values)": one index seek per level (the key is project, level, period, kind);
+    // a single level is bound six times.
+    constexpr const char* kLevelsIn = "level IN (?2, ?3, ?4, ?5, ?6, ?7)";
+    std::map<std::pair<Level, EntryKind>, Money> sums;
+    const auto run = [&](SQLite::Statement& q, const auto& low, const auto& high) {
+        const ResetAfterUse reset{q};
+        q.bind(1, project_id);
+        for (int i = 0; i < 6; ++i) {
+            q.bind(2 + i, std::string(to_string(level ? *level : kLevels[static_cast<std::size_t>(i)])));
+        }
+        q.bind(8, low);
+        q.bind(9, high);
+        while (q.executeStep()) {
+            Money& sum = sums[{parse_level(q.getColumn(0).getString()), parse_entry_kind(q.getColumn(1).getString())}];
+            sum += Money::from_fen(q.getColumn(2).getInt64());
+        }
+    };
+    const Pieces pieces = cut_into_pieces(from, through);
+    if (pieces.years) {
+        static const std::string sql = std::string("SELECT level, effect_kind, SUM(amount_fen) FROM year_totals "
+                                                   "WHERE project_id = ?1 AND ") +
+                                       kLevelsIn + " AND year BETWEEN ?8 AND ?9 GROUP BY level, effect_kind";
+        run(prepared(19, sql.c_str()), pieces.years->first, pieces.years->second);
+    }
+    for (const auto& [low, high] : pieces.months) {
+        static const std::string sql = std::string("SELECT level, effect_kind, SUM(amount_fen) FROM month_totals "
+                                                   "WHERE project_id = ?1 AND ") +
+                                       kLevelsIn + " AND month BETWEEN ?8 AND ?9 GROUP BY level, effect_kind";
+        run(prepared(20, sql.c_str()), low, high);
+    }
+    for (const auto& [low, high] : pieces.days) {
+        static const std::string sql = std::string("SELECT level, effect_kind, SUM(amount_fen) FROM day_totals "
+                                                   "WHERE project_id = ?1 AND ") +
+                                       kLevelsIn + " AND effective_on BETWEEN ?8 AND ?9 GROUP BY level, effect_kind";
+        run(prepared(21, sql.c_str()), to_string(low), to_string(high));
+    }
+    return sums;
+}
+
 KindSums Store::level_totals(std::int64_t project_id, Level level, Date from, Date through) const {
-    auto& q = prepared(9,
-                       "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND level = ? "
-                       "AND effective_on >= ? AND effective_on <= ? GROUP BY effect_kind");
-    const ResetAfterUse reset{q};
-    q.bind(1, project_id);
-    q.bind(2, std::string(to_string(level)));
-    q.bind(3, to_string(from));
-    q.bind(4, to_string(through));
+    const bool whole_year = from == first_day_of(year_of(from)) && through == last_day_of(year_of(from));
+    if (whole_year && remembering()) {
+        if (const auto it = memo_.year_sums.find({project_id, level, year_of(from)}); it != memo_.year_sums.end()) {
+            return it->second;
+        }
+    }
     KindSums sums{};
-    while (q.executeStep()) {
-        at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
+    for (const auto& [key, amount] : range_sums(project_id, level, from, through)) {
+        at(sums, key.second) += amount;
+    }
+    if (whole_year && remembering()) {
+        memo_.year_sums.emplace(std::tuple(project_id, level, year_of(from)), sums);
     }
     return sums;
 }
@@ -476,15 +685,23 @@ std::vector<DayChange> Store::level_changes_after(std::int64_t project_id, Level
 }
 
 KindSums Store::project_totals_before(std::int64_t project_id, Date before) const {
-    auto& q = prepared(11,
-                       "SELECT effect_kind, SUM(amount_fen) FROM day_totals WHERE project_id = ? AND effective_on < ? "
-                       "GROUP BY effect_kind");
-    const ResetAfterUse reset{q};
-    q.bind(1, project_id);
-    q.bind(2, to_string(before));
     KindSums sums{};
-    while (q.executeStep()) {
-        at(sums, parse_entry_kind(q.getColumn(0).getString())) = Money::from_fen(q.getColumn(1).getInt64());
+    if (before <= kFirstDay) {
+        return sums;
+    }
+    const bool year_start = before == first_day_of(year_of(before));
+    if (year_start && remembering()) {
+        if (const auto it = memo_.sums_before_year.find({project_id, year_of(before)});
+            it != memo_.sums_before_year.end()) {
+            return it->second;
+        }
+    }
+    const Date through{date::sys_days{before} - date::days{1}};
+    for (const auto& [key, amount] : range_sums(project_id, std::nullopt, kFirstDay, through)) {
+        at(sums, key.second) += amount;
+    }
+    if (year_start && remembering()) {
+        memo_.sums_before_year.emplace(std::pair(project_id, year_of(before)), sums);
     }
     return sums;
 }
@@ -501,26 +718,49 @@ std::optional<Date> Store::first_day(std::int64_t project_id) const {
 }
 
 std::optional<Date> Store::last_day(std::int64_t project_id) const {
+    if (remembering()) {
+        if (const auto it = memo_.last_days.find(project_id); it != memo_.last_days.end()) {
+            return it->second;
+        }
+    }
     auto& q = prepared(13, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND level IS NOT NULL");
     const ResetAfterUse reset{q};
     q.bind(1, project_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) {
-        return std::nullopt;
+    std::optional<Date> last;
+    if (q.executeStep() && !q.getColumn(0).isNull()) {
+        last = parse_date(q.getColumn(0).getString());
     }
-    return parse_date(q.getColumn(0).getString());
+    if (remembering()) {
+        memo_.last_days.emplace(project_id, last);
+    }
+    return last;
 }
 
 std::optional<int> Store::closed_through(std::int64_t project_id) const {
+    if (remembering()) {
+        if (const auto it = memo_.closed_through.find(project_id); it != memo_.closed_through.end()) {
+            return it->second;
+        }
+    }
     auto& q = prepared(17, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND kind = 'close'");
     const ResetAfterUse reset{q};
     q.bind(1, project_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) {
-        return std::nullopt;
+    std::optional<int> closed;
+    if (q.executeStep() && !q.getColumn(0).isNull()) {
+        closed = year_of(parse_date(q.getColumn(0).getString()));
     }
-    return year_of(parse_date(q.getColumn(0).getString()));
+    if (remembering()) {
+        memo_.closed_through.emplace(project_id, closed);
+    }
+    return closed;
 }
 
 std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
+    if (remembering()) {
+        if (const auto it = memo_.contract_days.find(contract_id); it != memo_.contract_days.end()) {
+            return it->second;
+        }
+    }
     auto& q = prepared(18,
                        "SELECT effective_on, level, effect_kind, SUM(amount_fen) FROM entries "
                        "WHERE contract_id = ? AND level IS NOT NULL GROUP BY effective_on, level, effect_kind "
@@ -532,6 +772,9 @@ std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
         days.push_back(ContractDay{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
                                    parse_entry_kind(q.getColumn(2).getString()),
                                    Money::from_fen(q.getColumn(3).getInt64())});
+    }
+    if (remembering()) {
+        memo_.contract_days.emplace(contract_id, days);
     }
     return days;
 }
@@ -566,9 +809,32 @@ std::vector<ContractRow> Store::contracts(std::int64_t project_id) const {
 
 std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
                                 const std::optional<Instant>& known_at, bool by_contract) const {
-    // Current knowledge is read from day_totals (bounded by days, not entries); a --known-at read must
-    // look at each entry's recorded time, through the covering index entries_by_project_date.
-    const bool from_entries = by_contract || known_at.has_value();
+    // What the ledger knows now (or knew at an instant no earlier than its latest posting) is read from
+    // the year, month and day totals: bounded by the calendar, not by the number of entries. A
+    // --known-at read of an earlier instant, and sums by contract, look at the entries themselves
+    // through the covering indexes entries_by_project_date and entries_by_contract.
+    const bool current = !known_at || to_string(*known_at) >= head().recorded_at;
+    if (!by_contract && current) {
+        std::vector<SumRow> rows;
+        const auto add = [&](const ProjectRow& project) {
+            for (const auto& [key, amount] : range_sums(project.id, std::nullopt, from.value_or(kFirstDay), to)) {
+                rows.push_back(SumRow{project.project.code, key.first, std::nullopt, key.second, amount});
+            }
+        };
+        if (project_id) {
+            auto& q = prepared(22, "SELECT code FROM projects WHERE id = ?");
+            const ResetAfterUse reset{q};
+            q.bind(1, *project_id);
+            if (q.executeStep()) {
+                add(ProjectRow{*project_id, Project{q.getColumn(0).getString(), {}, {}, {}}});
+            }
+        } else {
+            for (const auto& project : projects()) {
+                add(project);
+            }
+        }
+        return rows;
+    }
     const char* sql =
         by_contract
             ? "SELECT p.code, e.level, c.code, e.effect_kind, SUM(e.amount_fen) FROM entries e "
@@ -576,17 +842,12 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
               "WHERE e.project_id BETWEEN ?1 AND ?5 AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
               "GROUP BY p.code, e.level, c.code, e.effect_kind ORDER BY p.code, c.code, e.level"
-        : from_entries
-            ? "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
+            : "SELECT p.code, e.level, NULL, e.effect_kind, SUM(e.amount_fen) FROM entries e "
               "JOIN projects p ON p.id = e.project_id "
               "WHERE e.project_id BETWEEN ?1 AND ?5 AND e.effective_on >= ?2 AND e.effective_on <= ?3 "
               "AND e.recorded_at <= ?4 AND e.level IS NOT NULL "
-              "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level"
-            : "SELECT p.code, d.level, NULL, d.effect_kind, SUM(d.amount_fen) FROM day_totals d "
-              "JOIN projects p ON p.id = d.project_id "
-              "WHERE d.project_id BETWEEN ?1 AND ?5 AND d.effective_on >= ?2 AND d.effective_on <= ?3 "
-              "AND ?4 IS NOT NULL GROUP BY p.code, d.level, d.effect_kind ORDER BY p.code, d.level";
-    auto& q = prepared(by_contract ? 14 : from_entries ? 15 : 16, sql);
+              "GROUP BY p.code, e.level, e.effect_kind ORDER BY p.code, e.level";
+    auto& q = prepared(by_contract ? 14 : 15, sql);
     const ResetAfterUse reset{q};
     // One project is the range [id, id]; all of them [min, max]. (An "?1 IS NULL OR" filter would make
     // SQLite visit every project's rows.)
@@ -697,6 +958,26 @@ std::vector<std::string> Store::derived_totals_problems() const {
         "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual))");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
         problems.push_back("the day totals differ from the sums of the entries");
+    }
+    // Month and year totals must be the day totals summed by month and by year (the day totals were
+    // just checked against the entries).
+    SQLite::Statement periods(
+        *db_,
+        "WITH months AS (SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) "
+        "FROM day_totals GROUP BY 1, 2, 3, 4), "
+        "years AS (SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, "
+        "SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4) "
+        "SELECT (SELECT count(*) FROM (SELECT * FROM months EXCEPT SELECT * FROM month_totals)) + "
+        "(SELECT count(*) FROM (SELECT * FROM month_totals EXCEPT SELECT * FROM months)), "
+        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT SELECT * FROM year_totals)) + "
+        "(SELECT count(*) FROM (SELECT * FROM year_totals EXCEPT SELECT * FROM years))");
+    if (periods.executeStep()) {
+        if (periods.getColumn(0).getInt64() != 0) {
+            problems.push_back("the month totals differ from the sums of the entries");
+        }
+        if (periods.getColumn(1).getInt64() != 0) {
+            problems.push_back("the year totals differ from the sums of the entries");
+        }
     }
     return problems;
 }

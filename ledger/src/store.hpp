@@ -8,10 +8,12 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "ledger/entry.hpp"
@@ -120,6 +122,11 @@ public:
     // Rule checks (all entries, whatever their recorded time).
     // Sums of (project, level) entries effective in [from, through], by effect kind.
     KindSums level_totals(std::int64_t project_id, Level level, Date from, Date through) const;
+    // Sums of a project's entries effective in [from, through] by (level, effect kind), for every pair
+    // that has at least one entry there; from year, month and day totals: at most a year row per
+    // year, 22 month rows and 60 day rows per pair, however many entries there are.
+    std::map<std::pair<Level, EntryKind>, Money> range_sums(std::int64_t project_id, std::optional<Level> level,
+                                                            Date from, Date through) const;
     // Day sums of entries of (project, level) dated in (after, through], latest day first.
     std::vector<DayChange> level_changes_after(std::int64_t project_id, Level level, Date after,
                                                Date through) const;
@@ -156,10 +163,30 @@ private:
     Store(std::unique_ptr<SQLite::Database> db, bool writable);
     SQLite::Statement& prepared(int slot, const char* sql) const;
 
+    // What the rule checks read, remembered for the length of one write transaction. Under BEGIN
+    // IMMEDIATE this connection is the only writer, and every write goes through insert_project,
+    // insert_contract and insert_entry, which update what is remembered; so a remembered value is the
+    // value SQL would return. It starts empty with each transaction and is dropped when the transaction
+    // ends (commit or rollback). Outside a write transaction nothing is remembered. This is what keeps a
+    // large import's checks from re-reading the same sums for every row.
+    struct Memo {
+        std::optional<Head> head;
+        std::map<std::string, ProjectRow, std::less<>> projects;
+        std::map<std::pair<std::int64_t, std::string>, ContractRow> contracts;
+        std::map<std::tuple<std::int64_t, Level, int>, KindSums> year_sums;  // (project, level, year)
+        std::map<std::pair<std::int64_t, int>, KindSums> sums_before_year;    // (project, year)
+        std::map<std::int64_t, std::optional<Date>> last_days;
+        std::map<std::int64_t, std::optional<int>> closed_through;
+        std::map<std::int64_t, std::vector<ContractDay>> contract_days;
+    };
+    bool remembering() const { return transaction_depth_ > 0; }
+    void remember_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+
     std::unique_ptr<SQLite::Database> db_;
     bool writable_;
     int transaction_depth_ = 0;
     mutable std::vector<std::unique_ptr<SQLite::Statement>> statements_;
+    mutable Memo memo_;
 };
 
 }  // namespace ledger::detail

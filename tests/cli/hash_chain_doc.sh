@@ -93,7 +93,7 @@ done
 # A whole entry removed from the middle; the newest removed (the rest consistent), against the digest.
 copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = 4"
 both_broken "entry 4 deleted"
-copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4"
+copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4; DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4"
 "$bin" --db "$t" verify >/dev/null 2>&1 && PY "$t" >/dev/null || problem "a consistent deletion of the newest entry: the shorter chain should verify on its own"
 both_broken "the newest entry deleted, against the digest taken before" --digest "$digest"
 # An older copy restored.

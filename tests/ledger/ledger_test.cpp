@@ -1667,15 +1667,24 @@ TEST_CASE("Deleting the newest entry with the caches repaired is caught only by 
         run_sql(books.path,
                 "DROP TRIGGER entries_no_delete;"
                 "DROP TRIGGER day_totals_no_delete; DROP TRIGGER day_totals_guard_insert;"
+                "DROP TRIGGER month_totals_no_delete; DROP TRIGGER month_totals_guard_insert;"
+                "DROP TRIGGER year_totals_no_delete; DROP TRIGGER year_totals_guard_insert;"
                 "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries);"
                 "DELETE FROM day_totals;"
                 "INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, "
                 "SUM(amount_fen)"
-                "  FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4;") ==
+                "  FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4;"
+                "DELETE FROM month_totals;"
+                "INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, "
+                "SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4;"
+                "DELETE FROM year_totals;"
+                "INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), "
+                "effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4;") ==
         std::string());
 
     const Ledger ledger = books.open(Ledger::Mode::read_only);
     const VerifyResult alone = ledger.verify();
+    INFO(alone.problem);
     CHECK(alone.ok);  // a shorter chain is still a valid chain
     CHECK(alone.digest.entries == 5);
 
@@ -1706,7 +1715,11 @@ TEST_CASE("An edited derived total is caught by verify", "[ledger]") {
         "DROP TRIGGER day_totals_guard_update;"
         "UPDATE day_totals SET amount_fen = amount_fen - 100 WHERE effect_kind = 'payment';",
         "DROP TRIGGER day_totals_guard_insert;"
-        "INSERT INTO day_totals VALUES (1, 'county', '2020-12-02', 'payment', 1);");
+        "INSERT INTO day_totals VALUES (1, 'county', '2020-12-02', 'payment', 1);",
+        "DROP TRIGGER month_totals_guard_update;"
+        "UPDATE month_totals SET amount_fen = amount_fen - 100 WHERE effect_kind = 'payment';",
+        "DROP TRIGGER year_totals_guard_insert;"
+        "INSERT INTO year_totals VALUES (1, 'county', 2019, 'payment', 1);");
     CAPTURE(sql);
     Books books(post_seed);
     REQUIRE(run_sql(books.path, std::string(sql)) == std::string());
@@ -1726,6 +1739,9 @@ TEST_CASE("Triggers refuse UPDATE and DELETE on entries projects and contracts",
                  // The derived totals are guarded the same way.
                  "UPDATE day_totals SET amount_fen = amount_fen - 100", "DELETE FROM day_totals",
                  "INSERT INTO day_totals VALUES (1, 'county', '2020-12-01', 'payment', 100)",
+                 "UPDATE month_totals SET amount_fen = amount_fen - 100", "DELETE FROM year_totals",
+                 "INSERT INTO month_totals VALUES (1, 'county', '2020-12', 'payment', 100)",
+                 "INSERT INTO year_totals VALUES (1, 'county', 2020, 'payment', 100)",
                  // REPLACE deletes a conflicting row without firing DELETE triggers: refused too.
                  "REPLACE INTO projects (id, code, name, unit_name, func_code) VALUES (1, 'P001', 'x', '', '')",
                  "INSERT OR REPLACE INTO entries SELECT * FROM entries WHERE id = 6");
