@@ -23,7 +23,7 @@ Money running_minimum(Money end_value, const std::vector<DayChange>& later, int 
 }
 
 int last_year_of(const std::vector<ContractDay>& days) {
-    return days.empty() ? 0 : year_of(parse_date(days.back().day));
+    return days.empty() ? 0 : year_of(days.back().day);
 }
 
 }  // namespace
@@ -90,11 +90,11 @@ Money pot_minimum(const Store& store, std::int64_t project_id, Level level, int 
 
 Money contract_pot_minimum(const std::vector<ContractDay>& days, Level pot, int year, Date after,
                            int Weights::*quantity) {
-    const std::string start = to_string(first_day_of(year));
-    const std::string end = to_string(last_day_of(year));
-    const std::string cut = to_string(after);
+    const Date start = first_day_of(year);
+    const Date end = last_day_of(year);
+    const Date cut = after;
     Money at_cut;
-    std::map<std::string, Money> later;
+    std::map<Date, Money> later;
     for (const auto& d : days) {
         const bool in_year = d.day >= start && d.day <= end;
         const bool counts = pot == Level::carryover ? d.day < start || (in_year && d.level == Level::carryover)
@@ -272,7 +272,7 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
             problems.push_back("contract " + contract.contract.code + " of " + code + ": paid and retained " +
                                yuan(committed) + " exceed its amount " + yuan(contract.contract.amount));
         }
-        for (int year = year_of(parse_date(days.front().day)); year <= last_year_of(days); ++year) {
+        for (int year = year_of(days.front().day); year <= last_year_of(days); ++year) {
             for (Level level : kLevels) {
                 const Money held =
                     contract_pot_minimum(days, level, year, last_day_of(year - 1), &Weights::outstanding);

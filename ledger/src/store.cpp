@@ -17,6 +17,8 @@ constexpr int kBusyTimeoutMs = 10000;
 constexpr const char* kForever = "9999-12-31T23:59:59.999999Z";
 // The first effective date a ledger accepts (calendar.hpp): "since the beginning".
 const Date kFirstDay{date::year{1900} / 1 / 1};
+// At most this many (contract, day, level, kind) sums are remembered in a write transaction (16 bytes each).
+constexpr std::size_t kMemoContractDayRows = 200000;
 
 // Column list shared by every query that reads whole entries (see read_entry).
 constexpr const char* kEntrySelect =
@@ -190,7 +192,8 @@ bool is_blank(SQLite::Database& db) {
 
 }  // namespace
 
-Store::Store(std::unique_ptr<SQLite::Database> db, bool writable) : db_(std::move(db)), writable_(writable) {}
+Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable)
+    : db_(std::move(db)), path_(std::move(path)), writable_(writable) {}
 
 Store::~Store() = default;
 
@@ -271,15 +274,15 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
     db->exec("PRAGMA foreign_keys = ON");
     if (writable) {
         // A large import writes more pages than SQLite's default 2 MiB cache holds; spilled pages go to
-        // the log mid-transaction and are read back. 32 MiB keeps an import's working set (the index
-        // pages it touches) in memory; a reader keeps the default, small footprint.
-        db->exec("PRAGMA cache_size = -32768");
+        // the log mid-transaction and are read back. 16 MiB keeps most of an import's working set (the
+        // index pages it touches) in memory; a reader keeps the default, small footprint.
+        db->exec("PRAGMA cache_size = -16384");
         // Each INSERT fires triggers that write several tables, so SQLite keeps a statement journal of
         // the pages it changes (to undo that statement alone if a trigger aborts it). On disk that is
         // ~18 small writes per entry; in memory it is a copy. Durability is the WAL's, not this file's.
         db->exec("PRAGMA temp_store = MEMORY");
     }
-    return std::unique_ptr<Store>(new Store(std::move(db), writable));
+    return std::unique_ptr<Store>(new Store(std::move(db), path, writable));
 }
 
 SQLite::Statement& Store::prepared(int slot, const char* sql) const {
@@ -343,7 +346,7 @@ void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optiona
     if (contract_id) {
         if (auto it = memo_.contract_days.find(*contract_id); it != memo_.contract_days.end()) {
             auto& days = it->second;
-            const std::string day = to_string(e.effective_on);
+            const Date day = e.effective_on;
             const auto same = std::find_if(days.begin(), days.end(), [&](const ContractDay& d) {
                 return d.day == day && d.level == *e.level && d.kind == e.effect_kind;
             });
@@ -351,8 +354,9 @@ void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optiona
                 same->amount += e.amount;
             } else {
                 const auto later = std::upper_bound(days.begin(), days.end(), day,
-                                                    [](const std::string& d, const ContractDay& x) { return d < x.day; });
+                                                    [](const Date& d, const ContractDay& x) { return d < x.day; });
                 days.insert(later, ContractDay{day, *e.level, e.effect_kind, e.amount});
+                ++memo_.contract_day_rows;
             }
         }
     }
@@ -769,11 +773,18 @@ std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
     q.bind(1, contract_id);
     std::vector<ContractDay> days;
     while (q.executeStep()) {
-        days.push_back(ContractDay{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
+        days.push_back(ContractDay{parse_date(q.getColumn(0).getString()), parse_level(q.getColumn(1).getString()),
                                    parse_entry_kind(q.getColumn(2).getString()),
                                    Money::from_fen(q.getColumn(3).getInt64())});
     }
     if (remembering()) {
+        // Bounded: past the limit the remembered days start over, so that an import's memory stays flat
+        // however many contracts it touches (a contract read again is one indexed query).
+        if (memo_.contract_day_rows + days.size() > kMemoContractDayRows) {
+            memo_.contract_days.clear();
+            memo_.contract_day_rows = 0;
+        }
+        memo_.contract_day_rows += days.size();
         memo_.contract_days.emplace(contract_id, days);
     }
     return days;

@@ -62,7 +62,7 @@ struct DayChange {
 };
 
 struct ContractDay {
-    std::string day;
+    Date day;
     Level level;
     EntryKind kind;
     Money amount;
@@ -102,6 +102,8 @@ class Store {
 public:
     static void create(const std::string& path);
     static std::unique_ptr<Store> open(const std::string& path, bool writable);
+    // A second, read-only connection to the same file, for work done on another thread (verify).
+    std::unique_ptr<Store> reader() const { return open(path_, false); }
     ~Store();
 
     bool writable() const { return writable_; }
@@ -160,7 +162,7 @@ public:
     std::vector<std::pair<std::string, std::string>> contract_codes() const;
 
 private:
-    Store(std::unique_ptr<SQLite::Database> db, bool writable);
+    Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);
     SQLite::Statement& prepared(int slot, const char* sql) const;
 
     // What the rule checks read, remembered for the length of one write transaction. Under BEGIN
@@ -178,11 +180,13 @@ private:
         std::map<std::int64_t, std::optional<Date>> last_days;
         std::map<std::int64_t, std::optional<int>> closed_through;
         std::map<std::int64_t, std::vector<ContractDay>> contract_days;
+        std::size_t contract_day_rows = 0;  // bounded (kMemoContractDayRows) to keep an import's memory flat
     };
     bool remembering() const { return transaction_depth_ > 0; }
     void remember_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
 
     std::unique_ptr<SQLite::Database> db_;
+    std::string path_;
     bool writable_;
     int transaction_depth_ = 0;
     mutable std::vector<std::unique_ptr<SQLite::Statement>> statements_;
