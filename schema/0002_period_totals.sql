@@ -77,3 +77,10 @@ WHEN new.project_id IS NOT old.project_id OR new.level IS NOT old.level
 BEGIN SELECT RAISE(ABORT, 'year_totals is derived from entries: append-only'); END;
 CREATE TRIGGER year_totals_no_delete BEFORE DELETE ON year_totals
 BEGIN SELECT RAISE(ABORT, 'year_totals is derived from entries: append-only'); END;
+
+-- Warranty deposits (`warranty list`, retention rules) are read from this index alone: it now carries
+-- every column they use, so a listing does not visit the entries table row by row.
+DROP INDEX entries_retentions;
+CREATE INDEX entries_retentions ON entries(contract_id, effective_on, id, kind, effect_kind, level, amount_fen,
+                                           accepted_on, due_on, recorded_at, project_id)
+    WHERE effect_kind IN ('retention', 'release', 'forfeit');

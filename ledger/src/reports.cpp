@@ -256,6 +256,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
             }
             begin = end;
         }
+        std::vector<std::size_t> shown;
         for (std::size_t i = 0; i < rows.size(); ++i) {
             WarrantyRow& row = rows[i];
             // A deposit still held after its year ends moves with its money to the carryover level.
@@ -285,10 +286,19 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
             if (filter.due_within_days && (row.outstanding() <= Money{} || row.days_to_due > *filter.due_within_days)) {
                 continue;
             }
-            report.rows.push_back(row);
+            shown.push_back(i);
         }
-        std::stable_sort(report.rows.begin(), report.rows.end(),
-                         [](const WarrantyRow& a, const WarrantyRow& b) { return a.due < b.due; });
+        // First due first; then by project, contract and the order the deposits were withheld in.
+        std::sort(shown.begin(), shown.end(), [&](std::size_t a, std::size_t b) {
+            const WarrantyRow& x = rows[a];
+            const WarrantyRow& y = rows[b];
+            return std::tie(x.due, x.project, x.contract, withheld_on[a], x.entry) <
+                   std::tie(y.due, y.project, y.contract, withheld_on[b], y.entry);
+        });
+        report.rows.reserve(shown.size());
+        for (const std::size_t i : shown) {
+            report.rows.push_back(std::move(rows[i]));
+        }
         return report;
     });
 }

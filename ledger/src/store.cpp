@@ -911,7 +911,7 @@ std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int
                         "AND (?1 IS NULL OR e.project_id = ?1) AND e.effective_on <= ?2 AND e.recorded_at <= ?3 "
                         "AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id AND r.effective_on <= ?2 "
                         "AND r.recorded_at <= ?3) "
-                        "ORDER BY p.code, c.code, e.effective_on, e.id");
+                        "ORDER BY e.contract_id, e.effective_on, e.id");
     if (project_id) {
         q.bind(1, *project_id);
     } else {
