@@ -824,7 +824,29 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
     // the year, month and day totals: bounded by the calendar, not by the number of entries. A
     // --known-at read of an earlier instant, and sums by contract, look at the entries themselves
     // through the covering indexes entries_by_project_date and entries_by_contract.
-    const bool current = !known_at || to_string(*known_at) >= head().recorded_at;
+    const Head now = head();
+    const bool current = !known_at || to_string(*known_at) >= now.recorded_at;
+    if (!by_contract && !current) {
+        // Recorded times never run backwards along the chain, so "recorded by T" is "id <= n" for the
+        // last such id. When fewer entries were recorded after T than before, the totals of today less
+        // those later entries (read by id, from the end of the table) are cheaper than the entries.
+        const std::string cut = to_string(*known_at);
+        auto& at_id = prepared(23, "SELECT recorded_at FROM entries WHERE id = ?");
+        const auto recorded = [&](std::int64_t id) {
+            const ResetAfterUse reset{at_id};
+            at_id.bind(1, id);
+            return at_id.executeStep() ? at_id.getColumn(0).getString() : std::string(kForever);
+        };
+        std::int64_t low = 0;            // recorded by T
+        std::int64_t high = now.entries;  // recorded after T
+        while (high - low > 1) {
+            const std::int64_t mid = low + (high - low) / 2;
+            (recorded(mid) <= cut ? low : high) = mid;
+        }
+        if (now.entries - low <= low) {
+            return sums_less_later_entries(project_id, from, to, low);
+        }
+    }
     if (!by_contract && current) {
         std::vector<SumRow> rows;
         const auto add = [&](const ProjectRow& project) {
@@ -872,6 +894,64 @@ std::vector<SumRow> Store::sums(const std::optional<std::int64_t>& project_id, s
         rows.push_back(SumRow{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
                               optional_text(q.getColumn(2)), parse_entry_kind(q.getColumn(3).getString()),
                               Money::from_fen(q.getColumn(4).getInt64())});
+    }
+    return rows;
+}
+
+std::vector<SumRow> Store::sums_less_later_entries(const std::optional<std::int64_t>& project_id,
+                                                   std::optional<Date> from, Date to, std::int64_t known) const {
+    std::map<std::tuple<std::string, Level, EntryKind>, Money> totals;
+    for (auto& row : sums(project_id, from, to, std::nullopt, false)) {
+        totals[{row.project, row.level, row.kind}] += row.amount;
+    }
+    // NOT INDEXED: read the later entries by id (the table's own order), not through a project index.
+    auto& q = prepared(24,
+                       "SELECT p.code, e.level, e.effect_kind, SUM(e.amount_fen), e.project_id FROM entries e NOT INDEXED "
+                       "JOIN projects p ON p.id = e.project_id "
+                       "WHERE e.id > ?1 AND e.project_id BETWEEN ?2 AND ?3 AND e.effective_on >= ?4 "
+                       "AND e.effective_on <= ?5 AND e.level IS NOT NULL GROUP BY p.code, e.level, e.effect_kind");
+    const ResetAfterUse reset{q};
+    q.bind(1, known);
+    q.bind(2, project_id.value_or(std::numeric_limits<std::int64_t>::min()));
+    q.bind(3, project_id.value_or(std::numeric_limits<std::int64_t>::max()));
+    q.bind(4, from ? to_string(*from) : std::string("0000-00-00"));
+    q.bind(5, to_string(to));
+    struct Later {
+        std::tuple<std::string, Level, EntryKind> key;
+        std::int64_t project_id;
+    };
+    std::vector<Later> later;
+    while (q.executeStep()) {
+        Later l{{q.getColumn(0).getString(), parse_level(q.getColumn(1).getString()),
+                 parse_entry_kind(q.getColumn(2).getString())},
+                q.getColumn(4).getInt64()};
+        totals[l.key] -= Money::from_fen(q.getColumn(3).getInt64());
+        later.push_back(std::move(l));
+    }
+    // A sum that is now zero is shown only if an entry of it was known by then (as a read of the
+    // entries would show it).
+    auto& known_any = prepared(25,
+                               "SELECT EXISTS (SELECT 1 FROM entries WHERE project_id = ?1 AND effective_on >= ?2 "
+                               "AND effective_on <= ?3 AND level = ?4 AND effect_kind = ?5 AND id <= ?6)");
+    for (const auto& l : later) {
+        const auto it = totals.find(l.key);
+        if (it == totals.end() || it->second != Money{}) {
+            continue;
+        }
+        const ResetAfterUse reset_known{known_any};
+        known_any.bind(1, l.project_id);
+        known_any.bind(2, from ? to_string(*from) : std::string("0000-00-00"));
+        known_any.bind(3, to_string(to));
+        known_any.bind(4, std::string(to_string(std::get<1>(l.key))));
+        known_any.bind(5, std::string(to_string(std::get<2>(l.key))));
+        known_any.bind(6, known);
+        if (!known_any.executeStep() || known_any.getColumn(0).getInt() == 0) {
+            totals.erase(it);
+        }
+    }
+    std::vector<SumRow> rows;
+    for (const auto& [key, amount] : totals) {
+        rows.push_back(SumRow{std::get<0>(key), std::get<1>(key), std::nullopt, std::get<2>(key), amount});
     }
     return rows;
 }

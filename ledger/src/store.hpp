@@ -145,6 +145,9 @@ public:
     // Reports.
     std::vector<SumRow> sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,
                              const std::optional<Instant>& known_at, bool by_contract) const;
+    // sums() as known when entry #known was the newest: today's totals less the entries after it.
+    std::vector<SumRow> sums_less_later_entries(const std::optional<std::int64_t>& project_id,
+                                                std::optional<Date> from, Date to, std::int64_t known) const;
     std::vector<Entry> log(const LogFilter& filter) const;
     void each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const;
     // Retentions, releases and forfeits effective by as_of (and recorded by known_at), leaving out
