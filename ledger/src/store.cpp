@@ -514,14 +514,19 @@ std::optional<Entry> Store::entry(std::int64_t id) const {
 }
 
 std::optional<Entry> Store::entry_by_ref(std::int64_t project_id, std::string_view ref) const {
-    auto& q = prepared(7, (std::string(kEntrySelect) + "WHERE e.project_id = ? AND e.ref = ?").c_str());
-    const ResetAfterUse reset{q};
-    q.bind(1, project_id);
-    q.bind(2, std::string(ref));
-    if (!q.executeStep()) {
-        return std::nullopt;
+    // Usually a voucher is new: one probe of the entries_ref index says so; the entry is read only when
+    // there is one.
+    std::optional<std::int64_t> id;
+    {
+        auto& q = prepared(7, "SELECT id FROM entries WHERE project_id = ? AND ref = ?");
+        const ResetAfterUse reset{q};
+        q.bind(1, project_id);
+        q.bind(2, std::string(ref));
+        if (q.executeStep()) {
+            id = q.getColumn(0).getInt64();
+        }
     }
-    return read_record(q).entry;
+    return id ? entry(*id) : std::nullopt;
 }
 
 std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
