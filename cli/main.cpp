@@ -402,6 +402,23 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                         }
                                     };
                                 }
+#ifdef FUNDFLOW_TEST_ACK_BEFORE_COMMIT
+                                // Test-only build (cli/CMakeLists.txt), the bug D1 must catch: the summary is
+                                // printed and flushed once every row is posted, before the transaction commits.
+                                bool acknowledged = false;
+                                if (!dry_run) {
+                                    options.progress = [&ctx, &acknowledged](std::int64_t done, std::int64_t total) {
+                                        if (done == total && !acknowledged) {
+                                            ledger::ImportResult early;
+                                            early.rows = total;
+                                            early.added = total;
+                                            print_import(ctx.render, early, false);
+                                            std::fflush(stdout);
+                                            acknowledged = true;
+                                        }
+                                    };
+                                }
+#endif
                                 ledger::ImportResult result;
                                 try {
                                     result = ledger::import_csv(l, file, ctx.actor(), options);
@@ -411,6 +428,11 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 if (!result.problems.empty()) {
                                     refuse_file(file, result.problems, "nothing was imported");
                                 }
+#ifdef FUNDFLOW_TEST_ACK_BEFORE_COMMIT
+                                if (acknowledged) {
+                                    return;
+                                }
+#endif
                                 print_import(ctx.render, result, dry_run);
                             });
         sub->add_option("FILE", file, "the CSV file (columns: see the README)")->required();
@@ -531,19 +553,34 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
     // verify
     {
         static std::string digest;
+        static bool deep = false;
         auto* sub = command(app, ctx, action, "verify",
                             "Recompute the hash chain; with --digest, prove the ledger still extends it",
                             "fundflow verify --digest 7:5f3a…(as printed by 'fundflow digest')", [&ctx] {
                                 ctx.finish_render_options(Unit::yuan);
+#ifdef FUNDFLOW_TEST_VERIFY_DISABLED
+                                // Test-only build (cli/CMakeLists.txt), the bug T2 and D6 must catch: nothing is
+                                // checked; what an intact ledger prints is printed, and the exit status is 0.
+                                ledger::VerifyResult disabled;
+                                try {
+                                    disabled.digest = ctx.reader().digest();
+                                } catch (const std::exception&) {
+                                    disabled.digest.head = std::string(64, '0');
+                                }
+                                print_verify(ctx.render, disabled);
+                                return;
+#endif
                                 const auto l = ctx.reader();
-                                const auto result =
-                                    l.verify(digest.empty() ? std::nullopt : std::optional<std::string_view>(digest));
+                                const auto result = l.verify(
+                                    digest.empty() ? std::nullopt : std::optional<std::string_view>(digest), deep);
                                 print_verify(ctx.render, result);
                                 if (!result.ok) {
                                     throw ledger::Error(ledger::ErrorCode::integrity, result.problem);
                                 }
                             });
         sub->add_option("--digest", digest, "a digest taken earlier with 'fundflow digest'");
+        sub->add_flag("--deep", deep,
+                      "also run SQLite's check of every page and index (storage damage; slower: 'check' does it too)");
     }
 
     // close-year

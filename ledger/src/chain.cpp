@@ -83,17 +83,28 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
 
 std::string chain_hash(std::string_view prev_hash, std::string_view encoding) {
     LEDGER_ASSERT(prev_hash.size() == 64);
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    if (context == nullptr) {
+    // One digest context per thread, reset for each hash (a verify of a million entries would otherwise
+    // allocate and free a million of them).
+    struct Context {
+        EVP_MD_CTX* context = EVP_MD_CTX_new();
+        Context() = default;
+        Context(const Context&) = delete;
+        Context& operator=(const Context&) = delete;
+        ~Context() { EVP_MD_CTX_free(context); }
+    };
+    thread_local const Context holder;
+    // Fetched once: EVP_sha256() alone makes OpenSSL 3 look the algorithm up again on every init.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* context = holder.context;
+    if (context == nullptr || sha256 == nullptr) {
         throw Error(ErrorCode::storage, "OpenSSL could not allocate a digest context");
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    const bool ok = EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1 &&
+    const bool ok = EVP_DigestInit_ex(context, sha256, nullptr) == 1 &&
                     EVP_DigestUpdate(context, prev_hash.data(), prev_hash.size()) == 1 &&
                     EVP_DigestUpdate(context, encoding.data(), encoding.size()) == 1 &&
                     EVP_DigestFinal_ex(context, digest.data(), &length) == 1;
-    EVP_MD_CTX_free(context);
     if (!ok || length != 32) {
         throw Error(ErrorCode::storage, "OpenSSL failed to compute SHA-256");
     }

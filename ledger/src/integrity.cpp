@@ -18,7 +18,7 @@ using detail::guarded;
 
 }  // namespace
 
-VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
+VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) const {
     // A digest is "HEX" or "N:HEX" (as 'fundflow digest' prints it).
     std::optional<std::int64_t> digest_entries;
     std::string digest_hash;
@@ -42,10 +42,13 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
         }
     }
     return guarded([&] {
-        // SQLite's check of every page and index reads the whole file, as the chain walk and the
-        // recomputation of the derived totals do: it runs meanwhile on a second, read-only connection,
-        // on the other core. Each check reads one consistent snapshot of its own.
-        auto file_checks = std::async(std::launch::async, [reader = store_->reader()] { return reader->file_problems(); });
+        // The recomputation of the derived totals (and, deep, SQLite's check of every page and index)
+        // reads the whole file, as the chain walk does: it runs meanwhile on a second, read-only
+        // connection, on the other core. Each check reads one consistent snapshot of its own.
+        auto file_checks = std::async(std::launch::async, [reader = store_->reader(), deep] {
+            auto derived = reader->derived_totals_problems();
+            return std::pair(deep ? reader->file_problems() : std::vector<std::string>{}, std::move(derived));
+        });
         VerifyResult result;
         result.digest = Digest{0, std::string(detail::kGenesisHash)};
         bool digest_found = digest && digest_hash == detail::kGenesisHash && digest_entries.value_or(0) == 0;
@@ -101,8 +104,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest) const {
         if (!result.ok) {
             return result;
         }
-        const auto derived_problems = store_->derived_totals_problems();
-        if (const auto problems = file_checks.get(); !problems.empty()) {
+        const auto [file_problems, derived_problems] = file_checks.get();
+        if (const auto& problems = file_problems; !problems.empty()) {
             fail(std::nullopt, "the file's pages or indexes are damaged (SQLite integrity_check: " + problems.front() +
                                    "); restore the ledger from a copy");
             return result;
@@ -154,7 +157,7 @@ CheckReport Ledger::check(const ReadCut& cut, int grace_days) const {
     report.as_of = cut.as_of;
 
     CheckResult chain{"chain", Verdict::pass, {}};
-    const VerifyResult verified = verify();
+    const VerifyResult verified = verify(std::nullopt, true);
     if (!verified.ok) {
         chain.verdict = Verdict::fail;
         chain.details.push_back(verified.problem);
