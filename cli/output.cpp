@@ -62,35 +62,39 @@ void Table::columns(std::vector<std::string> headings, std::vector<Align> aligns
     headings_ = std::move(headings);
     aligns_ = std::move(aligns);
     aligns_.resize(headings_.size(), Align::left);
-}
-
-void Table::row(std::vector<std::string> cells) {
-    cells.resize(headings_.size());
-    rows_.push_back(std::move(cells));
-}
-
-std::string Table::render() const {
-    std::vector<std::size_t> widths(headings_.size(), 0);
-    const auto measure = [&](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            widths[i] = std::max(widths[i], display_width(cells[i]));
-        }
-    };
-    measure(headings_);
-    for (const auto& r : rows_) {
-        measure(r);
+    widths_.assign(headings_.size(), 0);
+    for (std::size_t i = 0; i < headings_.size(); ++i) {
+        widths_[i] = display_width(headings_[i]);
     }
-    std::string out;
-    const auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            const std::size_t pad = widths[i] - display_width(cells[i]);
-            const bool last = i + 1 == cells.size();
+}
+
+void Table::row(const std::vector<std::string>& cells) {
+    // A row is kept as one string, its cells separated by kCellEnd (text never holds control characters:
+    // the ledger refuses them), and the column widths are measured as rows come: a table of 24,000
+    // deposits takes the bytes of its text, not 13 strings a row.
+    std::string joined;
+    for (std::size_t i = 0; i < headings_.size(); ++i) {
+        const std::string& cell = i < cells.size() ? cells[i] : std::string();
+        widths_[i] = std::max(widths_[i], display_width(cell));
+        joined += cell;
+        joined += kCellEnd;
+    }
+    rows_.push_back(std::move(joined));
+}
+
+void Table::write(const std::function<void(std::string_view)>& out) const {
+    std::string text;  // one line at a time: a long table is never held twice
+    const auto line = [&](const auto& cell_at) {
+        text.clear();
+        for (std::size_t i = 0; i < headings_.size(); ++i) {
+            const std::string_view cell = cell_at(i);
+            const std::size_t pad = widths_[i] - display_width(cell);
+            const bool last = i + 1 == headings_.size();
             if (aligns_[i] == Align::right) {
                 text.append(pad, ' ');
-                text += cells[i];
+                text += cell;
             } else {
-                text += cells[i];
+                text += cell;
                 if (!last) {
                     text.append(pad, ' ');
                 }
@@ -102,17 +106,30 @@ std::string Table::render() const {
         while (!text.empty() && text.back() == ' ') {
             text.pop_back();
         }
-        out += text + "\n";
+        text += '\n';
+        out(text);
     };
-    line(headings_);
+    line([&](std::size_t i) { return std::string_view(headings_[i]); });
     std::size_t total = 0;
-    for (std::size_t w : widths) {
+    for (std::size_t w : widths_) {
         total += w;
     }
-    out += std::string(total + 2 * (widths.empty() ? 0 : widths.size() - 1), '-') + "\n";
-    for (const auto& r : rows_) {
-        line(r);
+    out(std::string(total + 2 * (widths_.empty() ? 0 : widths_.size() - 1), '-') + "\n");
+    std::vector<std::string_view> cells(headings_.size());
+    for (const std::string& r : rows_) {
+        std::size_t start = 0;
+        for (auto& cell : cells) {
+            const std::size_t end = r.find(kCellEnd, start);
+            cell = std::string_view(r).substr(start, end - start);
+            start = end + 1;
+        }
+        line([&](std::size_t i) { return cells[i]; });
     }
+}
+
+std::string Table::render() const {
+    std::string out;
+    write([&](std::string_view text) { out += text; });
     return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,17 @@ class Table {
 public:
     enum class Align { left, right };
     void columns(std::vector<std::string> headings, std::vector<Align> aligns);
-    void row(std::vector<std::string> cells);
+    void row(const std::vector<std::string>& cells);
     std::string render() const;  // two spaces between columns, a rule under the headings
+    // The same, a line at a time.
+    void write(const std::function<void(std::string_view)>& out) const;
 
 private:
+    static constexpr char kCellEnd = '\x1f';
     std::vector<std::string> headings_;
     std::vector<Align> aligns_;
-    std::vector<std::vector<std::string>> rows_;
+    std::vector<std::size_t> widths_;
+    std::vector<std::string> rows_;
 };
 
 std::string csv_line(const std::vector<std::string>& cells);

@@ -46,9 +46,12 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
     Table table;
     table.columns(headings, aligns);
     for (auto& cells : rows) {
-        table.row(std::move(cells));
+        table.row(cells);
+        std::vector<std::string>().swap(cells);  // freed as the table takes it
     }
-    write(title + table.render() + footer);
+    write(title);
+    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    write(footer);
 }
 
 std::string id_text(ledger::EntryId id) { return std::to_string(static_cast<std::int64_t>(id)); }
@@ -537,23 +540,34 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
                                       pick(o, "预留", "retained"),   pick(o, "已支付", "released"),
                                       pick(o, "已扣除", "forfeited"), pick(o, "未付", "outstanding"),
                                       pick(o, "验收日期", "accepted")};
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& row : r.rows) {
-        rows.push_back({ledger::to_string(row.due), status_name(row.status), std::to_string(row.days_to_due),
-                        row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : pick(o, "否", "no"),
-                        level_name(o, row.level), money(o, row.retained), money(o, row.released),
-                        money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)});
+    const auto cells = [&](const ledger::WarrantyRow& row) -> std::vector<std::string> {
+        return {ledger::to_string(row.due), status_name(row.status), std::to_string(row.days_to_due),
+                row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : pick(o, "否", "no"),
+                level_name(o, row.level), money(o, row.retained), money(o, row.released),
+                money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)};
+    };
+    // A ledger may hold tens of thousands of deposits: each row goes straight into the CSV or the table.
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& row : r.rows) {
+            write(csv_line(cells(row)));
+        }
+        return;
     }
     std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
     for (std::size_t i : {2U, 8U, 9U, 10U, 11U}) {
         aligns[i] = Table::Align::right;
     }
-    emit(o,
-         std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
-             pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
-             (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
-             "\n",
-         headings, aligns, std::move(rows));
+    Table table;
+    table.columns(headings, aligns);
+    for (const auto& row : r.rows) {
+        table.row(cells(row));
+    }
+    write(std::string(pick(o, "质保金  截至 ", "Warranty deposits  as of ")) + ledger::to_string(r.as_of) +
+          pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
+          (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
+          "\n");
+    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {

@@ -203,21 +203,16 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
         report.as_of = as_of;
         report.known_at = filter.cut.known_at;
         report.grace_days = filter.grace_days;
-        const auto events = store_->retention_events(project_id, as_of, filter.cut.known_at);
         std::vector<WarrantyRow> rows;
         std::vector<Date> withheld_on;  // per row: the retention's effective date
         std::vector<Date> settled_on;   // per row: the date its last fen was released or forfeited
-        for (std::size_t begin = 0; begin < events.size();) {
-            // One contract at a time: its releases and forfeits settle its deposits first-due first.
-            std::size_t end = begin;
-            while (end < events.size() && events[end].project == events[begin].project &&
-                   events[end].contract == events[begin].contract) {
-                ++end;
-            }
+        // One contract at a time (events come by contract): its releases and forfeits settle its
+        // deposits first-due first. Only one contract's events are held at once.
+        std::vector<detail::RetentionEvent> events;
+        const auto settle = [&] {
             const std::size_t first_row = rows.size();
             std::vector<std::size_t> by_due;
-            for (std::size_t i = begin; i < end; ++i) {
-                const auto& e = events[i];
+            for (const auto& e : events) {
                 if (e.kind == EntryKind::retention) {
                     WarrantyRow row;
                     row.project = e.project;
@@ -254,8 +249,15 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                     (e.kind == EntryKind::release ? rows.back().released : rows.back().forfeited) += left;
                 }
             }
-            begin = end;
-        }
+            events.clear();
+        };
+        store_->each_retention_event(project_id, as_of, filter.cut.known_at, [&](const detail::RetentionEvent& e) {
+            if (!events.empty() && (events.front().project != e.project || events.front().contract != e.contract)) {
+                settle();
+            }
+            events.push_back(e);
+        });
+        settle();
         std::vector<std::size_t> shown;
         for (std::size_t i = 0; i < rows.size(); ++i) {
             WarrantyRow& row = rows[i];

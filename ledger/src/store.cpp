@@ -989,8 +989,9 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
     }
 }
 
-std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int64_t>& project_id, Date as_of,
-                                                    const std::optional<Instant>& known_at) const {
+void Store::each_retention_event(const std::optional<std::int64_t>& project_id, Date as_of,
+                                 const std::optional<Instant>& known_at,
+                                 const std::function<void(const RetentionEvent&)>& visit) const {
     // The effect_kind condition matches the partial index entries_retentions.
     SQLite::Statement q(*db_,
                         "SELECT p.code, c.code, c.supplier, c.sme, e.id, e.effect_kind, e.level, e.amount_fen, "
@@ -1008,7 +1009,6 @@ std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int
     }
     q.bind(2, to_string(as_of));
     q.bind(3, known_at ? to_string(*known_at) : std::string(kForever));
-    std::vector<RetentionEvent> events;
     while (q.executeStep()) {
         RetentionEvent e;
         e.project = q.getColumn(0).getString();
@@ -1026,8 +1026,14 @@ std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int
         if (auto d = optional_text(q.getColumn(10))) {
             e.due_on = parse_date(*d);
         }
-        events.push_back(std::move(e));
+        visit(e);
     }
+}
+
+std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int64_t>& project_id, Date as_of,
+                                                    const std::optional<Instant>& known_at) const {
+    std::vector<RetentionEvent> events;
+    each_retention_event(project_id, as_of, known_at, [&](const RetentionEvent& e) { events.push_back(e); });
     return events;
 }
 

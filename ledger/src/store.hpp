@@ -152,6 +152,9 @@ public:
     void each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const;
     // Retentions, releases and forfeits effective by as_of (and recorded by known_at), leaving out
     // entries reversed within the same cut and the reversals themselves; by contract (id), day, id.
+    void each_retention_event(const std::optional<std::int64_t>& project_id, Date as_of,
+                              const std::optional<Instant>& known_at,
+                              const std::function<void(const RetentionEvent&)>& visit) const;
     std::vector<RetentionEvent> retention_events(const std::optional<std::int64_t>& project_id, Date as_of,
                                                  const std::optional<Instant>& known_at) const;
 
