@@ -11,7 +11,7 @@ For each DATE and every project and level, fundflow's figures — `balance --by 
     Assets:P:L:Free  Assets:P:L:Retained  Expenses:P:L  Equity:P:L:Returned  Assets:P:L:Receivable
 
 and are compared with
-  - the generator's model (EXPECT.json, written by gen_dataset.py --expect): fundflow against an independent
+  - the generator's model (EXPECT.json, written by bench/gen --expect): fundflow against an independent
     reckoning of the same facts;
   - each tool's balance of that account in the journal `fundflow export --to ...` wrote, as of the end of D
     (ledger and hledger: -e D+1, the end date being exclusive; Beancount: bean-query ... WHERE date <= D).
