@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# reliability.md D6: random byte flips in a copy of a ledger file, then `verify`.
+# reliability.md D6: random byte flips in a copy of a ledger file, then `verify --deep` (the chain, the derived
+# totals and SQLite's own check of every page and index: a flip is storage damage, not only tampering).
 #
 #   bash d6_byte_flips.sh FUNDFLOW [FLIPS=1000] [--per-page=3] [--seed N] [--dir DIR]
 #
@@ -111,7 +112,7 @@ flip() {
 }
 sanitizer='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|terminate called'
 flip 0 0 || fail "copying the ledger"
-"$bin" --db "$work" verify >"$d/reference.verify" || fail "verify fails on the untouched ledger"
+"$bin" --db "$work" verify --deep >"$d/reference.verify" || fail "verify fails on the untouched ledger"
 read -r reference_verify <"$d/reference.verify"
 run_reads "$work" "$d/reference"
 for ((n = 0; n < ${#reads[@]}; n++)); do
@@ -135,7 +136,7 @@ first_difference() {
 classify() {
     local off=$1 x=$2 rc n ref_rc read_failed=0 line=
     flip "$off" "$x" || { echo "error: could not flip byte $off"; return; }
-    timeout 20 "$bin" --db "$work" verify >"$d/v.out" 2>"$d/v.err"
+    timeout 20 "$bin" --db "$work" verify --deep >"$d/v.out" 2>"$d/v.err"
     rc=$?
     if is_crash "$rc" "$d/v.err" || ((rc == 124)); then
         echo "crash: verify exited $rc: $(head -c 200 "$d/v.err")"
