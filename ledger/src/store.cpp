@@ -239,7 +239,10 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
             // A WAL ledger on read-only media (a read-only mount, chattr +i on its folder) cannot get
             // the shared-memory file that readers use. When the log holds nothing, the main file is the
             // whole ledger and can be read as immutable; otherwise reading it there would be stale.
-            if (writable || (e.getErrorCode() & 0xFF) != SQLITE_CANTOPEN) {
+            // A reader without write access to the -shm file (another user's ledger, `su nobody`) gets
+            // SQLITE_READONLY on its first read instead: the same case.
+            const int primary = e.getErrorCode() & 0xFF;
+            if (writable || (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY)) {
                 throw;
             }
             std::error_code ec;
