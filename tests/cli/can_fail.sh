@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Every harness proves it can fail (reliability.md): runs a test against a sabotaged fundflow — a wrapper
-# around the real binary that breaks one promise — and succeeds only if the test FAILS.
+# Every harness proves it can fail (reliability.md): runs a test against a sabotaged fundflow — a test-only
+# build, or a wrapper around the real binary, that breaks one promise — and succeeds only if the test FAILS.
+# The last line is 'ID-can-fail: …' for the tests of reliability.md (T1, T2, S1, S3), else 'ok: …'.
 #
 #   bash can_fail.sh PATH/TO/fundflow MODE TEST.sh|FILE.test
 #
 # MODE:
+#   build              PATH/TO/fundflow is itself a test-only build that breaks a promise (cli/CMakeLists.txt),
+#                      e.g. fundflow-verify-disabled, whose verify checks nothing and says ok; used as it is
 #   verify-always-ok   `verify` prints the intact-chain line and exits 0 whatever the file holds
 #   ignore-read-only   --read-only and FUNDFLOW_READ_ONLY are dropped before the real program sees them
 #   mangle-text        ASCII quotes in arguments become typographic ones (a "helpful" normalisation)
@@ -17,7 +20,12 @@ real=$(cd "$(dirname "$real")" && pwd)/$(basename "$real")
 w=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-can-fail-XXXXXX")
 trap 'rm -rf "$w"' EXIT
 fake=$w/fundflow
+what="a fundflow sabotaged with '$mode'"
 case $mode in
+build)
+    fake=$real
+    what="the test-only build $(basename "$real")"
+    ;;
 verify-always-ok)
     cat >"$fake" <<EOS
 #!/usr/bin/env bash
@@ -76,8 +84,16 @@ esac
 rc=$?
 if ((rc == 0)); then
     echo "$out" | tail -n 5
-    echo "FAIL: $(basename "$test") passed against a fundflow sabotaged with '$mode': it cannot catch that"
+    echo "FAIL: $(basename "$test") passed against $what: it cannot catch that"
     exit 1
 fi
-echo "$out" | grep -m1 -E '^(FAIL|  )' | cut -c1-200
-echo "ok: $(basename "$test") fails against a fundflow sabotaged with '$mode'"
+first=$(echo "$out" | grep -m1 -E '^(FAIL|  )' | cut -c1-200)
+echo "$first"
+case $(basename "$test") in
+t1_triggers.sh) id=T1 ;; t2_tamper.sh) id=T2 ;; s1_text.sh) id=S1 ;; s3_read_only.sh) id=S3 ;; *) id= ;;
+esac
+if [[ -n $id ]]; then
+    echo "$id-can-fail: $(basename "$test") against $what fails as it must ('$(sed 's/^ *//' <<<"${first:0:80}")…')"
+else
+    echo "ok: $(basename "$test") fails against $what"
+fi

@@ -1,6 +1,7 @@
 # Helpers for the shell tests of tests/cli (sourced). Each test is run as: bash TEST.sh PATH/TO/fundflow
-# It prints 'ok NAME: ...' last and exits 0, or prints 'FAIL: ...' and exits 1. A missing precondition
-# prints a line starting 'skip:' (never a silent pass).
+# It prints its figure last and exits 0 — 'ID: …' for the tests of shared/spec/reliability.md (T1, T2, S1,
+# S3), 'ok NAME: …' for the others — or prints 'FAIL: ...' and exits 1. A missing precondition prints a
+# line starting 'skip:' (never a silent pass).
 set -u
 bin=${1:?usage: $0 PATH/TO/fundflow}
 [[ -x $bin ]] || { echo "FAIL: '$bin' is not an executable"; exit 1; }
@@ -74,6 +75,20 @@ file_sum() {
 tamper() {
     local at=$1; shift
     sqlite3 "$at" ".dbconfig enable_trigger off" "$@" >/dev/null
+}
+
+# SQL that recomputes, from the entries, every derived totals table the ledger at $1 has (day_totals; from
+# schema 2 on also month_totals and year_totals), as a careful tamperer does after editing entries so that
+# only the chain can tell. Run it with tamper (triggers off).
+rebuild_totals_sql() {
+    local t
+    printf '%s' "DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4;"
+    for t in $(sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('month_totals', 'year_totals') ORDER BY name"); do
+        case $t in
+        month_totals) printf ' %s' "DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4;" ;;
+        year_totals) printf ' %s' "DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4;" ;;
+        esac
+    done
 }
 
 # A copy of the ledger: the main file is the whole ledger once every connection has closed (fundflow and

@@ -133,4 +133,4 @@ if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} problems in $n auditor-mode runs"
 fi
-echo "ok s3-read-only: $n auditor-mode runs: every write refused with exit 2 and the file unchanged, every read identical"
+echo "S3: ${#writes[@]} writing commands × 4 ways into auditor mode (--read-only before and after the command, FUNDFLOW_READ_ONLY=1 and =true) refused with exit 2 and one line, file bytes unchanged, nothing created; ${#reads[@]} reading commands identical in auditor mode$([[ -n $immutable ]] && echo ' and on an immutable file'); $n runs"

@@ -64,4 +64,4 @@ if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $n statements on $(echo $tables) were not refused by a trigger"
 fi
-echo "ok t1-triggers: $n statements on $(echo $tables | wc -w) tables refused, file unchanged"
+echo "T1: $n UPDATE, DELETE, REPLACE, UPSERT and INSERT statements on every table ($(echo $tables | wc -w): $(echo $tables)) refused by the triggers, file unchanged, verify ok"

@@ -8,11 +8,22 @@
 #      notice)                                                    → `verify --digest D` exits 4, D taken before;
 #   d. restore an older copy of the file                          → `verify --digest D` exits 4, D taken before
 #      (plain verify passes: the older chain is consistent);
-#   e. cut a registration entry loose from its record             → `verify` exits 4 (never a crash).
-# Rewriting the whole chain consistently needs the hash code and is caught the same way as (d).
-# Every failing verify must print exactly one line on stderr. Seeds: FUNDFLOW_T2_SEEDS (default 3).
+#   e. cut a registration entry loose from its record             → `verify` exits 4 (never a crash);
+#   f. rewrite the whole chain: edit a memo, then recompute every prev_hash and hash after it with
+#      docs/hash-chain.md's encoding (tests/tools/verify_chain.py, python3), so that plain `verify` passes
+#                                                                 → `verify --digest D` exits 4, D taken before.
+# Every failing verify must print exactly one line on stderr. Seeds: reliability.md's 10 (FUNDFLOW_T2_SEEDS, or
+# a second argument, sets another number: 1 for the can-fail run, more to soak). Without python3, (f) is
+# skipped with a 'skip:' line. The figure line ('T2: …') counts the tampered files of each case.
+#
+# Can this harness fail? The CTest test cli/t2-tamper-can-fail runs it against the test-only build
+# fundflow-verify-disabled (cli/CMakeLists.txt), whose verify checks nothing and says ok: it must fail.
 source "$(dirname "$0")/lib.sh"
-seeds=${FUNDFLOW_T2_SEEDS:-3}
+seeds=${2:-${FUNDFLOW_T2_SEEDS:-10}}
+[[ $seeds =~ ^[1-9][0-9]*$ ]] || fail "the number of seeds must be a positive number, not '$seeds'"
+python=${PYTHON3:-python3}
+command -v "$python" >/dev/null || { echo "skip: T2-rewrite: no python3 to rewrite the chain with (case f)"; python=; }
+declare -A per_case=()
 problems=()
 cases=0
 problem() { problems+=("$*"); }
@@ -23,6 +34,7 @@ expect_broken() {
     local rc
     "$bin" --db "$at" verify "$@" >"$d/out" 2>"$d/err"; rc=$?
     cases=$((cases + 1))
+    per_case[${what_case:-?}]=$((${per_case[${what_case:-?}]:-0} + 1))
     if ((rc != 4)); then
         problem "$what: verify${*:+ $*} exited $rc, want 4 ($(head -c 200 "$d/err"))"
     elif ! one_line_error "$d/err"; then
@@ -37,7 +49,8 @@ expect_ok() {
 }
 # What a careful tamperer does after deleting entries: drop the records they registered and recompute the
 # derived totals, so that only the chain (and a digest kept outside) can tell.
-rebuild_totals="DELETE FROM contracts WHERE id NOT IN (SELECT contract_id FROM entries WHERE kind = 'contract' AND contract_id IS NOT NULL); DELETE FROM projects WHERE id NOT IN (SELECT project_id FROM entries WHERE kind = 'project'); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4"
+# (rebuild_totals: set once the first ledger exists, with the totals tables its schema has.)
+drop_records="DELETE FROM contracts WHERE id NOT IN (SELECT contract_id FROM entries WHERE kind = 'contract' AND contract_id IS NOT NULL); DELETE FROM projects WHERE id NOT IN (SELECT project_id FROM entries WHERE kind = 'project');"
 
 # Seed 1 is the seed ledger of lib.sh; the others add a random but valid history (RANDOM is seeded).
 build() {
@@ -62,12 +75,14 @@ build() {
 for ((seed = 1; seed <= seeds; seed++)); do
     base=$d/seed$seed.db
     build "$seed" "$base"
+    rebuild_totals="$drop_records $(rebuild_totals_sql "$base")"
     expect_ok "$base" "seed $seed untouched"
     n=$("$bin" --db "$base" digest --format json | jq .entries)
     "$bin" --db "$base" digest >"$d/head.digest"
     t=$d/t.db
 
     # a. every entry, one at a time.
+    what_case=a
     for ((id = 1; id <= n; id++)); do
         copy_ledger "$base" "$t"
         if [[ $(sqlite3 "$t" "SELECT level IS NULL FROM entries WHERE id = $id") == 1 ]]; then
@@ -79,6 +94,7 @@ for ((seed = 1; seed <= seeds; seed++)); do
     done
 
     # b. the records behind the registrations.
+    what_case=b
     while IFS='|' read -r code entry; do
         copy_ledger "$base" "$t"
         tamper "$t" "UPDATE projects SET name = name || '（改）' WHERE code = '$code'"
@@ -93,6 +109,7 @@ for ((seed = 1; seed <= seeds; seed++)); do
     done < <(sqlite3 "$base" "SELECT c.id, e.id FROM contracts c JOIN entries e ON e.contract_id = c.id AND e.kind = 'contract'")
 
     # c. delete the newest 1, 2 and 5 entries, with and without rebuilding the totals.
+    what_case=c
     for cut in 1 2 5; do
         ((cut < n)) || continue
         for rebuild in 0 1; do
@@ -106,6 +123,7 @@ for ((seed = 1; seed <= seeds; seed++)); do
     done
 
     # d. an older copy restored over the file.
+    what_case=d
     for copy in "$base".copy.*; do
         [[ -e $copy ]] || continue
         k=${copy##*.}
@@ -115,9 +133,39 @@ for ((seed = 1; seed <= seeds; seed++)); do
         expect_ok "$t" "seed $seed, d. older copy $k against its own digest" --digest "$(cat "$base.digest.$k")"
         expect_broken "$t" "" "seed $seed, d. older copy $k restored" --digest "$(cat "$d/head.digest")"
     done
+
+    # f. the whole chain rewritten after an edited memo (a random entry, and the first).
+    what_case=f
+    if [[ -n $python ]]; then
+        for id in 1 $((RANDOM % n + 1)); do
+            copy_ledger "$base" "$t"
+            tamper "$t" "UPDATE entries SET memo = memo || '（改）' WHERE id = $id"
+            if ! sql=$("$python" - "$t" "$here/../tools" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import sqlite3
+import verify_chain as vc
+connection = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+connection.text_factory = bytes
+prev = vc.GENESIS
+for row in connection.execute(vc.QUERY).fetchall():
+    new = vc.chain_hash(prev, vc.encoding(row))
+    if row[17].decode() != prev or row[18].decode() != new:
+        print(f"UPDATE entries SET prev_hash = '{prev}', hash = '{new}' WHERE id = {row[0]};")
+    prev = new
+PY
+            ); then
+                problem "seed $seed, f. rewriting the chain after entry #$id failed"; continue
+            fi
+            tamper "$t" "$sql"
+            expect_ok "$t" "seed $seed, f. the chain rewritten after entry #$id, plain verify (sanity: a consistent rewrite)"
+            expect_broken "$t" "" "seed $seed, f. the chain rewritten after entry #$id" --digest "$(cat "$d/head.digest")"
+        done
+    fi
 done
 
 # e. registrations cut loose from their records (seed ledger: entry 5 registers contract C001).
+what_case=e
 base=$d/seed1.db
 copy_ledger "$base" "$t"; tamper "$t" "UPDATE entries SET contract_id = NULL WHERE kind = 'contract'"
 expect_broken "$t" "" "e. a contract registration without its contract"
@@ -134,4 +182,4 @@ if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $cases tampered files were not reported as verify exit 4 (one line)"
 fi
-echo "ok t2-tamper: $cases tampered files over $seeds seeds, each caught with exit 4"
+echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose), each caught with exit 4 and one line, 0 silent alterations"

@@ -196,11 +196,9 @@ expect_caught() {
     fi
 }
 last=$((setup_entries + postings))
-# (a) as a careful tamperer does it (tests/cli/t2_tamper.sh): the derived day totals rebuilt too, so that
+# (a) as a careful tamperer does it (tests/cli/t2_tamper.sh): the derived totals rebuilt too, so that
 # `verify` passes and only the count, refs, acknowledgements and sums can tell.
-cp "$d/good.db" "$d/a.db" && tamper "$d/a.db" "DELETE FROM entries WHERE id = $last; DELETE FROM day_totals;
-    INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries
-    WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4"
+cp "$d/good.db" "$d/a.db" && tamper "$d/a.db" "DELETE FROM entries WHERE id = $last; $(rebuild_totals_sql "$d/a.db")"
 "$bin" --db "$d/a.db" verify >/dev/null 2>&1 || fail "self-test: verify should pass with the head entry cleanly deleted"
 expect_caught "the last entry deleted" "$d/a.db" "$d"
 cp "$d/good.db" "$d/b.db" && tamper "$d/b.db" "DELETE FROM entries WHERE id = $((last / 2))"

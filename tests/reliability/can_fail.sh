@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Every harness proves it can fail (reliability.md): runs a reliability test against a sabotaged fundflow — a
-# wrapper around the real binary that breaks the promise the test guards — and succeeds only if the test FAILS
-# with a FAIL line matching EXPECT (an extended regex), i.e. for the right reason.
+# test-only build, or a wrapper around the real binary, that breaks the promise the test guards — and succeeds
+# only if the test FAILS with a FAIL line matching EXPECT (an extended regex), i.e. for the right reason.
+# It prints 'ID-can-fail: …' last (ID the test's id), e.g. 'D1-can-fail: …'.
 #
 #   bash can_fail.sh PATH/TO/fundflow MODE EXPECT TEST.sh [TEST ARGUMENTS…]
 #
 # MODE:
+#   build              PATH/TO/fundflow is itself a test-only build that breaks a promise (cli/CMakeLists.txt):
+#                      fundflow-ack-before-commit (D1), fundflow-verify-disabled (D6, T2); used as it is
 #   flaky-busy         (C1) one posting in ~50 by a user named writer* answers 'fundflow: database is locked'
 #                      and exits 1, writing nothing — what deferred transactions or no busy timeout would do
 #   drop-ref           (C2) --ref is dropped before the real program sees it: retries are not idempotent
@@ -15,7 +18,8 @@
 #   crash-on-corrupt   (D6) `verify` dies of SIGSEGV where the real one reports a problem (exit 1 or 4)
 #   chunked-import     (D1) `import` posts the file in chunks of 500 rows, one transaction each (non-atomic)
 #   ack-before-commit  (D1) `import` prints its summary and exits 0 while the real import is still running,
-#                      and that import is then killed before it could finish (a crash after the acknowledgement)
+#                      and that import is then killed before it could finish (a crash after the acknowledgement;
+#                      the test-only build fundflow-ack-before-commit is the stricter proof)
 set -u
 real=${1:?usage: can_fail.sh PATH/TO/fundflow MODE EXPECT TEST.sh [ARGS…]}; mode=${2:?mode}; expect=${3:?expect}
 test=${4:?test}
@@ -24,6 +28,7 @@ real=$(cd "$(dirname "$real")" && pwd)/$(basename "$real")
 w=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-rel-can-fail-XXXXXX")
 trap 'rm -rf "$w"' EXIT
 fake=$w/fundflow
+id=$(sed -n 's/^test_id=\([A-Z][0-9]*\).*/\1/p' "$test" | head -n1)
 # Each wrapper starts by finding the command word (the first argument that is not an option or its value).
 find_command='cmd=; skip=0
 for a in "$@"; do
@@ -35,6 +40,10 @@ for a in "$@"; do
     esac
 done'
 case $mode in
+build)
+    fake=$real
+    what="the test-only build $(basename "$real")"
+    ;;
 flaky-busy)
     cat >"$fake" <<EOS
 #!/usr/bin/env bash
@@ -129,19 +138,20 @@ EOS
     ;;
 *) echo "FAIL: unknown mode $mode"; exit 1 ;;
 esac
-chmod +x "$fake"
+[[ $fake == "$real" ]] || chmod +x "$fake"
+what=${what:-"a fundflow sabotaged with '$mode'"}
 out=$(bash "$test" "$fake" "$@" 2>&1)
 rc=$?
 if ((rc == 0)); then
     echo "$out" | tail -n 3
-    echo "FAIL: $(basename "$test") passed against a fundflow sabotaged with '$mode': it cannot catch that"
+    echo "FAIL: $(basename "$test") passed against $what: it cannot catch that"
     exit 1
 fi
 line=$(echo "$out" | grep -m1 '^FAIL')
 if ! grep -qE -- "$expect" <<<"$line"; then
     echo "$out" | tail -n 5
-    echo "FAIL: $(basename "$test") failed against '$mode', but not as expected (/$expect/): ${line:-no FAIL line}"
+    echo "FAIL: $(basename "$test") failed against $what, but not as expected (/$expect/): ${line:-no FAIL line}"
     exit 1
 fi
 echo "${line:0:300}"
-echo "ok: $(basename "$test") fails against a fundflow sabotaged with '$mode'"
+echo "${id:-?}-can-fail: $(basename "$test") $* against $what fails as it must ('${line:0:80}…')"

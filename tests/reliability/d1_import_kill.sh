@@ -1,42 +1,48 @@
 #!/usr/bin/env bash
 # reliability.md D1: kill -9 at random moments during `fundflow import` of a 5,000-row file, then `verify`.
 #
-#   bash d1_import_kill.sh FUNDFLOW [CYCLES=150] [--rows=5000] [--seed N] [--dir DIR]
+#   bash d1_import_kill.sh FUNDFLOW [CYCLES=200] [--rows=5000] [--ack-every=4] [--seed N] [--dir DIR]
 #
-# CI figure: 150 cycles (about 60 s on 2 busy cores: a cycle costs on average 0.75 of a whole import, ~0.5 s,
-# plus a verify); reliability.md's 200 took 80 s here: `d1_import_kill.sh FUNDFLOW 200`, more to soak.
+# CI figure: reliability.md's 200 cycles; more to soak (tests/reliability/soak.sh).
 # The file: one project (P1), its appropriation and arrival, then payments with unique voucher refs — ROWS rows,
 # each an entry. The ledger it goes into already holds 5 entries of another project (P0), whose digest is
 # kept. The time of one whole import is measured first (the median of 3, each checked like a cycle); then, each
-# cycle, a fresh copy of that ledger is given `timeout -s KILL T fundflow import FILE` with T random in
-# 0 … 1.5 × that time (so the kill lands while reading the file, while checking, inside the transaction, around
-# COMMIT, and some imports finish). Pass, every cycle:
+# cycle, a fresh copy of that ledger is given `fundflow import FILE`, killed with SIGKILL:
+#   - at a random moment: `timeout -s KILL T` with T random in 0 … 1.5 × that time (so the kill lands while
+#     reading the file, while checking, inside the transaction, around COMMIT, and some imports finish);
+#   - every ACK-EVERY-th cycle, the moment its acknowledgement appears: the harness reads the import's stdout
+#     through a pipe and sends SIGKILL as soon as the summary's first line arrives (a crash right after the
+#     acknowledgement, the moment that loses acknowledged rows when they are acknowledged before COMMIT).
+# An import counts as acknowledged when it exited 0 or printed its summary on stdout. Pass, every cycle:
 #   - the import exited 0 or was killed (137), nothing else;
 #   - `verify --digest <the base's digest>` exits 0: the chain is intact and still extends the 5 entries
 #     that were there before (none lost or changed by the crash);
 #   - the ledger holds the base plus either none or all of the file's rows (the import is one transaction:
-#     0 partial imports), and all of them if the import exited 0 (0 acknowledged rows lost).
+#     0 partial imports), and all of them if the import was acknowledged (0 acknowledged rows lost).
 # After the loop, the last cycle's ledger is imported into once more without a kill: exactly ROWS entries of
 # P1, each voucher ref once, and `balance` gives exactly the arrived and executed fen of the file.
 #
-# Can this harness fail? reliability.md asks for a build that acknowledges before COMMIT; fundflow has no such
-# build flag (and this folder may not add one), so the CTest tests reliability/D1-can-fail-* run this test
-# against wrappers of the real program that break the promise from outside, and expect it to fail:
-#   chunked-import     the file is imported in chunks of 500 rows, one transaction each (a non-atomic import):
-#                      a kill between chunks leaves a partial import;
-#   ack-before-commit  `import` prints its summary and exits 0 while the real import is killed at a random
-#                      moment before it could finish: acknowledged rows are lost.
+# Can this harness fail? The CTest tests reliability/D1-can-fail-* run it against broken programs and expect
+# it to fail for the right reason:
+#   D1-can-fail-ack      the test-only build fundflow-ack-before-commit (cli/CMakeLists.txt), whose import
+#                        prints its summary and flushes stdout once every row is posted, before COMMIT: a kill
+#                        after the acknowledgement loses acknowledged rows;
+#   D1-can-fail-chunked  a wrapper that imports the file in chunks of 500 rows, one transaction each (a
+#                        non-atomic import): a kill between chunks leaves a partial import.
 test_id=D1
 source "$(dirname "$0")/lib.sh"
-cycles=${count:-150}
+cycles=${count:-200}
 rows=5000
+ack_every=4
 for a in "${args[@]}"; do
     case $a in
     --rows=*) rows=${a#*=} ;;
+    --ack-every=*) ack_every=${a#*=} ;;
     *) fail "unknown option '$a'" ;;
     esac
 done
 ((rows >= 4)) || fail "--rows must be at least 4"
+[[ $ack_every =~ ^[0-9]+$ ]] || fail "--ack-every must be a number (0: never)"
 as_of=2024-12-31
 
 # The base ledger: 5 entries of P0.
@@ -75,10 +81,10 @@ want_executed=$(cat "$d/want_executed")
 
 work=$d/work.db
 fresh() { cp "$base" "$work" && rm -f "$work-wal" "$work-shm"; }
-# check_cycle RC: the checks of one cycle on $work after an import that exited RC; prints the state
-# ('none' or 'all'), or a problem and status 1.
+# check_cycle RC [ACK]: the checks of one cycle on $work after an import that exited RC (ACK 1: it printed its
+# summary); prints the state ('none' or 'all'), or a problem and status 1.
 check_cycle() {
-    local rc=$1 n
+    local rc=$1 ack=${2:-0} n
     if ! "$bin" --db "$work" verify --digest "$base_digest" >"$d/v.out" 2>"$d/v.err"; then
         echo "verify --digest of the base failed after the import exited $rc: $(head -c 200 "$d/v.err")"
         return 1
@@ -87,16 +93,19 @@ check_cycle() {
     if [[ -z $n ]]; then
         echo "verify printed no entry count: $(head -c 200 "$d/v.out")"
         return 1
+    elif ((n != base_entries && n != full)); then
+        echo "partial import: $n entries, want $base_entries or $full"
+        return 1
     elif ((rc == 0 && n != full)); then
         echo "the import exited 0 but the ledger holds $n entries, want $full (acknowledged rows lost)"
         return 1
+    elif ((ack && n != full)); then
+        echo "the import printed its summary (then exited $rc) but the ledger holds $n entries, want $full (acknowledged rows lost)"
+        return 1
     elif ((n == base_entries)); then
         echo none
-    elif ((n == full)); then
-        echo all
     else
-        echo "partial import: $n entries, want $base_entries or $full"
-        return 1
+        echo all
     fi
 }
 
@@ -112,19 +121,40 @@ done
 import_us=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 window_us=$((import_us * 3 / 2))
 
-none=0 all=0 finished=0
+none=0 all=0 finished=0 acked=0 ack_kills=0
+mkfifo "$d/ack" || fail "mkfifo"
 start=$(now_ms)
 for ((c = 0; c < cycles; c++)); do
     fresh
-    delay_us=$(((RANDOM * 32768 + RANDOM) % window_us))
-    { # (the braces take bash's own 'Killed' notice to the same file)
-        timeout -s KILL "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" \
-            "$bin" --db "$work" import "$file" >/dev/null
-    } 2>"$d/import.err"
-    rc=$?
-    ((rc == 0 || rc == 137)) || fail "cycle $c: the import exited $rc (not 0 or 137): $(head -c 300 "$d/import.err")"
+    if ((ack_every > 0 && c % ack_every == ack_every - 1)); then
+        # Killed the moment the acknowledgement appears on stdout.
+        what="killed as its summary appeared"
+        ack_kills=$((ack_kills + 1))
+        "$bin" --db "$work" import "$file" >"$d/ack" 2>"$d/import.err" &
+        pid=$!
+        if IFS= read -r line <"$d/ack"; then
+            kill -9 "$pid" 2>/dev/null
+            printf '%s\n' "$line" >"$d/import.out"
+        else
+            : >"$d/import.out"
+        fi
+        wait "$pid" 2>/dev/null # (without bash's own 'Killed' notice)
+        rc=$?
+    else
+        delay_us=$(((RANDOM * 32768 + RANDOM) % window_us))
+        what="killed after $((delay_us / 1000)) ms"
+        { # (the braces take bash's own 'Killed' notice to the same file)
+            timeout -s KILL "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" \
+                "$bin" --db "$work" import "$file" >"$d/import.out"
+        } 2>"$d/import.err"
+        rc=$?
+    fi
+    ((rc == 0 || rc == 137)) || fail "cycle $c ($what): the import exited $rc (not 0 or 137): $(head -c 300 "$d/import.err")"
+    ack=0
+    [[ -s $d/import.out ]] && ack=1
     ((rc == 0)) && finished=$((finished + 1))
-    state=$(check_cycle "$rc") || fail "cycle $c (killed after $((delay_us / 1000)) ms, exit $rc): $state"
+    ((rc != 0 && ack)) && acked=$((acked + 1))
+    state=$(check_cycle "$rc" "$ack") || fail "cycle $c ($what, exit $rc): $state"
     case $state in none) none=$((none + 1)) ;; all) all=$((all + 1)) ;; esac
 done
 cycles_s=$(seconds_since "$start")
@@ -138,4 +168,4 @@ out=$("$bin" --db "$work" balance P1 --format json --as-of "$as_of" |
     jq -r '[.rows[] | select(.project == "P1" and .level == "county") | "\(.arrived_fen) \(.executed_fen)"] | join(",")')
 [[ $out == "$want_arrived $want_executed" ]] || fail "after the re-import, P1 county arrived/executed fen '$out', want '$want_arrived $want_executed'"
 
-echo "D1: $cycles kill -9 during the import of $rows rows (a whole import takes $((import_us / 1000)) ms; kills within 0–$((window_us / 1000)) ms) in ${cycles_s} s on $(fs_type): $none left nothing, $((all - finished)) killed after COMMIT with all, $finished finished; 0 partial imports, 0 acknowledged rows lost, 0 verify failures; re-import: exactly $rows rows, sums exact"
+echo "D1: $cycles kill -9 cycles during the import of $rows rows ($((cycles - ack_kills)) at random moments within 0–$((window_us / 1000)) ms, a whole import taking $((import_us / 1000)) ms; $ack_kills the moment the summary appeared) in ${cycles_s} s on $(fs_type): $none left nothing, $((all - finished)) killed after COMMIT with all ($acked after the summary), $finished finished; 0 acknowledged postings lost, 0 partial imports, 0 verify failures; re-import: exactly $rows rows, sums exact"
