@@ -210,4 +210,4 @@ sed -i '1s/ 0$/ 5/' "$d/bad-rec/w0.rc" && echo "fundflow: database is locked" >>
 expect_caught "a posting that exited 5" "$d/good.db" "$d/bad-rec"
 check_run "$d/good.db" "$d" >/dev/null || fail "self-test: the untouched copy does not pass the checks"
 
-echo "C1: $postings postings by $writers processes in ${write_s} s on $(fs_type), $reader_runs reader runs by $readers processes, 0 failures ($busy BUSY), sums exact, chain unbroken, ids gapless; self-test: 4/4 wrong inputs caught"
+echo "$test_id: $postings postings by $writers processes in ${write_s} s on $(fs_type), $reader_runs reader runs by $readers processes, 0 failures ($busy BUSY), sums exact, chain unbroken, ids gapless; self-test: 4/4 wrong inputs caught"

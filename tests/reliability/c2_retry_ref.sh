@@ -167,4 +167,4 @@ n=$("$bin" --db "$db" digest --format json | jq .entries)
 want=$((setup_entries + 1 + 5 + crashes))
 ((n == want)) || fail "$n entries at the end, want $want"
 
-echo "C2: $retries retries after success by $workers processes (${a_s} s) → 1 entry; $conflicts retries with different content → $conflicts × exit 3, nothing written (${b_s} s); $crashes kill -9 within 0–$((window_us / 1000)) ms of a ${post_us} µs posting (${c_s} s): $((killed - killed_after_commit)) killed before COMMIT, $killed_after_commit after, $finished finished; every retry exit 0, each ref exactly once, verify ok; self-test: a doubled and a lost ref caught"
+echo "$test_id: $retries retries after success by $workers processes (${a_s} s) → 1 entry; $conflicts retries with different content → $conflicts × exit 3, nothing written (${b_s} s); $crashes kill -9 within 0–$((window_us / 1000)) ms of a ${post_us} µs posting (${c_s} s): $((killed - killed_after_commit)) killed before COMMIT, $killed_after_commit after, $finished finished; every retry exit 0, each ref exactly once, verify ok; self-test: a doubled and a lost ref caught"

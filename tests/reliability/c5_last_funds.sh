@@ -110,4 +110,4 @@ tamper "$d/over.db" "UPDATE entries SET amount_fen = amount_fen + 16000 WHERE id
 problem=$(check_free "$d/over.db" 10000) && fail "self-test: a 60.00 overdraft was not noticed by the balance check"
 [[ $problem == overdraft* ]] || fail "self-test: the overdraft was reported as '$problem'"
 
-echo "C5: $races races of $racers processes for the last 100.00 in ${races_s} s on $(fs_type): $races × exactly one winner, $((races * (racers - 1))) refusals (exit 3), 0 overdrafts, free balance exact after every race, verify ok; self-test: a 60.00 overdraft caught"
+echo "$test_id: $races races of $racers processes for the last 100.00 in ${races_s} s on $(fs_type): $races × exactly one winner, $((races * (racers - 1))) refusals (exit 3), 0 overdrafts, free balance exact after every race, verify ok; self-test: a 60.00 overdraft caught"

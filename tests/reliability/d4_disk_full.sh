@@ -174,4 +174,4 @@ for k in 0 1 2 3; do
     ulimit_cases=$((ulimit_cases + 1))
 done
 
-echo "D4: $sizes sizes of free space on a tmpfs (post needs $need_post B, import of $rows rows $need_import B) and $ulimit_cases ulimit -f limits$([[ -n $xfsz ]] && echo ' (SIGXFSZ ignored by the shell)'): $((cases + ulimit_cases)) refusals, each exit 1 with one line, ledger unchanged, verify ok; every retry after freeing space exactly once ($(seconds_since "$start") s)"
+echo "$test_id: $sizes sizes of free space on a tmpfs (post needs $need_post B, import of $rows rows $need_import B) and $ulimit_cases ulimit -f limits$([[ -n $xfsz ]] && echo ' (SIGXFSZ ignored by the shell)'): $((cases + ulimit_cases)) refusals, each exit 1 with one line, ledger unchanged, verify ok; every retry after freeing space exactly once ($(seconds_since "$start") s)"

@@ -281,4 +281,4 @@ if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]:0:40}"
     fail "${#problems[@]} problems in ${#setups[@]} read-only setups (${setups[*]})"
 fi
-echo "D5: ${#setups[@]} read-only setups (${setups[*]}${skips:+; skipped: ${skips[*]}}): $refused writes (${#writes[@]} writing commands in each, and init of a new file where the folder is read-only too) 100 % refused, each with exit 1 and one line saying why, file bytes unchanged (sha256), nothing created; $identical reads (${#reads[@]} in each) identical to the writable copy's; self-test: ${#writes[@]}/${#writes[@]} writes to a writable file caught ($(seconds_since "$start") s)"
+echo "$test_id: ${#setups[@]} read-only setups (${setups[*]}${skips:+; skipped: ${skips[*]}}): $refused writes (${#writes[@]} writing commands in each, and init of a new file where the folder is read-only too) 100 % refused, each with exit 1 and one line saying why, file bytes unchanged (sha256), nothing created; $identical reads (${#reads[@]} in each) identical to the writable copy's; self-test: ${#writes[@]}/${#writes[@]} writes to a writable file caught ($(seconds_since "$start") s)"

@@ -262,4 +262,4 @@ if ((${#failures[@]} > 0)); then
     fail "$flips random + $((pages * per_page)) targeted byte flips in a $size-byte ledger of $entries entries: ${#failures[@]} failures ($summary)"
 fi
 
-echo "D6: $flips random + $((pages * per_page)) targeted ($per_page in the cells of each of $pages pages) byte flips in a $size-byte ledger of $entries entries in ${flips_s} s: $summary; 0 crashes, 0 silent alterations; self-test: an edited memo is silent to a verify that always says ok, detected by the real one"
+echo "$test_id: $flips random + $((pages * per_page)) targeted ($per_page in the cells of each of $pages pages) byte flips in a $size-byte ledger of $entries entries in ${flips_s} s: $summary; 0 crashes, 0 silent alterations; self-test: an edited memo is silent to a verify that always says ok, detected by the real one"

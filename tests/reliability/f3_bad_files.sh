@@ -111,4 +111,4 @@ if ((${#problems[@]})); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $total files not refused as expected ($crashes crashes; list above)"
 fi
-echo "F3: $refused files refused with line and reason, ledger unchanged ($((total - controls)) bad files, $crashes crashes, slowest $max_ms ms; $controls header-only controls accepted, nothing written; $(seconds_since "$start") s)"
+echo "$test_id: $refused files refused with line and reason, ledger unchanged ($((total - controls)) bad files, $crashes crashes, slowest $max_ms ms; $controls header-only controls accepted, nothing written; $(seconds_since "$start") s)"

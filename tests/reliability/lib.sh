@@ -49,7 +49,9 @@ scratch_root() {
     elif [[ -d /dev/shm && -w /dev/shm ]]; then echo /dev/shm
     else echo "${TMPDIR:-/tmp}"; fi
 }
-test_id=${test_id:-?}
+# FUNDFLOW_TEST_ID_SUFFIX (e.g. '-asan', set by CMake for a second run of a test) goes into every line the test
+# prints about itself: 'C5-asan: …', 'FAIL C5-asan: …'.
+test_id=${test_id:-?}${FUNDFLOW_TEST_ID_SUFFIX:-}
 fail() { echo "FAIL $test_id: $* (seed $seed; rerun with --seed $seed)"; exit 1; }
 skip() { echo "skip: $test_id: $*"; exit 0; }
 if [[ $dir_opt == disk ]]; then
