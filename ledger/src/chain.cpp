@@ -55,6 +55,13 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
     optional_field(out, "accepted_on", entry.accepted_on, [](Date d) { return to_string(d); });
     optional_field(out, "due_on", entry.due_on, [](Date d) { return to_string(d); });
     optional_field(out, "warranty_months", entry.warranty_months, [](int m) { return std::to_string(m); });
+    // Fields added with schema 3 are encoded only when set, so every entry written before keeps its hash.
+    if (entry.refunds) {
+        field(out, "refunds", std::to_string(static_cast<std::int64_t>(*entry.refunds)));
+    }
+    if (entry.corrects) {
+        field(out, "corrects", std::to_string(static_cast<std::int64_t>(*entry.corrects)));
+    }
     // A registration without its record can only come from a file edited behind fundflow's back.
     const auto missing = [&](const char* what) {
         return Error(ErrorCode::integrity, "entry #" + std::to_string(static_cast<std::int64_t>(entry.id)) +

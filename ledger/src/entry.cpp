@@ -43,7 +43,7 @@ struct KindName {
     std::string_view id;
     std::string_view chinese;
 };
-constexpr std::array<KindName, 13> kKindNames{{
+constexpr std::array<KindName, 16> kKindNames{{
     {EntryKind::project, "project", "项目"},
     {EntryKind::contract, "contract", "合同"},
     {EntryKind::appropriation, "appropriation", "年初预算"},
@@ -57,6 +57,9 @@ constexpr std::array<KindName, 13> kKindNames{{
     {EntryKind::recovery, "recovery", "收回"},
     {EntryKind::close, "close", "年度关账"},
     {EntryKind::reversal, "reversal", "冲销"},
+    {EntryKind::amendment, "amendment", "变更"},
+    {EntryKind::reopen, "reopen", "重开年度"},
+    {EntryKind::prior_refund, "prior_refund", "年初余额调整"},
 }};
 
 }  // namespace

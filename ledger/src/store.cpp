@@ -28,7 +28,7 @@ constexpr const char* kEntrySelect =
     "SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_on, e.recorded_at, "
     "e.user, e.os_user, c.code, e.ref, e.memo, e.reverses, e.accepted_on, e.due_on, e.warranty_months, "
     "e.prev_hash, e.hash, p.name, p.unit_name, p.func_code, c.supplier, c.amount_fen, c.retention_rate_bp, "
-    "c.warranty_months, c.sme "
+    "c.warranty_months, c.sme, e.refunds, e.corrects "
     "FROM entries e JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
 
 // A cached statement left mid-result (LIMIT 1, a lookup that stops at the first row) keeps its read
@@ -81,6 +81,12 @@ ChainRecord read_record(SQLite::Statement& q) {
     }
     e.prev_hash = q.getColumn(17).getString();
     e.hash = q.getColumn(18).getString();
+    if (!q.getColumn(27).isNull()) {
+        e.refunds = EntryId{q.getColumn(27).getInt64()};
+    }
+    if (!q.getColumn(28).isNull()) {
+        e.corrects = EntryId{q.getColumn(28).getInt64()};
+    }
     if (e.kind == EntryKind::project) {
         record.project_record =
             Project{e.project, q.getColumn(19).getString(), q.getColumn(20).getString(), q.getColumn(21).getString()};
@@ -470,8 +476,8 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
     auto& q = prepared(5,
                        "INSERT INTO entries (id, kind, effect_kind, project_id, level, amount_fen, effective_on, "
                        "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "
-                       "warranty_months, prev_hash, hash) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "warranty_months, prev_hash, hash, refunds, corrects) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const ResetAfterUse reset{q};
     q.bind(1, static_cast<std::int64_t>(e.id));
     q.bind(2, std::string(to_string(e.kind)));
@@ -504,6 +510,13 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
     }
     q.bind(18, e.prev_hash);
     q.bind(19, e.hash);
+    for (const auto& [index, id] : {std::pair{20, e.refunds}, std::pair{21, e.corrects}}) {
+        if (id) {
+            q.bind(index, static_cast<std::int64_t>(*id));
+        } else {
+            q.bind(index);
+        }
+    }
     q.exec();
     if (remembering()) {
         remember_entry(e, project_id, contract_id);

@@ -31,7 +31,7 @@ struct Migration {
 // Generated from schema/*.sql at build time (migrations.cpp.in).
 const std::vector<Migration>& migrations();
 
-inline constexpr std::size_t kKindCount = 13;
+inline constexpr std::size_t kKindCount = 16;
 // Signed sums of amount_fen by effect kind, indexed by EntryKind.
 using KindSums = std::array<Money, kKindCount>;
 inline Money& at(KindSums& sums, EntryKind kind) { return sums[static_cast<std::size_t>(kind)]; }

@@ -43,6 +43,11 @@ enum class EntryKind {
     recovery,       // 收回
     close,          // 年度关账
     reversal,       // 冲销
+    amendment,      // 合同变更 / 项目变更: new terms of a contract or project from a date on (no money)
+    reopen,         // 重开年度: unlocks a closed year (no money)
+    // Effect kind only (the entry's kind is refund): a refund returning a payment or release of an
+    // earlier year, a 年初余额调整 of the carryover (domain.md §4, §6).
+    prior_refund,
 };
 
 std::string_view to_string(EntryKind kind);     // "payment"
@@ -67,6 +72,8 @@ struct Entry {
     std::optional<std::string> ref;
     std::string memo;
     std::optional<EntryId> reverses;
+    std::optional<EntryId> refunds;   // refund: the payment or release it returns (--of), when named
+    std::optional<EntryId> corrects;  // a replacement posted by `correct`: the entry it corrects
     std::optional<Date> accepted_on;  // retention: acceptance (验收) date
     std::optional<Date> due_on;       // retention: release due date
     std::optional<int> warranty_months;
