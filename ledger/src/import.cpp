@@ -476,7 +476,8 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
                         ++result.present;
                     }
                 } catch (const Error& e) {
-                    if (result.duplicate_rows > 0 && e.code() != ErrorCode::storage && e.code() != ErrorCode::integrity) {
+                    const bool about_the_row = e.code() != ErrorCode::storage && e.code() != ErrorCode::integrity;
+                    if (result.duplicate_rows > 0 && about_the_row) {
                         result.stopped = ImportProblem{row->line, 0, e.what()};
                         throw RollBack{};
                     }

@@ -569,12 +569,15 @@ ImportRecord Ledger::record_import(const ImportRecord& given) {
             // The range must be exactly the newest entries: the ones this import's transaction added.
             const std::int64_t head = store_->head().entries;
             const bool none = !r.first_entry && !r.last_entry && r.added == 0;
-            const bool newest = r.first_entry && r.last_entry && static_cast<std::int64_t>(*r.last_entry) == head &&
-                                static_cast<std::int64_t>(*r.last_entry) - static_cast<std::int64_t>(*r.first_entry) +
-                                        1 ==
-                                    r.added;
+            bool newest = false;
+            if (r.first_entry && r.last_entry) {
+                const auto first = static_cast<std::int64_t>(*r.first_entry);
+                const auto last = static_cast<std::int64_t>(*r.last_entry);
+                newest = last == head && last - first + 1 == r.added;
+            }
             if (!none && !newest) {
-                throw Error(ErrorCode::invalid_input, "an import's entry range must be the entries it added, the newest");
+                throw Error(ErrorCode::invalid_input,
+                            "an import's entry range must be the entries it added, the newest on file");
             }
             r.recorded_at = std::max(to_string(now_utc()), store_->head().recorded_at);
             r.id = store_->insert_import(r);
@@ -618,8 +621,9 @@ std::vector<EntryId> Ledger::entries_repeated_by(const Posting& given, const Act
         }
         const auto level = would ? would->level : p.level;
         const auto amount = would ? std::optional<Money>(would->amount) : p.amount;
-        for (const std::int64_t id :
-             store_->same_entries(project->id, p.kind, p.date, level, amount, contract_id, tidy(p.memo), kMostRepeated)) {
+        const auto same =
+            store_->same_entries(project->id, p.kind, p.date, level, amount, contract_id, tidy(p.memo), kMostRepeated);
+        for (const std::int64_t id : same) {
             ids.push_back(EntryId{id});
         }
         return ids;

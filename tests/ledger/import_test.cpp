@@ -235,7 +235,9 @@ TEST_CASE("A reversed entry still counts as repeated, and says by which entry", 
         CHECK(l.entries_repeated_by(p, kActor) == std::vector<EntryId>{EntryId{5}});
     }
     const std::string file =
-        write(books.dir.file("c.csv"), "kind,date,project,level,amount,memo\npayment,2021-05-01,P1,county,400,设备款\n");
+        write(books.dir.file("c.csv"),
+              "kind,date,project,level,amount,memo\n"
+              "payment,2021-05-01,P1,county,400,设备款\n");
     Ledger l = books.open();
     const ImportResult r = import_csv(l, file, kActor, {});
     REQUIRE(r.duplicates.size() == 1);
@@ -302,7 +304,9 @@ TEST_CASE("An import that does not commit leaves no record of the load", "[impor
         CHECK_THROWS_MATCHES(import_csv(l, file, kActor, dry), Error, HasCode(ErrorCode::rejected));
     }
     CHECK(books.bytes() == before);
-    const std::string good = write(books.dir.file("e.csv"), "kind,date,project,level,amount,ref\npayment,2021-02-01,P1,county,100,付-1\n");
+    const std::string good = write(books.dir.file("e.csv"),
+                                   "kind,date,project,level,amount,ref\n"
+                                   "payment,2021-02-01,P1,county,100,付-1\n");
     Ledger l = books.open();
     ImportOptions dry;
     dry.dry_run = true;

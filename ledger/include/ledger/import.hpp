@@ -72,7 +72,9 @@ struct ImportResult {
 };
 
 // Throws Error{not_found} for a missing file, and, while posting, the Error of the first row a ledger
-// rule refuses, its message starting "line N: " (nothing is written).
+// rule refuses, its message starting "line N: " (nothing is written) — unless probable duplicates were
+// found before that row: then they are returned, with the row in ImportResult::stopped. Refusals of the
+// import as a whole (problems, already_imported, duplicates) are returned, not thrown.
 ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& actor, const ImportOptions& options);
 
 }  // namespace ledger
