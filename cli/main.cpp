@@ -165,6 +165,71 @@ template <typename Problem>
                                                               "; " + outcome);
 }
 
+// The two refusals of an import that would post a file or rows a second time (exit 3, nothing written):
+// the file's bytes were imported before, or rows without a voucher ref repeat entries or earlier rows.
+void refuse_repeated_import(const std::string& file, const ledger::ImportResult& result) {
+    const auto entry_name = [](ledger::EntryId id) { return "#" + std::to_string(static_cast<std::int64_t>(id)); };
+    if (result.already_imported) {
+        const ledger::ImportRecord& last = result.earlier_imports.back();
+        std::string when = last.recorded_at.substr(0, 19) + "Z by " + last.user;
+        if (last.os_user != last.user) {
+            when += " (login " + last.os_user + ")";
+        }
+        if (!last.first_entry) {
+            when += " (no entries added: every row was on file already)";
+        } else if (last.first_entry == last.last_entry) {
+            when += " (entry " + entry_name(*last.first_entry) + ")";
+        } else {
+            when += " (entries " + entry_name(*last.first_entry) + "–" + entry_name(*last.last_entry) + ")";
+        }
+        const std::size_t times = result.earlier_imports.size();
+        throw ledger::Error(ledger::ErrorCode::rejected,
+                            "this file (sha256 " + result.sha256 + ") was already imported " +
+                                (times == 1 ? "on " : std::to_string(times) + " times, last on ") + when +
+                                "; to import it again, add --again");
+    }
+    if (result.duplicates.empty()) {
+        return;
+    }
+    for (const auto& d : result.duplicates) {
+        const ledger::Entry& e = d.entry;
+        std::string what = std::string(ledger::to_string(e.kind)) + " of " +
+                           ledger::format_yuan(e.kind == ledger::EntryKind::adjustment || e.amount >= ledger::Money{}
+                                                   ? e.amount
+                                                   : -e.amount) +
+                           " 元";
+        if (e.level) {
+            what += ", " + std::string(ledger::to_string(*e.level));
+        }
+        what += ", " + ledger::to_string(e.effective_on);
+        if (e.contract) {
+            what += ", contract " + *e.contract;
+        }
+        std::string repeated = d.earlier_line > 0 ? "line " + std::to_string(d.earlier_line) + " of this file"
+                                                  : "entry " + entry_name(e.id);
+        if (d.reversed_by) {
+            repeated += ", reversed since by " + entry_name(*d.reversed_by);
+        }
+        std::fprintf(stderr, "%s:%d: repeats %s (%s) without a ref: a probable duplicate\n", file.c_str(), d.line,
+                     repeated.c_str(), what.c_str());
+    }
+    const std::int64_t unlisted = result.duplicate_rows - static_cast<std::int64_t>(result.duplicates.size());
+    if (unlisted > 0) {
+        std::fprintf(stderr, "%s: and %lld more such rows\n", file.c_str(), static_cast<long long>(unlisted));
+    }
+    if (result.stopped) {
+        std::fprintf(stderr, "%s:%d: checking stopped here (it may lean on a row left out above): %s\n", file.c_str(),
+                     result.stopped->line, result.stopped->message.c_str());
+    }
+    const std::int64_t n = result.duplicate_rows;
+    throw ledger::Error(ledger::ErrorCode::rejected,
+                        std::to_string(n) + (n == 1 ? " row" : " rows") + " of " + file +
+                            " without a ref (凭证号) " + (n == 1 ? "repeats" : "repeat") +
+                            " an entry or an earlier row (same kind, date, project, level, amount, contract and "
+                            "memo); nothing was imported; give each its voucher ref, or add --allow-duplicates "
+                            "if they are meant");
+}
+
 std::optional<ledger::Date> optional_date(const std::string& text) {
     return text.empty() ? std::nullopt : std::optional(ledger::parse_date(text));
 }
@@ -388,11 +453,15 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
     {
         static std::string file;
         static bool dry_run = false;
+        static bool again = false;
+        static bool allow_duplicates = false;
         auto* sub = command(app, ctx, action, "import", "Load a CSV of facts: every row checked first, then all or none",
                             "fundflow import payments-2021.csv --dry-run", [&ctx] {
                                 auto l = ctx.writer();
                                 ledger::ImportOptions options;
                                 options.dry_run = dry_run;
+                                options.again = again;
+                                options.allow_duplicates = allow_duplicates;
                                 if (isatty(STDERR_FILENO) != 0) {
                                     options.progress = [](std::int64_t done, std::int64_t total) {
                                         std::fprintf(stderr, "\r%s: %lld / %lld rows", "fundflow import",
@@ -428,6 +497,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 if (!result.problems.empty()) {
                                     refuse_file(file, result.problems, "nothing was imported");
                                 }
+                                refuse_repeated_import(file, result);
 #ifdef FUNDFLOW_TEST_ACK_BEFORE_COMMIT
                                 if (acknowledged) {
                                     return;
@@ -437,6 +507,9 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                             });
         sub->add_option("FILE", file, "the CSV file (columns: see the README)")->required();
         sub->add_flag("--dry-run", dry_run, "check every row against the ledger's rules, write nothing");
+        sub->add_flag("--again", again, "import a file whose bytes were imported before (rows with a ref stay no-ops)");
+        sub->add_flag("--allow-duplicates", allow_duplicates,
+                      "post rows without a ref (凭证号) that repeat an entry or an earlier row");
     }
 
     // reverse

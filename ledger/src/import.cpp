@@ -1,9 +1,13 @@
 // Importing a CSV of facts: check every row, then post all of them in one transaction.
 #include "ledger/import.hpp"
 
+#include <openssl/evp.h>
+
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <memory>
+#include <set>
 
 #include "ledger/csv.hpp"
 #include "text.hpp"
@@ -258,8 +262,12 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     }
 }
 
-// Posts one checked row; returns true when it added an entry, false when it was already present.
-bool post_row(Ledger& ledger, const Row& row, const Actor& actor) {
+// Says whether a money posting without a voucher ref is to be left out as a probable duplicate.
+using SkipRepeat = std::function<bool(const Posting&)>;
+
+// Posts one checked row; returns true when it added an entry, false when it was already present (or
+// left out by skip_repeat).
+bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepeat& skip_repeat) {
     const EntryKind k = parse_entry_kind(row[kind]);
     const std::optional<Date> on = row.has(day) ? std::optional(parse_date(row[day])) : std::nullopt;
     switch (k) {
@@ -335,12 +343,50 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor) {
             if (row.has(months)) {
                 p.warranty_months = parse_int(row[months], 0, 1200);
             }
+            if (!p.ref && skip_repeat && skip_repeat(p)) {
+                return false;
+            }
             return ledger.post(p, actor).created;
         }
     }
 }
 
-struct RollBack {};  // thrown to undo a dry run
+struct RollBack {};  // thrown to undo a dry run or a refused import
+
+// Lowercase hex SHA-256 of the file's bytes, read in blocks.
+std::string file_sha256(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
+    }
+    const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        throw Error(ErrorCode::storage, "SHA-256 is not available (OpenSSL)");
+    }
+    std::array<char, 65536> block{};
+    while (in) {
+        in.read(block.data(), static_cast<std::streamsize>(block.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got > 0 && EVP_DigestUpdate(ctx.get(), block.data(), got) != 1) {
+            throw Error(ErrorCode::storage, "SHA-256 failed (OpenSSL)");
+        }
+    }
+    if (in.bad()) {
+        throw Error(ErrorCode::storage, "reading the import file '" + path + "' failed");
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
+        throw Error(ErrorCode::storage, "SHA-256 failed (OpenSSL)");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xF];
+    }
+    return hex;
+}
 
 }  // namespace
 
@@ -364,27 +410,103 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
             return result;
         }
     }
+    // The bytes are hashed apart from the two reads of the rows: an import reads its file three times.
+    result.sha256 = file_sha256(path);
     std::vector<ImportProblem> none;
     FileRows rows(path, none);
     try {
         ledger.in_transaction([&] {
+            // Inside BEGIN IMMEDIATE: of two imports of one file at once, the second sees the first's record.
+            result.earlier_imports = ledger.imports_of(result.sha256);
+            if (!result.earlier_imports.empty() && !options.again) {
+                result.already_imported = true;
+                throw RollBack{};
+            }
+            // Entries are appended with consecutive ids, one per row that adds one: the line of each lets a
+            // repeat of an earlier row be named by its line.
+            const std::int64_t first_new = ledger.digest().entries + 1;
+            std::vector<int> line_of_new;
+            std::set<EntryId> named_before;  // entries named as repeated so far (at most kMaxProblems)
+            int line = 0;
+            const SkipRepeat skip_repeat = [&](const Posting& p) {
+                const auto repeated = ledger.entries_repeated_by(p, actor);
+                if (repeated.empty()) {
+                    return false;
+                }
+                if (++result.duplicate_rows > static_cast<std::int64_t>(kMaxProblems)) {
+                    return true;
+                }
+                // The entry named: one not named for an earlier row yet (two identical rows posted on purpose
+                // and imported again pair up with their two entries), and one still standing rather than a
+                // reversed one (the likelier original); the earliest of the best.
+                std::optional<EntryId> named;
+                std::optional<EntryId> reversed_by;
+                int best = 4;
+                for (const EntryId id : repeated) {
+                    const auto by = ledger.reversed_by(id);
+                    const int rank = (named_before.count(id) > 0 ? 2 : 0) + (by ? 1 : 0);
+                    if (rank < best) {
+                        best = rank;
+                        named = id;
+                        reversed_by = by;
+                    }
+                }
+                named_before.insert(*named);
+                ImportDuplicate d;
+                d.line = line;
+                d.entry = ledger.entry(*named);
+                d.reversed_by = reversed_by;
+                const auto at = static_cast<std::int64_t>(d.entry.id) - first_new;
+                if (at >= 0) {
+                    LEDGER_ASSERT(at < static_cast<std::int64_t>(line_of_new.size()));
+                    d.earlier_line = line_of_new[static_cast<std::size_t>(at)];
+                }
+                result.duplicates.push_back(std::move(d));
+                return true;
+            };
             std::int64_t done = 0;
             while (auto row = rows.next(nullptr)) {
+                line = row->line;
+                const std::int64_t repeats_before = result.duplicate_rows;
                 try {
-                    (post_row(ledger, *row, actor) ? result.added : result.present) += 1;
+                    if (post_row(ledger, *row, actor, options.allow_duplicates ? SkipRepeat{} : skip_repeat)) {
+                        ++result.added;
+                        line_of_new.push_back(row->line);
+                    } else if (result.duplicate_rows == repeats_before) {
+                        ++result.present;
+                    }
                 } catch (const Error& e) {
+                    const bool about_the_row = e.code() != ErrorCode::storage && e.code() != ErrorCode::integrity;
+                    if (result.duplicate_rows > 0 && about_the_row) {
+                        result.stopped = ImportProblem{row->line, 0, e.what()};
+                        throw RollBack{};
+                    }
                     throw Error(e.code(), "line " + std::to_string(row->line) + ": " + e.what());
                 }
                 if (options.progress && (++done % 1000 == 0 || done == result.rows)) {
                     options.progress(done, result.rows);
                 }
             }
-            if (options.dry_run) {
+            if (result.duplicate_rows > 0 || options.dry_run) {
                 throw RollBack{};
             }
+            if (result.added == 0) {
+                return;  // every row was on file: the load changed nothing and leaves no trace
+            }
+            ImportRecord record;
+            record.sha256 = result.sha256;
+            record.user = actor.user;
+            record.os_user = actor.os_user;
+            record.file_name = path;
+            record.first_entry = EntryId{first_new};
+            record.last_entry = EntryId{first_new + result.added - 1};
+            record.rows = result.rows;
+            record.added = result.added;
+            record.present = result.present;
+            result.record = ledger.record_import(record);
         });
     } catch (const RollBack&) {
-        // Everything was checked against the ledger's rules; nothing stays.
+        // Everything was checked against the ledger's rules (or the import was refused); nothing stays.
     }
     return result;
 }

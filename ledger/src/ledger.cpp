@@ -191,7 +191,9 @@ PostResult Ledger::add_contract(const Contract& given, const Actor& actor, std::
     });
 }
 
-PostResult Ledger::post(const Posting& given, const Actor& actor) {
+PostResult Ledger::post(const Posting& given, const Actor& actor) { return post_or_derive(given, actor, true); }
+
+PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool write) {
     Posting p = given;
     p.project = tidy(given.project);
     p.memo = tidy(given.memo);
@@ -325,6 +327,10 @@ PostResult Ledger::post(const Posting& given, const Actor& actor) {
                     throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
                 }
                 e.due_on = add_months(*p.accepted, *e.warranty_months);
+            }
+            if (!write) {
+                result = PostResult{std::move(c.entry), false};
+                return;
             }
 
             detail::check_invariants(*store_, c);
@@ -540,6 +546,88 @@ Digest Ledger::digest() const {
     return guarded([&] {
         const auto head = store_->head();
         return Digest{head.entries, head.hash};
+    });
+}
+
+
+std::vector<ImportRecord> Ledger::imports_of(std::string_view sha256) const {
+    return guarded([&] { return store_->imports_of(sha256); });
+}
+
+ImportRecord Ledger::record_import(const ImportRecord& given) {
+    ImportRecord r = given;
+    if (!detail::is_hex_hash(r.sha256)) {
+        throw Error(ErrorCode::invalid_input, "'" + r.sha256 + "' is not a SHA-256 in 64 lowercase hex digits");
+    }
+    check_text("the user name", r.user, 128, true);
+    check_text("the file name", r.file_name, 4096, false);
+    if (r.rows < 0 || r.added < 0 || r.present < 0 || r.added + r.present != r.rows) {
+        throw Error(ErrorCode::invalid_input, "an import's rows must be those added plus those present");
+    }
+    return guarded([&] {
+        store_->transaction([&] {
+            // The range must be the newest entries: the ones this import's transaction added. A row may add
+            // more than one (a correction adds its reversal and its replacement), never fewer.
+            const std::int64_t head = store_->head().entries;
+            const bool none = !r.first_entry && !r.last_entry && r.added == 0;
+            bool newest = false;
+            if (r.first_entry && r.last_entry) {
+                const auto first = static_cast<std::int64_t>(*r.first_entry);
+                const auto last = static_cast<std::int64_t>(*r.last_entry);
+                newest = last == head && first <= last && last - first + 1 >= r.added;
+            }
+            if (!none && !newest) {
+                throw Error(ErrorCode::invalid_input,
+                            "an import's entry range must be the entries it added, the newest on file");
+            }
+            r.recorded_at = std::max(to_string(now_utc()), store_->head().recorded_at);
+            r.id = store_->insert_import(r);
+        });
+        return r;
+    });
+}
+
+std::vector<EntryId> Ledger::entries_repeated_by(const Posting& given, const Actor& actor) {
+    constexpr int kMostRepeated = 16;
+    if (!is_money_kind(given.kind)) {
+        return {};
+    }
+    Posting p = given;
+    p.ref.reset();  // with its ref, post() would return the entry that carries it
+    std::optional<Entry> would;
+    if (!p.level || !p.amount) {
+        try {
+            would = post_or_derive(p, actor, false).entry;
+        } catch (const Error& e) {
+            // Not derivable now (nothing outstanding to release, a closed year, a bad posting): compare
+            // what the posting states. Storage and integrity failures are not a matter of the posting.
+            if (e.code() == ErrorCode::storage || e.code() == ErrorCode::integrity) {
+                throw;
+            }
+        }
+    }
+    return guarded([&] {
+        std::vector<EntryId> ids;
+        const auto project = store_->find_project(tidy(p.project));
+        if (!project) {
+            return ids;
+        }
+        std::optional<std::int64_t> contract_id;
+        if (p.contract) {
+            const auto contract = store_->find_contract(project->id, tidy(*p.contract));
+            if (!contract) {
+                return ids;
+            }
+            contract_id = contract->id;
+        }
+        const auto level = would ? would->level : p.level;
+        const auto amount = would ? std::optional<Money>(would->amount) : p.amount;
+        const auto same =
+            store_->same_entries(project->id, p.kind, p.date, level, amount, contract_id, tidy(p.memo), kMostRepeated);
+        for (const std::int64_t id : same) {
+            ids.push_back(EntryId{id});
+        }
+        return ids;
     });
 }
 

@@ -1125,4 +1125,91 @@ std::vector<std::pair<std::string, std::string>> Store::contract_codes() const {
     return codes;
 }
 
+
+std::vector<ImportRecord> Store::imports_of(std::string_view sha256) const {
+    SQLite::Statement q(*db_,
+                        "SELECT id, sha256, recorded_at, user, os_user, file_name, first_entry_id, last_entry_id, "
+                        "row_count, added_count, present_count FROM imports WHERE sha256 = ? ORDER BY id");
+    q.bind(1, std::string(sha256));
+    std::vector<ImportRecord> records;
+    while (q.executeStep()) {
+        ImportRecord r;
+        r.id = q.getColumn(0).getInt64();
+        r.sha256 = q.getColumn(1).getString();
+        r.recorded_at = q.getColumn(2).getString();
+        r.user = q.getColumn(3).getString();
+        r.os_user = q.getColumn(4).getString();
+        r.file_name = q.getColumn(5).getString();
+        if (!q.getColumn(6).isNull()) {
+            r.first_entry = EntryId{q.getColumn(6).getInt64()};
+        }
+        if (!q.getColumn(7).isNull()) {
+            r.last_entry = EntryId{q.getColumn(7).getInt64()};
+        }
+        r.rows = q.getColumn(8).getInt64();
+        r.added = q.getColumn(9).getInt64();
+        r.present = q.getColumn(10).getInt64();
+        records.push_back(std::move(r));
+    }
+    return records;
+}
+
+std::int64_t Store::insert_import(const ImportRecord& r) {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO imports (sha256, recorded_at, user, os_user, file_name, first_entry_id, "
+                        "last_entry_id, row_count, added_count, present_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, r.sha256);
+    q.bind(2, r.recorded_at);
+    q.bind(3, r.user);
+    q.bind(4, r.os_user);
+    q.bind(5, r.file_name);
+    if (r.first_entry && r.last_entry) {
+        q.bind(6, static_cast<std::int64_t>(*r.first_entry));
+        q.bind(7, static_cast<std::int64_t>(*r.last_entry));
+    } else {
+        q.bind(6);
+        q.bind(7);
+    }
+    q.bind(8, r.rows);
+    q.bind(9, r.added);
+    q.bind(10, r.present);
+    q.exec();
+    return db_->getLastInsertRowid();
+}
+
+std::vector<std::int64_t> Store::same_entries(std::int64_t project_id, EntryKind kind, Date day,
+                                              std::optional<Level> level, std::optional<Money> amount,
+                                              std::optional<std::int64_t> contract_id, std::string_view memo,
+                                              int limit) const {
+    // The project and day lead entries_by_project_date (level, effect kind and amount follow in it), so
+    // this reads the few entries of that project and day, however large the ledger. (Slot 90: far from
+    // the others, which other branches extend from 26 on.)
+    auto& q = prepared(90,
+                       "SELECT id FROM entries WHERE project_id = ?1 AND effective_on = ?2 AND kind = ?3 "
+                       "AND effect_kind = ?3 AND (?4 IS NULL OR level = ?4) AND (?5 IS NULL OR amount_fen = ?5) "
+                       "AND contract_id IS ?6 AND memo = ?7 ORDER BY id LIMIT ?8");
+    const ResetAfterUse reset{q};
+    q.bind(1, project_id);
+    q.bind(2, to_string(day));
+    q.bind(3, std::string(to_string(kind)));
+    bind_optional(q, 4, level ? std::optional<std::string>(std::string(to_string(*level))) : std::nullopt);
+    if (amount) {
+        q.bind(5, amount->fen());
+    } else {
+        q.bind(5);
+    }
+    if (contract_id) {
+        q.bind(6, *contract_id);
+    } else {
+        q.bind(6);
+    }
+    q.bind(7, std::string(memo));
+    q.bind(8, limit);
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) {
+        ids.push_back(q.getColumn(0).getInt64());
+    }
+    return ids;
+}
+
 }  // namespace ledger::detail

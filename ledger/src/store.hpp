@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ledger/entry.hpp"
+#include "ledger/ledger.hpp"
 #include "ledger/report.hpp"
 
 namespace ledger::detail {
@@ -166,6 +167,16 @@ public:
     std::vector<std::string> file_problems() const;
     // Every contract as (project code, contract code).
     std::vector<std::pair<std::string, std::string>> contract_codes() const;
+
+    // Imports (schema/0004_imports.sql): the loads of a file by its SHA-256, earliest first; a new one.
+    std::vector<ImportRecord> imports_of(std::string_view sha256) const;
+    std::int64_t insert_import(const ImportRecord& record);
+    // Ids of a project's entries of `kind` (never a reversal) on `day` with this contract (none: none)
+    // and memo, and this level and amount where given; earliest first, at most `limit`.
+    std::vector<std::int64_t> same_entries(std::int64_t project_id, EntryKind kind, Date day,
+                                           std::optional<Level> level, std::optional<Money> amount,
+                                           std::optional<std::int64_t> contract_id, std::string_view memo,
+                                           int limit) const;
 
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);

@@ -5,9 +5,12 @@
 # refused statement leaves the file byte-identical and `fundflow verify` still passes.
 source "$(dirname "$0")/lib.sh"
 seed_ledger || fail "posting the seed ledger"
+# One import, so that the record of loads (imports) has a row to try.
+printf 'kind,date,project,level,amount,ref\npayment,2021-03-02,P2,provincial,1,导入-1\n' >"$d/import.csv"
+F import "$d/import.csv" >/dev/null || fail "importing into the seed ledger"
 F verify >/dev/null || fail "verify fails on the untouched ledger"
 tables=$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-for t in entries projects contracts; do
+for t in entries projects contracts imports; do
     grep -qx "$t" <<<"$tables" || fail "no table '$t' in the ledger (tables: $(echo $tables))"
 done
 

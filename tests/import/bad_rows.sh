@@ -2,7 +2,8 @@
 # Issue 5's bad rows: a file (Chinese header, BOM, CRLF) with 12 bad rows of 12 different kinds is reported
 # as 12 lines FILE:LINE:COLUMN: reason and a last line 'fundflow: 12 problems in FILE; nothing was imported',
 # exit 2, nothing on stdout, the ledger byte-identical; the same file with those rows fixed imports every
-# row; a third run imports 0 new rows (all present) and leaves the file byte-identical. Then rule refusals
+# row; a third run is refused (the file was imported: exit 3), and with --again imports 0 new rows (all
+# present) and leaves the file byte-identical. Then rule refusals
 # in the middle of valid-looking files (an overdraft, a voucher ref reused with other content, a closed
 # year, a forfeit beyond the deposit) exit 3 naming their line, ledger byte-identical; --dry-run checks against the
 # ledger's rules and writes nothing; a quote never closed is a whole-file problem (exit 2).
@@ -81,12 +82,16 @@ done <"$d/breaks.tsv"
 F import "$d/bad.csv" --dry-run >/dev/null 2>&1; rc=$?
 [[ $rc == 2 && $(file_sum) == "$before" ]] || fail "--dry-run of the bad file: exit $rc or the ledger changed"
 
-# 2. Fixed, it imports every row; a third run imports none and changes nothing.
+# 2. Fixed, it imports every row; a third run is refused as the same file again, and with --again imports none
+#    and changes nothing (every row has a ref).
 F import "$d/good.csv" --format json >"$d/out" 2>"$d/err" || fail "the fixed file exited $?: $(cat "$d/err")"
 [[ $(jq -c '[.rows, .added, .present, .dry_run]' "$d/out") == "[$rows,$rows,0,false]" ]] ||
     fail "the fixed file: $(cat "$d/out")"
 after=$(file_sum)
-F import "$d/good.csv" --format json >"$d/out" 2>"$d/err" || fail "the third run exited $?: $(cat "$d/err")"
+F import "$d/good.csv" --format json >"$d/out" 2>"$d/err"; rc=$?
+[[ $rc == 3 && ! -s $d/out ]] && grep -q "already imported" "$d/err" || fail "the third run without --again exited $rc: $(cat "$d/out" "$d/err")"
+[[ $(file_sum) == "$after" ]] || fail "a refused third run changed the ledger"
+F import "$d/good.csv" --again --format json >"$d/out" 2>"$d/err" || fail "the third run exited $?: $(cat "$d/err")"
 [[ $(jq -c '[.rows, .added, .present]' "$d/out") == "[$rows,0,$rows]" ]] || fail "the third run: $(cat "$d/out")"
 [[ $(file_sum) == "$after" ]] || fail "importing rows already present changed the ledger"
 # What the fixed file says, read back: B1's county money of 2021 and the deposits carried into 2022.

@@ -35,9 +35,10 @@ F import "$d/data.csv" --format json >"$d/import.json" 2>"$d/err" || fail "impor
 echo "imported $rows rows in $((SECONDS - start)) s"
 F verify --format json >"$d/verify.json" || fail "verify after the import: $(cat "$d/verify.json")"
 entries=$(jq .entries "$d/verify.json")
-# Importing the same file again adds nothing and leaves the file as it was.
+# Importing the same file again (--again: without it the file is refused as imported before) adds nothing
+# and leaves the file as it was.
 sum=$(file_sum)
-F import "$d/data.csv" --format json >"$d/again.json" 2>"$d/err" || fail "the second import exited $?: $(head -c 2000 "$d/err")"
+F import "$d/data.csv" --again --format json >"$d/again.json" 2>"$d/err" || fail "the second import exited $?: $(head -c 2000 "$d/err")"
 [[ $(jq -c '[.added, .present]' "$d/again.json") == "[0,$rows]" ]] || fail "the second import said $(cat "$d/again.json")"
 [[ $(file_sum) == "$sum" ]] || fail "importing rows already present changed the ledger"
 # check fails on the overdue deposits and unclosed years of the data; its chain and invariants must pass.

@@ -4,12 +4,20 @@
 // levels, required columns) and every problem is returned with its line and column — nothing is
 // written then; second, the rows are posted in order inside one BEGIN IMMEDIATE transaction, so a rule
 // refusal at any row leaves the ledger as it was. A row whose voucher ref (or project, contract, close,
-// reversal) is already on file with the same content is counted as present, not posted again, so
-// running an import twice is safe. Memory stays bounded by the longest row.
+// reversal) is already on file with the same content is counted as present, not posted again.
+//
+// Importing twice is safe in two more ways, each checked inside that transaction (so two imports of one
+// file at once cannot both land): a file whose bytes (SHA-256) were imported before is refused unless
+// ImportOptions::again, and a row without a voucher ref that repeats an entry — on file, or posted by an
+// earlier row of the file — is refused as a probable duplicate unless ImportOptions::allow_duplicates.
+// Both refusals are returned as data (ImportResult), with nothing written; the load itself is recorded
+// (Ledger::record_import) in the transaction that writes its rows. Memory stays bounded by the longest
+// row (and the line of each entry added, 4 bytes a row).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +33,19 @@ struct ImportProblem {
 
 struct ImportOptions {
     bool dry_run = false;  // check and post everything, then roll back
+    bool again = false;    // load a file whose bytes were imported before
+    bool allow_duplicates = false;  // post rows without a voucher ref that repeat an entry
     // Called every so often while posting: rows done, rows in all.
     std::function<void(std::int64_t done, std::int64_t total)> progress;
+};
+
+// A row without a voucher ref that repeats an entry (Ledger::entries_repeated_by: the same kind, date,
+// project, level, amount, contract and memo as the entry the row would post).
+struct ImportDuplicate {
+    int line = 0;
+    Entry entry;            // the entry repeated: on file, or the one an earlier row of the file posts
+    int earlier_line = 0;   // > 0 when the entry is the one line `earlier_line` of this file posts
+    std::optional<EntryId> reversed_by;  // the entry (on file) was since reversed by this one
 };
 
 struct ImportResult {
@@ -34,10 +53,28 @@ struct ImportResult {
     std::int64_t added = 0;    // entries written (or that would be, with dry_run)
     std::int64_t present = 0;  // rows already on file with the same content
     std::vector<ImportProblem> problems;  // when not empty, nothing was written
+    std::string sha256;        // of the file's bytes (once its rows passed their checks)
+    // Earlier loads of the same bytes, earliest first. Without options.again that is a refusal:
+    // already_imported is set, no row is posted and nothing is written.
+    std::vector<ImportRecord> earlier_imports;
+    bool already_imported = false;
+    // Rows refused as probable duplicates (the first 1000; duplicate_rows counts them all): when not
+    // empty, nothing was written. They are left out while the rest is checked, so that every one is found.
+    std::vector<ImportDuplicate> duplicates;
+    std::int64_t duplicate_rows = 0;
+    // With duplicates: the row a ledger rule refused after them (it may lean on a row left out), where
+    // checking stopped. Without duplicates a rule refusal is thrown, as before.
+    std::optional<ImportProblem> stopped;
+    // The load as recorded; none on a dry run, a refusal, or a load that added no entry (every row was on
+    // file: it changed nothing and leaves the file as it was).
+    std::optional<ImportRecord> record;
+    bool refused() const { return !problems.empty() || already_imported || !duplicates.empty(); }
 };
 
 // Throws Error{not_found} for a missing file, and, while posting, the Error of the first row a ledger
-// rule refuses, its message starting "line N: " (nothing is written).
+// rule refuses, its message starting "line N: " (nothing is written) — unless probable duplicates were
+// found before that row: then they are returned, with the row in ImportResult::stopped. Refusals of the
+// import as a whole (problems, already_imported, duplicates) are returned, not thrown.
 ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& actor, const ImportOptions& options);
 
 }  // namespace ledger

@@ -12,6 +12,7 @@
 // Thread-safety: a Ledger object is not shared between threads; many processes may open one file.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,6 +57,22 @@ struct PostResult {
     bool created = true;  // false when an identical posting with the same ref already existed
 };
 
+// One load of a file by import_csv (ledger/import.hpp), recorded in the same transaction as the entries
+// it added. Append-only, like the entries; not part of the hash chain.
+struct ImportRecord {
+    std::int64_t id = 0;
+    std::string sha256;       // of the file's bytes: 64 lowercase hex digits
+    std::string recorded_at;  // UTC, fixed width (calendar.hpp)
+    std::string user;         // --user
+    std::string os_user;      // the login that ran the program
+    std::string file_name;    // as it was given
+    std::optional<EntryId> first_entry;  // the entries it added, first to last; none when it added none
+    std::optional<EntryId> last_entry;
+    std::int64_t rows = 0;     // data rows in the file
+    std::int64_t added = 0;    // rows that added an entry
+    std::int64_t present = 0;  // rows already on file with the same content
+};
+
 class Ledger {
 public:
     enum class Mode { read_only, read_write };
@@ -92,6 +109,23 @@ public:
     // Runs body inside one BEGIN IMMEDIATE transaction: every posting in it lands, or none does.
     void in_transaction(const std::function<void()>& body);
 
+    // Imports (ledger/import.hpp). The loads of a file with this SHA-256 (64 lowercase hex digits),
+    // earliest first. Inside in_transaction() it sees what the transaction wrote.
+    std::vector<ImportRecord> imports_of(std::string_view sha256) const;
+    // Appends the record of a load (its id and recorded time are filled in and returned). Meant to run
+    // inside in_transaction(), with the entries the import added, so that a load that does not commit
+    // leaves no record. Throws Error{invalid_input} for a record its table would refuse (bad hash,
+    // counts that do not add up, an entry range that is not the entries added).
+    ImportRecord record_import(const ImportRecord& record);
+    // The money entries on file that `posting` would repeat, earliest first (at most 16): same kind,
+    // date, project, level, amount, contract and memo as the entry post() would write now. What post()
+    // derives is compared as it would derive it (a retention's amount from the contract's rate, a
+    // release's level and amount from what is outstanding); where it cannot derive it now (nothing is
+    // outstanding any more, a closed year), what the posting states is compared and the rest is not.
+    // The posting's voucher ref is ignored. Reversed entries are included (see reversed_by()). Writes
+    // nothing; throws only Error{storage} (or Error{integrity} for a damaged file).
+    std::vector<EntryId> entries_repeated_by(const Posting& posting, const Actor& actor);
+
     // Reading.
     Project project(std::string_view code) const;  // Error{not_found}
     std::optional<Project> find_project(std::string_view code) const;
@@ -121,6 +155,9 @@ public:
 
 private:
     explicit Ledger(std::unique_ptr<detail::Store> store);
+    // post(), or with write == false the entry it would append (level, amount and due date derived)
+    // before the rules of domain.md §4 are checked, writing nothing.
+    PostResult post_or_derive(const Posting& posting, const Actor& actor, bool write);
     std::unique_ptr<detail::Store> store_;
 };
 
