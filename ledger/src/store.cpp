@@ -314,6 +314,9 @@ void Store::transaction(const std::function<void()>& body) {
         body();
         return;
     }
+    if (read_depth_ > 0) {
+        throw Error(ErrorCode::storage, "a write was started inside a read snapshot; nothing was written");
+    }
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     memo_ = Memo{};
     ++transaction_depth_;
@@ -327,6 +330,79 @@ void Store::transaction(const std::function<void()>& body) {
     --transaction_depth_;
     memo_ = Memo{};
     transaction.commit();
+}
+
+void Store::begin_read() const {
+    // A deferred BEGIN takes no lock; the snapshot is fixed by the first read in it, which is the
+    // head read here: from then on every statement sees that state, and a writer's COMMIT (WAL) is
+    // neither blocked by it nor seen by it.
+    db_->exec("BEGIN DEFERRED");
+    try {
+        (void)head();
+    } catch (...) {
+        end_read();
+        throw;
+    }
+}
+
+void Store::end_read() const noexcept {
+    // Nothing was written: COMMIT and ROLLBACK end a read transaction alike. Cached statements were
+    // reset after their use; ROLLBACK ends any left running.
+    if (sqlite3_exec(db_->getHandle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        sqlite3_exec(db_->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+void Store::read(const std::function<void()>& body) const {
+    if (in_any_transaction()) {
+        body();
+        return;
+    }
+    begin_read();
+    ++read_depth_;
+    try {
+        body();
+    } catch (...) {
+        --read_depth_;
+        end_read();
+        throw;
+    }
+    --read_depth_;
+    end_read();
+}
+
+void Store::read_with_second(const std::function<void(const Store* second)>& body) const {
+    // Writers commit between this connection's first read and the second's only in the instant
+    // between the two: a few attempts give the same state unless a writer commits continuously.
+    constexpr int kAttempts = 20;
+    const bool nested = in_any_transaction();
+    auto second = reader();
+    for (int attempt = 1;; ++attempt) {
+        bool done = false;
+        read([&] {
+            const Head mine = head();
+            second->begin_read();
+            struct EndRead {
+                const Store& store;
+                ~EndRead() { store.end_read(); }
+            } end_second{*second};
+            const Head theirs = second->head();
+            const bool same = theirs.entries == mine.entries && theirs.hash == mine.hash;
+            if (same || nested || attempt == kAttempts) {
+                spdlog::debug("second reader: {} after {} attempt(s)", same ? "same state" : "none", attempt);
+                ++second->read_depth_;
+                struct Leave {
+                    const Store& store;
+                    ~Leave() { --store.read_depth_; }
+                } leave{*second};
+                body(same ? second.get() : nullptr);
+                done = true;
+            }
+        });
+        if (done) {
+            return;
+        }
+    }
 }
 
 void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
@@ -1040,8 +1116,10 @@ std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int
     return events;
 }
 
-void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const {
-    SQLite::Statement q(*db_, std::string(kEntrySelect) + "ORDER BY e.id");
+void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit,
+                                  std::int64_t first_id) const {
+    SQLite::Statement q(*db_, std::string(kEntrySelect) + "WHERE e.id >= ? ORDER BY e.id");
+    q.bind(1, first_id);
     while (q.executeStep()) {
         ChainRecord record;
         try {
@@ -1086,6 +1164,54 @@ std::vector<std::string> Store::derived_totals_problems() const {
         }
         if (periods.getColumn(1).getInt64() != 0) {
             problems.push_back("the year totals differ from the sums of the entries");
+        }
+    }
+    return problems;
+}
+
+std::vector<std::string> Store::year_totals_problems(std::int64_t project_id, int year) const {
+    // The entries of (project, year) are one range of the index entries_by_project_date; the totals
+    // rows of that year are ranges of their primary keys. Each comparison runs both ways (EXCEPT), as
+    // derived_totals_problems() does for the whole file.
+    // Every level named, so that each totals table is read by its primary key (project, level, period).
+#define LEVELS "level IN ('central', 'provincial', 'municipal', 'county', 'carryover', 'other')"
+    std::vector<std::string> problems;
+    auto& q = prepared(
+        40,
+        "WITH actual AS (SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) AS amount_fen "
+        "FROM entries WHERE project_id = ?1 AND effective_on >= ?2 AND effective_on <= ?3 "
+        "AND level IS NOT NULL GROUP BY 1, 2, 3, 4), "
+        "days AS (SELECT project_id, level, effective_on, effect_kind, amount_fen FROM day_totals "
+        "WHERE project_id = ?1 AND " LEVELS " AND effective_on >= ?2 AND effective_on <= ?3), "
+        "months AS (SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) "
+        "FROM actual GROUP BY 1, 2, 3, 4), "
+        "years AS (SELECT project_id, level, ?4, effect_kind, SUM(amount_fen) FROM actual GROUP BY 1, 2, 4) "
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM days)) + "
+        "(SELECT count(*) FROM (SELECT * FROM days EXCEPT SELECT * FROM actual)), "
+        "(SELECT count(*) FROM (SELECT * FROM months EXCEPT SELECT project_id, level, month, effect_kind, amount_fen "
+        "FROM month_totals WHERE project_id = ?1 AND " LEVELS " AND month >= ?5 AND month <= ?6)) + "
+        "(SELECT count(*) FROM (SELECT project_id, level, month, effect_kind, amount_fen FROM month_totals "
+        "WHERE project_id = ?1 AND " LEVELS " AND month >= ?5 AND month <= ?6 EXCEPT SELECT * FROM months)), "
+        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT SELECT project_id, level, year, effect_kind, amount_fen "
+        "FROM year_totals WHERE project_id = ?1 AND " LEVELS " AND year = ?4)) + "
+        "(SELECT count(*) FROM (SELECT project_id, level, year, effect_kind, amount_fen FROM year_totals "
+        "WHERE project_id = ?1 AND " LEVELS " AND year = ?4 EXCEPT SELECT * FROM years))");
+#undef LEVELS
+    const ResetAfterUse reset{q};
+    const std::string y = std::to_string(year);
+    q.bind(1, project_id);
+    q.bind(2, y + "-01-01");
+    q.bind(3, y + "-12-31");
+    q.bind(4, year);
+    q.bind(5, y + "-01");
+    q.bind(6, y + "-12");
+    if (q.executeStep()) {
+        const char* names[] = {"day", "month", "year"};
+        for (int i = 0; i < 3; ++i) {
+            if (q.getColumn(i).getInt64() != 0) {
+                problems.push_back(std::string("the ") + names[i] + " totals of " + y +
+                                   " differ from the sums of the entries");
+            }
         }
     }
     return problems;
