@@ -16,6 +16,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
@@ -72,6 +73,7 @@ struct Context {
     std::string known_at;
     bool read_only = env_flag("FUNDFLOW_READ_ONLY");
     std::string command;  // for messages: "pay", "report execution", ...
+    ExitStatus status = ExitStatus::ok;  // a command that printed its output may still end in 4
 
     void finish_render_options(Unit default_unit, bool markdown = false) {
         render.unit = unit.empty() ? default_unit : (unit == "wan" ? Unit::wan : Unit::yuan);
@@ -101,6 +103,32 @@ struct Context {
     ledger::Ledger writer() const {
         refuse_if_read_only();
         return ledger::Ledger::open(db, ledger::Ledger::Mode::read_write);
+    }
+
+    // A read command: body's reads and the cheap tamper check (the newest links of the chain, and the
+    // totals of the years it reports) see one state of the file. On a problem the output stands, one
+    // warning line goes to stderr, and the exit status is 4. FUNDFLOW_READ_CHECK=N checks N links
+    // instead of 1,000; "off" skips the check (for the benchmark's with/without figures only).
+    void checked_read(const ledger::Ledger& l, const std::vector<ledger::Ledger::ReportedYear>& years,
+                      const std::function<void()>& body) {
+        const std::string setting = env_or("FUNDFLOW_READ_CHECK", "");
+        std::optional<std::string> problem;
+        l.read_snapshot([&] {
+            body();
+            if (setting == "off") {
+                return;
+            }
+            const auto links = setting.empty() || setting.find_first_not_of("0123456789") != std::string::npos ||
+                                       setting.size() > 9
+                                   ? ledger::Ledger::kSpotCheckLinks
+                                   : std::stoll(setting);
+            problem = l.spot_check(years, links);
+        });
+        if (problem) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "fundflow: warning: %s; run 'fundflow verify'\n", problem->c_str());
+            status = ExitStatus::integrity;
+        }
     }
 
     void refuse_if_read_only() const {
@@ -541,7 +569,8 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 ctx.finish_render_options(Unit::wan, true);
                                 const auto cut = ctx.cut();
                                 const auto l = ctx.reader();
-                                print_execution(ctx.render, l.execution_report(code, year.value_or(ledger::year_of(cut.as_of)), cut));
+                                const int y = year.value_or(ledger::year_of(cut.as_of));
+                                ctx.checked_read(l, {{code, y}}, [&] { print_execution(ctx.render, l.execution_report(code, y, cut)); });
                             });
         sub->add_option("CODE", code, "project code")->required();
         sub->add_option("--year", year, "fiscal year (default: the year of --as-of)");
@@ -558,8 +587,15 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 const auto mode = by == "project"    ? ledger::BalanceBy::project
                                                   : by == "contract" ? ledger::BalanceBy::contract
                                                                      : ledger::BalanceBy::level;
+                                const auto cut = ctx.cut();
+                                std::vector<ledger::Ledger::ReportedYear> years;
+                                if (!code.empty()) {
+                                    years.push_back({code, ledger::year_of(cut.as_of)});
+                                }
+                                ctx.checked_read(l, years, [&] {
                                 print_balance(ctx.render, l.balances(code.empty() ? std::nullopt : std::optional(code),
-                                                                     mode, ctx.cut()), mode);
+                                                                     mode, cut), mode);
+                                });
                             });
         sub->add_option("CODE", code, "project code (default: every project)");
         sub->add_option("--by", by, "level, project or contract")->check(CLI::IsMember({"level", "project", "contract"}));
@@ -593,7 +629,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 }
                                 f.cut = ctx.cut();
                                 const auto l = ctx.reader();
-                                print_log(ctx.render, l.log(f));
+                                ctx.checked_read(l, {}, [&] { print_log(ctx.render, l.log(f)); });
                             });
         sub->add_option("CODE", code, "project code (default: every project)");
         sub->add_option("--kind", kind, "only entries of this kind (payment, 支付, ...)");
@@ -609,6 +645,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             ctx.finish_render_options(Unit::yuan);
             const auto entry_id = parse_entry_id(id);
             const auto l = ctx.reader();
+            ctx.checked_read(l, {}, [&] {
             const auto entry = l.entry(entry_id);
             // A registration's hashed record is part of what the auditor sees.
             std::optional<ledger::Project> project;
@@ -619,6 +656,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                 contract = l.contract(entry.project, *entry.contract);
             }
             print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract);
+            });
         });
         sub->add_option("ENTRY_ID", id, "entry id")->required();
     }
@@ -694,7 +732,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 f.grace_days = grace;
                                 f.cut = ctx.cut();
                                 const auto l = ctx.reader();
-                                print_warranty(ctx.render, l.warranty(f));
+                                ctx.checked_read(l, {}, [&] { print_warranty(ctx.render, l.warranty(f)); });
                             });
         sub->add_option("CODE", code, "project code (default: every project)");
         sub->add_option("--status", status, "held, due, overdue, partly_released, released or forfeited");
@@ -733,7 +771,9 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", [&ctx] {
                 ctx.finish_render_options(Unit::wan, true);
                 const auto l = ctx.reader();
-                print_evaluation(ctx.render, evaluation_args.run(l, ctx.cut()));
+                const auto cut = ctx.cut();
+                ctx.checked_read(l, {{evaluation_args.code, evaluation_args.year.value_or(ledger::year_of(cut.as_of))}},
+                                 [&] { print_evaluation(ctx.render, evaluation_args.run(l, cut)); });
             });
         evaluation_args.add_to(*sub, true);
     }
@@ -758,6 +798,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                     const std::optional<std::string> project =
                                         export_args.code.empty() ? std::nullopt : std::optional(export_args.code);
                                     const auto cut = ctx.cut();
+                                    ctx.checked_read(l, {}, [&] {
                                     if (to == "csv") {
                                         export_csv(l, project, cut, out);
                                     } else if (to == "json") {
@@ -769,6 +810,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                                                          : JournalSyntax::ledger,
                                                        out);
                                     }
+                                    });
                                     if (out != stdout && std::fclose(out) != 0) {
                                         throw ledger::Error(ledger::ErrorCode::storage, "cannot write '" + output + "'");
                                     }
@@ -782,6 +824,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                 const auto cut = ctx.cut();
                                 const int y = export_args.year.value_or(ledger::year_of(cut.as_of));
                                 std::optional<ledger::Evaluation> evaluation;
+                                ctx.checked_read(l, {{export_args.code, y}}, [&] {
                                 if (!export_args.indicators.empty()) {
                                     evaluation = export_args.run(l, cut);
                                 }
@@ -789,6 +832,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                            evaluation ? evaluation->execution
                                                       : l.execution_report(export_args.code, y, cut),
                                            evaluation);
+                                });
                                 print_line(ctx.render, "wrote " + output);
                             });
         sub->add_option("--to", to, "csv (re-importable), json, ledger, hledger, beancount, or xlsx (the forms)")
@@ -803,7 +847,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             "fundflow digest > digest-2020-12-31.txt", [&ctx] {
                 ctx.finish_render_options(Unit::yuan);
                 const auto l = ctx.reader();
-                print_digest(ctx.render, l.digest());
+                ctx.checked_read(l, {}, [&] { print_digest(ctx.render, l.digest()); });
             });
 }
 
@@ -861,7 +905,7 @@ int run(int argc, char** argv) {
             return static_cast<int>(ExitStatus::usage);
         }
         action();
-        return static_cast<int>(ExitStatus::ok);
+        return static_cast<int>(ctx.status);
     } catch (const ledger::Error& e) {
         const ExitStatus status = exit_status_of(e.code());
         std::fflush(stdout);

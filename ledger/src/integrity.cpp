@@ -41,13 +41,17 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                                                       "printed, optionally after 'N:'");
         }
     }
-    return guarded([&] {
+    VerifyResult verified;
+    guarded([&] { store_->read_with_second([&](const detail::Store* second) { verified = [&] {
         // The recomputation of the derived totals (and, deep, SQLite's check of every page and index)
         // reads the whole file, as the chain walk does: it runs meanwhile on a second, read-only
-        // connection, on the other core. Each check reads one consistent snapshot of its own.
-        auto file_checks = std::async(std::launch::async, [reader = store_->reader(), deep] {
-            auto derived = reader->derived_totals_problems();
-            return std::pair(deep ? reader->file_problems() : std::vector<std::string>{}, std::move(derived));
+        // connection, on the other core, which sees the same state of the file as the walk (a state
+        // committed in between would raise false alarms). When no such connection can be had, it runs
+        // after the walk, on this one.
+        const detail::Store& checker = second != nullptr ? *second : *store_;
+        auto file_checks = std::async(second != nullptr ? std::launch::async : std::launch::deferred, [&checker, deep] {
+            auto derived = checker.derived_totals_problems();
+            return std::pair(deep ? checker.file_problems() : std::vector<std::string>{}, std::move(derived));
         });
         VerifyResult result;
         result.digest = Digest{0, std::string(detail::kGenesisHash)};
@@ -137,6 +141,72 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                                    "…: entries it covered were removed or rewritten, or an older copy was restored");
         }
         return result;
+    }(); }); });
+    return verified;
+}
+
+std::optional<std::string> Ledger::spot_check(const std::vector<ReportedYear>& years, std::int64_t links) const {
+    return detail::read_guarded(*store_, [&]() -> std::optional<std::string> {
+        std::optional<std::string> problem;
+        const detail::Head head = store_->head();
+        if (links > 0 && head.entries > 0) {
+            // The entry before the first one checked gives the first link's expected prev_hash.
+            const std::int64_t first = std::max<std::int64_t>(1, head.entries - links + 1);
+            std::int64_t expected = first > 1 ? first - 1 : 1;
+            std::optional<std::string> prev_hash;
+            if (first == 1) {
+                prev_hash = std::string(detail::kGenesisHash);
+            }
+            try {
+                store_->for_each_chain_record(
+                    [&](const ChainRecord& r) {
+                        const auto id = static_cast<std::int64_t>(r.entry.id);
+                        if (id != expected) {
+                            problem = "entry #" + std::to_string(expected) + " is missing: ids jump to #" +
+                                      std::to_string(id);
+                            return false;
+                        }
+                        if (prev_hash && r.entry.prev_hash != *prev_hash) {
+                            problem = "entry #" + std::to_string(id) +
+                                      " does not follow the entry before it (its prev_hash differs)";
+                            return false;
+                        }
+                        if (id >= first && detail::chain_hash(r.entry.prev_hash,
+                                                              detail::canonical_encoding(r.entry, r.project_record,
+                                                                                         r.contract_record)) !=
+                                               r.entry.hash) {
+                            problem = "entry #" + std::to_string(id) +
+                                      " was altered: its contents no longer match its hash";
+                            return false;
+                        }
+                        prev_hash = r.entry.hash;
+                        ++expected;
+                        return true;
+                    },
+                    expected);
+            } catch (const Error& e) {
+                if (e.code() != ErrorCode::integrity) {
+                    throw;
+                }
+                problem = e.what();
+            }
+            if (!problem && expected != head.entries + 1) {
+                problem = "the newest entries end at #" + std::to_string(expected - 1) + ", not at the head #" +
+                          std::to_string(head.entries);
+            }
+        }
+        for (const auto& reported : years) {
+            if (problem) {
+                break;
+            }
+            if (const auto row = store_->find_project(reported.project)) {
+                if (auto problems = store_->year_totals_problems(row->id, reported.year); !problems.empty()) {
+                    problem = "project " + reported.project + ": " + problems.front() +
+                              " (the file was edited outside fundflow)";
+                }
+            }
+        }
+        return problem;
     });
 }
 
@@ -153,6 +223,10 @@ std::string_view to_string(Verdict verdict) {
 }
 
 CheckReport Ledger::check(const ReadCut& cut, int grace_days) const {
+    return detail::read_guarded(*store_, [&] { return check_in_snapshot(cut, grace_days); });
+}
+
+CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const {
     CheckReport report;
     report.as_of = cut.as_of;
 

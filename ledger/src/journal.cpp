@@ -72,8 +72,11 @@ std::string account_component(Level level) {
     return kNames[static_cast<std::size_t>(level)];
 }
 
-void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project, const ReadCut& cut,
-                              const std::function<void(const JournalTransaction&)>& visit) {
+namespace {
+
+void each_journal_transaction_in_snapshot(const Ledger& ledger, const std::optional<std::string>& project,
+                                          const ReadCut& cut,
+                                          const std::function<void(const JournalTransaction&)>& visit) {
     LogFilter filter;
     filter.project = project;
     filter.cut = cut;
@@ -133,6 +136,14 @@ void each_journal_transaction(const Ledger& ledger, const std::optional<std::str
             }
         }
     }
+}
+
+}  // namespace
+
+void each_journal_transaction(const Ledger& ledger, const std::optional<std::string>& project, const ReadCut& cut,
+                              const std::function<void(const JournalTransaction&)>& visit) {
+    // The entries and the year-end balances are read from one state of the file.
+    ledger.read_snapshot([&] { each_journal_transaction_in_snapshot(ledger, project, cut, visit); });
 }
 
 }  // namespace ledger

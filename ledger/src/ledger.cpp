@@ -95,6 +95,10 @@ void Ledger::in_transaction(const std::function<void()>& body) {
     guarded([&] { store_->transaction(body); });
 }
 
+void Ledger::read_snapshot(const std::function<void()>& body) const {
+    guarded([&] { store_->read(body); });
+}
+
 namespace {
 
 // Fills in id, recorded time and hashes, and writes the entry. Must run inside a transaction.
@@ -448,7 +452,7 @@ PostResult Ledger::close_year(std::string_view code, int year, const Actor& acto
 }
 
 Project Ledger::project(std::string_view code) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(code);
         if (!row) {
             throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
@@ -458,7 +462,7 @@ Project Ledger::project(std::string_view code) const {
 }
 
 std::vector<Entry> Ledger::log(const LogFilter& filter) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         if (filter.project && !store_->find_project(*filter.project)) {
             throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
         }
@@ -467,7 +471,7 @@ std::vector<Entry> Ledger::log(const LogFilter& filter) const {
 }
 
 std::optional<Project> Ledger::find_project(std::string_view code) const {
-    return guarded([&]() -> std::optional<Project> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<Project> {
         if (auto row = store_->find_project(code)) {
             return row->project;
         }
@@ -476,7 +480,7 @@ std::optional<Project> Ledger::find_project(std::string_view code) const {
 }
 
 std::optional<Contract> Ledger::find_contract(std::string_view project, std::string_view code) const {
-    return guarded([&]() -> std::optional<Contract> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<Contract> {
         const auto row = store_->find_project(project);
         if (!row) {
             return std::nullopt;
@@ -489,21 +493,21 @@ std::optional<Contract> Ledger::find_contract(std::string_view project, std::str
 }
 
 std::optional<Entry> Ledger::entry_by_ref(std::string_view project, std::string_view ref) const {
-    return guarded([&]() -> std::optional<Entry> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<Entry> {
         const auto row = store_->find_project(project);
         return row ? store_->entry_by_ref(row->id, ref) : std::nullopt;
     });
 }
 
 std::optional<int> Ledger::closed_through(std::string_view project) const {
-    return guarded([&]() -> std::optional<int> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<int> {
         const auto row = store_->find_project(project);
         return row ? store_->closed_through(row->id) : std::nullopt;
     });
 }
 
 void Ledger::each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const {
-    guarded([&] {
+    detail::read_guarded(*store_, [&] {
         if (filter.project && !store_->find_project(*filter.project)) {
             throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
         }
@@ -512,7 +516,7 @@ void Ledger::each_entry(const LogFilter& filter, const std::function<void(const 
 }
 
 Contract Ledger::contract(std::string_view project, std::string_view code) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(project);
         const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
         if (!contract) {
@@ -523,7 +527,7 @@ Contract Ledger::contract(std::string_view project, std::string_view code) const
 }
 
 Entry Ledger::entry(EntryId id) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         auto e = store_->entry(static_cast<std::int64_t>(id));
         if (!e) {
             throw Error(ErrorCode::not_found,
@@ -534,7 +538,7 @@ Entry Ledger::entry(EntryId id) const {
 }
 
 std::optional<EntryId> Ledger::reversed_by(EntryId id) const {
-    return guarded([&]() -> std::optional<EntryId> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<EntryId> {
         if (auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
             return EntryId{*by};
         }
@@ -543,7 +547,7 @@ std::optional<EntryId> Ledger::reversed_by(EntryId id) const {
 }
 
 Digest Ledger::digest() const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto head = store_->head();
         return Digest{head.entries, head.hash};
     });

@@ -37,7 +37,7 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
     if (year < 1901 || year > 9999) {
         throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
     }
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = require_project(*store_, code);
         ExecutionReport report;
         report.project = row.project.code;
@@ -86,7 +86,7 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
 }
 
 BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy by, const ReadCut& cut) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         std::optional<std::int64_t> project_id;
         if (code) {
             project_id = require_project(*store_, *code).id;
@@ -193,7 +193,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
     if (filter.due_within_days && (*filter.due_within_days < 0 || *filter.due_within_days > 36500)) {
         throw Error(ErrorCode::invalid_input, "--due-within must be a number of days from 0 to 36500");
     }
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         std::optional<std::int64_t> project_id;
         if (filter.project) {
             project_id = require_project(*store_, *filter.project).id;

@@ -14,8 +14,11 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "guarded.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/report.hpp"
@@ -108,8 +111,22 @@ public:
     ~Store();
 
     bool writable() const { return writable_; }
-    // Runs body in BEGIN IMMEDIATE … COMMIT; nested calls join the outer transaction.
+    // Runs body in BEGIN IMMEDIATE … COMMIT; nested calls join the outer transaction. Refused inside
+    // read(): a snapshot cannot become a write.
     void transaction(const std::function<void()>& body);
+    // Runs body in one read transaction: every statement in it sees the one committed state of the file
+    // that the first of them saw, whatever other connections commit meanwhile. Nested calls, and calls
+    // inside transaction(), join the outer transaction (and see its own uncommitted writes).
+    void read(const std::function<void()>& body) const;
+    template <typename F>
+    auto reading(F&& body) const -> decltype(body());
+    // Runs body inside read(), handing it a second, read-only connection (for work on another thread)
+    // whose read transaction sees the same state of the file as this one, or nullptr when none could be
+    // had (this connection is inside an older snapshot, or an uncommitted write, while others kept
+    // committing): body then does that work on this connection. Equal heads (entry count and hash)
+    // are equal states, because every write appends an entry in the same transaction and the ledger is
+    // append-only. body must finish all use of the second connection before it returns.
+    void read_with_second(const std::function<void(const Store* second)>& body) const;
 
     std::optional<ProjectRow> find_project(std::string_view code) const;
     std::optional<ContractRow> find_contract(std::int64_t project_id, std::string_view code) const;
@@ -160,8 +177,13 @@ public:
                                                  const std::optional<Instant>& known_at) const;
 
     // Integrity.
-    void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit) const;
+    // The chained rows with id >= first_id, in id order, until visit returns false.
+    void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit,
+                               std::int64_t first_id = 1) const;
     std::vector<std::string> derived_totals_problems() const;
+    // The day, month and year totals of one project's year against the sums of its entries of that year
+    // (an index range read: as many rows as that year has entries). Empty when they agree.
+    std::vector<std::string> year_totals_problems(std::int64_t project_id, int year) const;
     // SQLite's own check of the file's pages and indexes (an index out of step with its table would
     // make rules and reports read wrong rows while every hash still matches). Empty when "ok".
     std::vector<std::string> file_problems() const;
@@ -200,14 +222,37 @@ private:
         std::size_t contract_day_rows = 0;  // bounded (kMemoContractDayRows) to keep an import's memory flat
     };
     bool remembering() const { return transaction_depth_ > 0; }
+    bool in_any_transaction() const { return transaction_depth_ > 0 || read_depth_ > 0; }
+    // The bare BEGIN and COMMIT of one read transaction (read() and read_with_second() count depth).
+    void begin_read() const;
+    void end_read() const noexcept;
     void remember_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
 
     std::unique_ptr<SQLite::Database> db_;
     std::string path_;
     bool writable_;
     int transaction_depth_ = 0;
+    mutable int read_depth_ = 0;
     mutable std::vector<std::unique_ptr<SQLite::Statement>> statements_;
     mutable Memo memo_;
 };
+
+template <typename F>
+auto Store::reading(F&& body) const -> decltype(body()) {
+    using Result = decltype(body());
+    if constexpr (std::is_void_v<Result>) {
+        read([&] { body(); });
+    } else {
+        std::optional<Result> result;
+        read([&] { result.emplace(body()); });
+        return std::move(*result);
+    }
+}
+
+// A public read of the Ledger: one read transaction, SQLite's failures mapped to ledger errors.
+template <typename F>
+auto read_guarded(const Store& store, F&& body) -> decltype(body()) {
+    return guarded([&] { return store.reading(std::forward<F>(body)); });
+}
 
 }  // namespace ledger::detail

@@ -1779,3 +1779,82 @@ TEST_CASE(
     check_figures(after.total, 0, 6297500, 6297500, 6297500);
     CHECK(after.retention_outstanding.fen() == 0);
 }
+
+// -------------------------------------------------------------------------------------------------
+// One snapshot per read (issue 11): the concurrency contract of ledger.hpp.
+
+TEST_CASE("Reads inside read_snapshot see one state while another connection commits", "[ledger]") {
+    Books books(post_seed);
+    const Ledger reader = books.open(Ledger::Mode::read_only);
+    Ledger writer = books.open();
+    const Money budget_before = reader.execution_report("P1", 2020, as_of("2020-12-31")).total.full_year_budget;
+    Digest inside_first;
+    Digest inside_second;
+    Money budget_inside;
+    bool verified_inside = false;
+    std::size_t contracts_seen = 0;
+    reader.read_snapshot([&] {
+        inside_first = reader.digest();
+        writer.add_contract(contract("C2", "1,000.00", 500, 12), kActor);
+        writer.post(posting(EntryKind::appropriation, "0.01", "2020-03-02"), kActor);
+        inside_second = reader.digest();
+        budget_inside = reader.execution_report("P1", 2020, as_of("2020-12-31")).total.full_year_budget;
+        // verify's second connection must see this snapshot too, not the newer file: with the new
+        // contract seen by one read and not by another it would raise a false alarm.
+        verified_inside = reader.verify().ok;
+        contracts_seen = reader.log(everything()).size();
+    });
+    CHECK(inside_second.entries == inside_first.entries);
+    CHECK(inside_second.head == inside_first.head);
+    CHECK(budget_inside == budget_before);
+    CHECK(verified_inside);
+    CHECK(contracts_seen == static_cast<std::size_t>(inside_first.entries));
+    // After the snapshot, the next read sees the writer's commits.
+    CHECK(reader.digest().entries == inside_first.entries + 2);
+    CHECK(reader.execution_report("P1", 2020, as_of("2020-12-31")).total.full_year_budget ==
+          budget_before + Money::parse("0.01"));
+    CHECK(reader.verify().ok);
+}
+
+TEST_CASE("A write cannot start inside a read snapshot, and a read inside a write sees the write",
+          "[ledger]") {
+    Books books(post_seed);
+    Ledger ledger = books.open();
+    const Digest before = ledger.digest();
+    CHECK_THROWS_MATCHES(ledger.read_snapshot([&] {
+        ledger.post(posting(EntryKind::appropriation, "0.01", "2020-03-02"), kActor);
+    }),
+                         Error, HasCode(ErrorCode::storage));
+    CHECK(ledger.digest().entries == before.entries);
+    ledger.in_transaction([&] {
+        ledger.post(posting(EntryKind::appropriation, "0.01", "2020-03-02"), kActor);
+        CHECK(ledger.digest().entries == before.entries + 1);
+        ledger.read_snapshot([&] { CHECK(ledger.log(everything()).size() == static_cast<std::size_t>(before.entries + 1)); });
+        CHECK(ledger.verify().ok);
+    });
+    CHECK(ledger.digest().entries == before.entries + 1);
+}
+
+TEST_CASE("spot_check finds an altered newest entry and a year's totals out of step", "[ledger]") {
+    Books books(post_seed);
+    {
+        const Ledger ledger = books.open(Ledger::Mode::read_only);
+        CHECK_FALSE(ledger.spot_check({{"P1", 2020}}).has_value());
+        CHECK_FALSE(ledger.spot_check({{"nope", 2020}}, 0).has_value());
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(books.path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE entries SET amount_fen = amount_fen + 1 WHERE id = 4", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    const Ledger ledger = books.open(Ledger::Mode::read_only);
+    const auto links = ledger.spot_check({});
+    REQUIRE(links.has_value());
+    CHECK_THAT(*links, Catch::Contains("entry #4 was altered"));
+    // Out of reach of the links checked (the 2 newest), the year's totals still tell.
+    const auto totals = ledger.spot_check({{"P1", 2020}}, 2);
+    REQUIRE(totals.has_value());
+    CHECK_THAT(*totals, Catch::Contains("the day totals of 2020 differ"));
+    CHECK_FALSE(ledger.spot_check({{"P1", 2021}}, 2).has_value());
+}

@@ -16,6 +16,9 @@
 #                      a racer can spend half and lose the rest of the race
 #   verify-always-ok   (D6) `verify` prints the ok line of an intact ledger and exits 0 whatever the file holds
 #   crash-on-corrupt   (D6) `verify` dies of SIGSEGV where the real one reports a problem (exit 1 or 4)
+#   split-read         (C6) `report` and `balance --format json` are put together from two reads 0.3 s apart
+#                      (county figures from the first, the rest from the second): what a read made of
+#                      several statements, each seeing a later state, prints
 #   chunked-import     (D1) `import` posts the file in chunks of 500 rows, one transaction each (non-atomic)
 #   ack-before-commit  (D1) `import` prints its summary and exits 0 while the real import is still running,
 #                      and that import is then killed before it could finish (a crash after the acknowledgement;
@@ -101,6 +104,21 @@ $find_command
 "$real" "\$@"; rc=\$?
 if ((rc == 1 || rc == 4)); then kill -SEGV \$\$; fi
 exit \$rc
+EOS
+    ;;
+split-read)
+    cat >"$fake" <<EOS
+#!/usr/bin/env bash
+$find_command
+[[ \$cmd == report || \$cmd == balance ]] || exec "$real" "\$@"
+first=\$("$real" "\$@") || exit \$?
+sleep 0.3
+second=\$("$real" "\$@") || exit \$?
+if [[ \$cmd == report ]]; then
+    jq -c --argjson a "\$first" '.columns.county = \$a.columns.county' <<<"\$second"
+else
+    jq -c --argjson a "\$first" '.rows = ([\$a.rows[] | select(.level == "county")] + [.rows[] | select(.level != "county")])' <<<"\$second"
+fi
 EOS
     ;;
 chunked-import)

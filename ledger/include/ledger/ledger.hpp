@@ -9,7 +9,22 @@
 //   * Entries are never updated or deleted (API, and triggers in the file); each carries the SHA-256 of
 //     its canonical encoding and of its predecessor's hash (docs/hash-chain.md).
 //   * Reads are SQL aggregates over indexes; a read-only Ledger never takes a write lock.
-// Thread-safety: a Ledger object is not shared between threads; many processes may open one file.
+//
+// Concurrency (many processes, and many Ledger objects, on one file):
+//   * What a reader sees: every public read (each const member below, and each_journal_transaction)
+//     sees one committed state of the file, whole: the entries, registrations and derived totals as
+//     they stood after some writer's commit, never a part of a later write and never a mix of two
+//     states. Several reads see one state together when run inside read_snapshot(). A reader never
+//     waits for a writer and never blocks one; it does not see what is committed after its snapshot
+//     began (run the read again to see it). verify() checks work it spreads over several connections
+//     against that same state.
+//   * What a writer is guaranteed: postings are serialised across processes; each posting (or each
+//     in_transaction() body) is checked against the state it is appended to, lands whole or not at
+//     all, and is durable once the call returns. Reads made inside in_transaction() see the writes
+//     made so far in it. A write cannot start inside read_snapshot() (Error{storage}).
+//   * Thread-safety: a Ledger object is used by one thread at a time (not shared without a lock);
+//     each thread or process opens its own. The library may use other threads inside one call
+//     (verify), on connections of its own.
 #pragma once
 
 #include <cstdint>
@@ -108,6 +123,9 @@ public:
 
     // Runs body inside one BEGIN IMMEDIATE transaction: every posting in it lands, or none does.
     void in_transaction(const std::function<void()>& body);
+    // Runs body as one read: every read of this Ledger inside it sees the same committed state of the
+    // file (the state at the first read in it). Inside in_transaction() it joins the write.
+    void read_snapshot(const std::function<void()>& body) const;
 
     // Imports (ledger/import.hpp). The loads of a file with this SHA-256 (64 lowercase hex digits),
     // earliest first. Inside in_transaction() it sees what the transaction wrote.
@@ -153,11 +171,26 @@ public:
     // past years. Never throws for a failed check: it reports it.
     CheckReport check(const ReadCut& cut, int grace_days = 30) const;
 
+    // A read command's cheap tamper check, meant to run in the same read_snapshot() as its read: the
+    // newest `links` entries of the chain (each hash recomputed from its encoding, each link to the one
+    // before), and, for each year given, that project's day, month and year totals of that year
+    // against the sums of its entries (as many rows as that year has entries; unknown projects are
+    // skipped). Returns the first problem found, or nullopt. It does not replace verify(): older
+    // entries, other years and deleted newest entries are verify's.
+    struct ReportedYear {
+        std::string project;
+        int year = 0;
+    };
+    static constexpr std::int64_t kSpotCheckLinks = 1000;
+    std::optional<std::string> spot_check(const std::vector<ReportedYear>& years,
+                                          std::int64_t links = kSpotCheckLinks) const;
+
 private:
     explicit Ledger(std::unique_ptr<detail::Store> store);
     // post(), or with write == false the entry it would append (level, amount and due date derived)
     // before the rules of domain.md §4 are checked, writing nothing.
     PostResult post_or_derive(const Posting& posting, const Actor& actor, bool write);
+    CheckReport check_in_snapshot(const ReadCut& cut, int grace_days) const;
     std::unique_ptr<detail::Store> store_;
 };
 
