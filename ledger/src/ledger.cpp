@@ -555,7 +555,7 @@ Digest Ledger::digest() const {
 
 
 std::vector<ImportRecord> Ledger::imports_of(std::string_view sha256) const {
-    return guarded([&] { return store_->imports_of(sha256); });
+    return detail::read_guarded(*store_, [&] { return store_->imports_of(sha256); });
 }
 
 ImportRecord Ledger::record_import(const ImportRecord& given) {
