@@ -18,9 +18,10 @@
 #include <utility>
 #include <vector>
 
-#include "guarded.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/report.hpp"
+
+#include "guarded.hpp"
 
 namespace ledger::detail {
 
