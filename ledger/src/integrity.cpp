@@ -166,7 +166,9 @@ std::optional<std::string> Ledger::spot_check(const std::vector<ReportedYear>& y
                                       std::to_string(id);
                             return false;
                         }
-                        if (prev_hash && r.entry.prev_hash != *prev_hash) {
+                        // The first row's own hash is not recomputed, so the link it gives is checked
+                        // for form too (chain_hash takes only a well-formed hash).
+                        if ((prev_hash && r.entry.prev_hash != *prev_hash) || !detail::is_hex_hash(r.entry.prev_hash)) {
                             problem = "entry #" + std::to_string(id) +
                                       " does not follow the entry before it (its prev_hash differs)";
                             return false;

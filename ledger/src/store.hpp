@@ -18,10 +18,11 @@
 #include <utility>
 #include <vector>
 
-#include "guarded.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/report.hpp"
+
+#include "guarded.hpp"
 
 namespace ledger::detail {
 

@@ -164,7 +164,8 @@ public:
     // optionally "N:" before it) it also proves that the ledger still contains and extends it. `deep`
     // adds SQLite's check of every page and index of the file (integrity_check), which catches storage
     // damage the chain cannot see (an index out of step with its table) but reads the file several
-    // times over: seconds per million entries.
+    // times over: seconds per million entries. Everything it reads, on its connections, is one state of
+    // the file: a writer committing meanwhile never makes it report a problem.
     VerifyResult verify(std::optional<std::string_view> digest = std::nullopt, bool deep = false) const;
     Digest digest() const;
     // The chain, every invariant recomputed from the entries, overdue and soon-due deposits, unclosed
