@@ -49,6 +49,10 @@ struct Posting {
     std::string memo;
     std::optional<Date> accepted;          // retention only
     std::optional<int> warranty_months;    // retention only; defaults to the contract's
+    // refund only (--of): the payment or release it returns, by voucher ref or entry id ("17", "#17"; a
+    // voucher ref wins). Its level, contract and year then decide the refund's: the same year lowers that
+    // payment's executed; an earlier year's is a prior refund on the carryover (domain.md §4, §6).
+    std::optional<std::string> refunds;
 };
 
 struct PostResult {
