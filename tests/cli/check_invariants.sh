@@ -23,7 +23,7 @@ problem() { problems+=("$*"); }
   F pay P1 --level county --amount 600 --date 2021-05-01 --contract C1 --ref PAY1 &&
   F pay P1 --level county --amount 300 --date 2021-05-02 --ref PAY2 &&
   F refund P1 --of PAY1 --amount 100 --date 2021-06-01 --ref RF1 &&
-  F retain P1 --contract C1 --level county --amount 50 --date 2021-06-02 --accepted 2021-06-01 --ref RT1 &&
+  F retain P1 --contract C1 --level county --amount 50 --date 2021-06-02 --accepted 2021-06-01 --warranty-months 60 --ref RT1 &&
   F refund P1 --of PAY1 --amount 100 --date 2022-03-01 --ref RF2 &&
   F release P1 --contract C1 --amount 20 --date 2022-04-01 --ref RL1 &&
   F project add P2 --name 未支付 --date 2021-01-02 &&

@@ -56,7 +56,9 @@ both_broken() { # what, then extra args for both verifiers
 edits=(
     "entries:amount_fen = amount_fen + 1 WHERE id = 3"
     "entries:amount_fen = -amount_fen WHERE kind = 'reversal'"
-    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund'"
+    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund' AND refunds IS NULL"
+    "entries:refunds = NULL WHERE refunds IS NOT NULL"
+    "entries:refunds = 3 WHERE refunds IS NOT NULL"
     "entries:effect_kind = 'refund' WHERE kind = 'reversal'"
     "entries:level = 'municipal' WHERE id = 3"
     "entries:level = NULL WHERE id = 3"
