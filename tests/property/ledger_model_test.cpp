@@ -294,20 +294,34 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                 if (model.entries.empty()) {
                     continue;
                 }
-                const ModelEntry target = model.entries[*rc::gen::inRange<std::size_t>(0, model.entries.size())];
+                // Mostly a payment or release (else any entry: those must be refused), for part of it or a
+                // little more than it.
+                std::vector<std::size_t> returnable;
+                for (std::size_t i = 0; i < model.entries.size(); ++i) {
+                    const auto& e = model.entries[i];
+                    if (!e.reversal && (e.effect == EntryKind::payment || e.effect == EntryKind::release)) {
+                        returnable.push_back(i);
+                    }
+                }
+                const bool any_entry = returnable.empty() || *rc::gen::weightedElement<int>({{4, 0}, {1, 1}}) == 1;
+                const ModelEntry target =
+                    any_entry ? model.entries[*rc::gen::inRange<std::size_t>(0, model.entries.size())]
+                              : model.entries[returnable[*rc::gen::inRange<std::size_t>(0, returnable.size())]];
+                const std::int64_t refund_amount =
+                    target.amount > 0 ? *rc::gen::inRange<std::int64_t>(1, target.amount + 2) : amount;
                 const bool by_id = *rc::gen::arbitrary<bool>();
                 ledger::Posting p;
                 p.kind = EntryKind::refund;
                 p.project = "P";
-                p.amount = Money::from_fen(amount);
+                p.amount = Money::from_fen(refund_amount);
                 p.date = day;
                 p.refunds = (by_id ? "#" : "") + std::to_string(target.id);
                 // Same year: the payment's own level loses executed; an earlier year's: the carryover grows.
                 const bool prior = ledger::year_of(day) > ledger::year_of(target.date);
                 std::vector<ModelEntry> candidate = model.entries;
                 candidate.push_back({0, prior ? EntryKind::prior_refund : EntryKind::refund,
-                                     prior ? Level::carryover : target.level, amount, day, target.contract, false,
-                                     false, target.id, 0});
+                                     prior ? Level::carryover : target.level, refund_amount, day, target.contract,
+                                     false, false, target.id, 0});
                 Outcome want = Outcome::accepted;
                 if (target.reversal || (target.effect != EntryKind::payment && target.effect != EntryKind::release) ||
                     day < target.date || ledger::year_of(day) <= model.closed_through || !Model::valid(candidate)) {
@@ -315,7 +329,7 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                 }
                 ledger::PostResult posted;
                 const Outcome got = outcome_of([&] { posted = book.post(p, actor); });
-                RC_LOG() << "refund --of #" << target.id << " " << amount << " " << ledger::to_string(day) << ": got "
+                RC_LOG() << "refund --of #" << target.id << " " << refund_amount << " " << ledger::to_string(day) << ": got "
                          << static_cast<int>(got) << " want " << static_cast<int>(want) << "\n";
                 RC_ASSERT(got == want);
                 if (got == Outcome::accepted) {
@@ -422,6 +436,12 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
         RC_CLASSIFY(accepted >= 12, "12+ postings accepted");
         RC_CLASSIFY(accepted >= 20, "20+ postings accepted");
         RC_CLASSIFY(model.closed_through > 0, "a year closed");
+        const auto any = [&](auto&& keep) { return std::any_of(model.entries.begin(), model.entries.end(), keep); };
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.effect == EntryKind::prior_refund && !e.reversal; }),
+                    "a prior refund");
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.refunds != 0 && !e.reversal; }), "a refund naming its payment");
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.effect == EntryKind::refund && e.contract >= 0; }),
+                    "a contract refund");
         RC_ASSERT(book.verify().ok);
         RC_ASSERT(!book.check(ledger::ReadCut{ledger::last_day_of(2022), std::nullopt}).integrity_failed);
         remove_ledger(path);
