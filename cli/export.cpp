@@ -32,15 +32,20 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
     // The import format of cli.md, in entry order, so that importing it into a new ledger rebuilds the
     // same entries (ids included). An entry that is reversed but has no voucher ref gets "#<id>", the
     // name the reversal row needs to point at it.
+    // The same for a payment a refund names (its `refunds` cell).
     std::set<std::int64_t> reversed;
     ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         if (e.reverses) {
             reversed.insert(static_cast<std::int64_t>(*e.reverses));
         }
+        if (e.refunds) {
+            reversed.insert(static_cast<std::int64_t>(*e.refunds));
+        }
     });
-    std::map<std::int64_t, std::string> refs;  // of reversed entries
+    std::map<std::int64_t, std::string> refs;  // of reversed or refunded entries
     put(out, csv_line({"kind", "date", "project", "level", "amount", "contract", "ref", "memo", "name", "supplier",
-                       "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code"}));
+                       "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code",
+                       "refunds"}));
     ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         const auto id = static_cast<std::int64_t>(e.id);
         std::string ref = e.ref.value_or("");
@@ -50,7 +55,7 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
         if (reversed.count(id) != 0) {
             refs[id] = ref;
         }
-        std::vector<std::string> row(17);
+        std::vector<std::string> row(18);
         row[0] = std::string(ledger::to_string(e.kind));
         row[1] = ledger::to_string(e.effective_on);
         row[2] = e.project;
@@ -89,6 +94,9 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
                 }
                 if (e.warranty_months) {
                     row[11] = std::to_string(*e.warranty_months);
+                }
+                if (e.refunds) {
+                    row[17] = refs.at(static_cast<std::int64_t>(*e.refunds));
                 }
                 break;
         }

@@ -192,6 +192,7 @@ struct PostingArgs {
     std::string memo;
     std::string accepted;
     std::optional<int> warranty_months;
+    std::string of;  // refund: the payment or release returned
 
     ledger::Posting to_posting(ledger::EntryKind kind) const {
         ledger::Posting p;
@@ -215,6 +216,9 @@ struct PostingArgs {
             p.accepted = ledger::parse_date(accepted);
         }
         p.warranty_months = warranty_months;
+        if (!of.empty()) {
+            p.refunds = of;
+        }
         return p;
     }
 };
@@ -342,8 +346,8 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         {"pay", ledger::EntryKind::payment, "Post a payment (支付)",
          "fundflow pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001", true, true, true,
          false, false, false},
-        {"refund", ledger::EntryKind::refund, "Post a payment returned (支付退回)",
-         "fundflow refund P001 --level county --amount 1000 --date 2020-12-20 --ref RF1", true, true, true, false,
+        {"refund", ledger::EntryKind::refund, "Post a payment returned (支付退回), naming it with --of",
+         "fundflow refund P001 --of PAY-7 --amount 1000 --date 2020-12-20 --ref RF1", false, true, true, false,
          true, false},
         {"retain", ledger::EntryKind::retention, "Withhold a warranty deposit (质保金预留)",
          "fundflow retain P001 --contract C001 --level county --amount 62975 --date 2020-11-30 --accepted 2020-11-20",
@@ -378,6 +382,11 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("--ref", args.ref, "voucher reference (凭证号); a retry with the same ref is a no-op")
             ->required(spec.ref_required);
         sub->add_option("--memo", args.memo, "memo (摘要)")->required(spec.memo_required);
+        if (kind == ledger::EntryKind::refund) {
+            sub->add_option("--of", args.of,
+                            "voucher ref or entry id of the payment or release returned; its level, contract and "
+                            "year decide the refund's (without it: --level, bounded by that pot)");
+        }
         if (kind == ledger::EntryKind::retention) {
             sub->add_option("--accepted", args.accepted, "acceptance date (验收日期)")->required();
             sub->add_option("--warranty-months", args.warranty_months, "warranty months (default: the contract's)");

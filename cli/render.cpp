@@ -90,6 +90,9 @@ void write_entry_json(Json& j, const ledger::Entry& e) {
     } else {
         j.key("reverses").null();
     }
+    if (e.refunds) {  // only on a refund that names what it returns
+        j.key("refunds").integer(static_cast<std::int64_t>(*e.refunds));
+    }
     j.key("accepted").optional_string(e.accepted_on ? std::optional(ledger::to_string(*e.accepted_on)) : std::nullopt);
     j.key("due").optional_string(e.due_on ? std::optional(ledger::to_string(*e.due_on)) : std::nullopt);
     if (e.warranty_months) {
@@ -357,6 +360,9 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
         if (e.reverses) {
             memo = std::string(pick(o, "冲销 #", "reverses #")) + id_text(*e.reverses) + (memo.empty() ? "" : ": ") + memo;
         }
+        if (e.refunds) {
+            memo = std::string(pick(o, "退回 #", "returns #")) + id_text(*e.refunds) + (memo.empty() ? "" : ": ") + memo;
+        }
         return std::vector<std::string>{id_text(e.id),
                                         ledger::to_string(e.effective_on),
                                         e.recorded_at.substr(0, 19) + "Z",
@@ -433,6 +439,9 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
         {"prev_hash", e.prev_hash},
         {"hash", e.hash},
     };
+    if (e.refunds) {  // after "reversed by"
+        fields.insert(fields.begin() + 14, {pick(o, "退回", "returns"), "#" + id_text(*e.refunds)});
+    }
     if (project) {
         fields.insert(fields.begin() + 3, {{pick(o, "项目名称", "project name"), project->name},
                                            {pick(o, "预算单位", "budget unit"), project->unit_name},

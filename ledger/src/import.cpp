@@ -13,7 +13,7 @@ namespace {
 
 enum Column {
     kind, day, project, level, amount, contract, ref, memo, name, supplier, rate, months, accepted, reverses,
-    sme, unit_name, func_code, kColumns
+    sme, unit_name, func_code, refunds, kColumns
 };
 
 // English and Chinese names of each column (cli.md); the last three are fundflow's additions.
@@ -35,6 +35,7 @@ const std::array<std::array<std::string_view, 2>, kColumns> kNames{{
     {"sme", "中小企业"},
     {"unit_name", "预算单位"},
     {"func_code", "功能分类"},
+    {"refunds", "退回凭证号"},
 }};
 
 constexpr std::size_t kMaxProblems = 1000;
@@ -219,6 +220,9 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             // reported above
         }
     }
+    if (row.has(refunds) && k != EntryKind::refund) {
+        problem(refunds, "only a refund row names the payment it returns (refunds); leave it empty for " + what);
+    }
     for (std::size_t c = 0; c < kColumns; ++c) {
         if (const auto why = detail::text_problem(row.cell[c])) {
             problem(static_cast<Column>(c), *why);
@@ -245,7 +249,7 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             if (k != EntryKind::retention && k != EntryKind::release) {
                 need(amount, what.c_str());
             }
-            if (k != EntryKind::release && k != EntryKind::forfeit) {
+            if (k != EntryKind::release && k != EntryKind::forfeit && !(k == EntryKind::refund && row.has(refunds))) {
                 need(level, what.c_str());
             }
             if (k == EntryKind::retention || k == EntryKind::release || k == EntryKind::forfeit) {
@@ -334,6 +338,9 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor) {
             }
             if (row.has(months)) {
                 p.warranty_months = parse_int(row[months], 0, 1200);
+            }
+            if (row.has(refunds)) {
+                p.refunds = row[refunds];
             }
             return ledger.post(p, actor).created;
         }

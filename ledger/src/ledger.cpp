@@ -1,6 +1,7 @@
 #include "ledger/ledger.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "chain.hpp"
 #include "guarded.hpp"
@@ -130,6 +131,69 @@ Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor)
     return e;
 }
 
+// refund --of: the payment or release named by voucher ref, else by entry id ("17" or "#17").
+Entry returned_entry(const Store& store, std::int64_t project_id, const Posting& p) {
+    std::optional<Entry> found = store.entry_by_ref(project_id, *p.refunds);
+    if (!found) {
+        std::string_view digits = *p.refunds;
+        if (!digits.empty() && digits.front() == '#') {
+            digits.remove_prefix(1);
+        }
+        std::int64_t id = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+        if (error == std::errc{} && end == digits.data() + digits.size() && !digits.empty()) {
+            found = store.entry(id);
+            if (found && found->project != p.project) {
+                found.reset();
+            }
+        }
+    }
+    if (!found) {
+        throw Error(ErrorCode::not_found, "no entry with voucher or id " + *p.refunds + " on project " + p.project +
+                                              " for the refund to return; see 'fundflow log " + p.project + "'");
+    }
+    const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(found->id));
+    if (found->kind != EntryKind::payment && found->kind != EntryKind::release) {
+        refuse("a refund returns a payment or release; " + name + " is " + std::string(to_string(found->kind)));
+    }
+    if (p.date < found->effective_on) {
+        refuse("a refund of " + name + " cannot be dated " + to_string(p.date) + ", before the " +
+               std::string(to_string(found->kind)) + " it returns (" + to_string(found->effective_on) + ")");
+    }
+    return *found;
+}
+
+// Sets what a refund does (domain.md §4): one of its own year lowers the executed of the level it
+// returns to; one returning an earlier year's payment — named, or bare on the carryover level — is a
+// prior refund (年初余额调整) on the carryover. A named refund never returns more than is left of its
+// payment (reversals counted).
+void check_refund(const Store& store, Candidate& c, const std::optional<Entry>& returned, const Posting& p) {
+    Entry& e = c.entry;
+    if (!returned) {
+        e.effect_kind = e.level == Level::carryover ? EntryKind::prior_refund : EntryKind::refund;
+        return;
+    }
+    const auto id = static_cast<std::int64_t>(returned->id);
+    e.refunds = returned->id;
+    e.effect_kind =
+        year_of(p.date) > year_of(returned->effective_on) ? EntryKind::prior_refund : EntryKind::refund;
+    Money left = returned->amount;
+    if (const auto by = store.reversal_of(id)) {
+        left -= returned->amount;
+    }
+    left -= store.refunded(id);
+    if (e.amount > left) {
+        std::string earlier;
+        for (const auto r : store.refunds_of(id)) {
+            earlier += (earlier.empty() ? "; refunds so far: #" : ", #") + std::to_string(r);
+        }
+        refuse(describe(e.kind, e.amount) + " exceeds what is left to return of " +
+               std::string(to_string(returned->kind)) + " #" + std::to_string(id) + " (" +
+               yuan(std::max(left, Money{})) + " of " + yuan(returned->amount) +
+               (store.reversal_of(id) ? ", which was reversed" : "") + earlier + ")");
+    }
+}
+
 }  // namespace
 
 PostResult Ledger::add_project(const Project& given, const Actor& actor, std::optional<Date> on) {
@@ -233,6 +297,14 @@ PostResult Ledger::post(const Posting& given, const Actor& actor) {
     if (p.ref) {
         check_text("the voucher reference", *p.ref, 128, true);
     }
+    if (given.refunds) {
+        p.refunds = tidy(*given.refunds);
+        if (p.kind != EntryKind::refund) {
+            throw Error(ErrorCode::invalid_input, "only a refund names a payment it returns (--of); leave it out of " +
+                                                      std::string(to_string(p.kind)));
+        }
+        check_text("the returned payment (--of)", *p.refunds, 128, true);
+    }
     check_text("the memo", p.memo, 2000, false);
 
     return guarded([&] {
@@ -244,6 +316,30 @@ PostResult Ledger::post(const Posting& given, const Actor& actor) {
                 throw Error(ErrorCode::not_found, "no project " + p.project + "; add it with 'fundflow project add'");
             }
             c.project_id = project->id;
+            std::optional<Entry> returned;  // refund --of: the payment or release it returns
+            if (p.refunds) {
+                returned = returned_entry(*store_, c.project_id, p);
+                if (p.contract && p.contract != returned->contract) {
+                    throw Error(ErrorCode::invalid_input,
+                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) + " is " +
+                                    (returned->contract ? "on contract " + *returned->contract : "on no contract") +
+                                    ", as the " + std::string(to_string(returned->kind)) +
+                                    " it returns; leave --contract out");
+                }
+                p.contract = returned->contract;
+                const Level landing =
+                    year_of(p.date) > year_of(returned->effective_on) ? Level::carryover : *returned->level;
+                if (p.level && p.level != landing && p.level != returned->level) {
+                    throw Error(ErrorCode::invalid_input,
+                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) +
+                                    " lands on " + std::string(to_string(landing)) + " funds (the " +
+                                    std::string(to_string(returned->kind)) + " was " +
+                                    std::string(to_string(*returned->level)) + " money of " +
+                                    std::to_string(year_of(returned->effective_on)) + "), not " +
+                                    std::string(to_string(*p.level)) + "; leave --level out");
+                }
+                p.level = landing;
+            }
             if (p.contract) {
                 c.contract = store_->find_contract(project->id, *p.contract);
                 if (!c.contract) {
@@ -254,7 +350,8 @@ PostResult Ledger::post(const Posting& given, const Actor& actor) {
             if (p.ref) {
                 // Before any rule: a retry must return the first entry even if the books moved on since.
                 if (auto existing = store_->entry_by_ref(c.project_id, *p.ref)) {
-                    if (same_posting(*existing, p)) {
+                    const bool same_return = !returned || existing->refunds == returned->id;
+                    if (same_return && same_posting(*existing, p)) {
                         result = PostResult{*existing, false};
                         return;
                     }
@@ -318,6 +415,9 @@ PostResult Ledger::post(const Posting& given, const Actor& actor) {
                     refuse("release on contract " + *p.contract + ": it has no outstanding retention (0.00 元)");
                 }
             }
+            if (p.kind == EntryKind::refund) {
+                check_refund(*store_, c, returned, p);
+            }
             if (p.kind == EntryKind::retention) {
                 e.accepted_on = p.accepted;
                 e.warranty_months = p.warranty_months.value_or(c.contract->contract.warranty_months);
@@ -355,6 +455,14 @@ PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Ac
             }
             if (const auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
                 refuse(name + " was already reversed by entry #" + std::to_string(*by));
+            }
+            if (const auto refunds = store_->refunds_of(static_cast<std::int64_t>(id)); !refunds.empty()) {
+                std::string list;
+                for (const auto r : refunds) {
+                    list += (list.empty() ? "#" : ", #") + std::to_string(r);
+                }
+                refuse(name + " has refunds against it (" + list + "): reversing it would leave them returning money "
+                       "never paid; reverse the refund first");
             }
             Candidate c;
             const auto project = store_->find_project(original->project);
@@ -435,6 +543,11 @@ PostResult Ledger::close_year(std::string_view code, int year, const Actor& acto
                      ";recovered_fen=" + std::to_string(recovered.fen()) +
                      ";carried_to_next_year_fen=" + std::to_string(carried_out.fen()) +
                      ";retention_outstanding_fen=" + std::to_string(detail::weighted(through, &Weights::outstanding).fen());
+            // Earlier years' payments returned in this year (年初余额调整) are carried on too; named only
+            // when there are some, so that every other close reads as before.
+            if (const Money returned = in_year(&Weights::opening); returned != Money{}) {
+                e.memo += ";prior_refunds_fen=" + std::to_string(returned.fen());
+            }
             result.entry = append(*store_, std::move(e), project->id, std::nullopt, std::nullopt, std::nullopt);
         });
         return result;

@@ -60,6 +60,9 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
                     break;
                 default:
                     f.executed += times(sum.amount, weights_of(sum.kind).executed);
+                    // A prior refund (年初余额调整) raises the carryover's budget and arrival instead.
+                    f.full_year_budget += times(sum.amount, weights_of(sum.kind).opening);
+                    f.arrived += times(sum.amount, weights_of(sum.kind).opening);
                     break;
             }
         }
@@ -101,7 +104,8 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
                     report.rows.back().contract != sum.contract) {
                     report.rows.push_back(BalanceRow{sum.project, std::nullopt, sum.contract, {}, {}, {}, {}});
                 }
-                report.rows.back().executed += times(sum.amount, weights_of(sum.kind).executed);
+                // What the contract was paid, net: an earlier year's payment returned counts too.
+                report.rows.back().executed += times(sum.amount, weights_of(sum.kind).paid);
                 report.rows.back().retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
             }
             return report;
@@ -119,7 +123,7 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
         for (const auto& sum : store_->sums(project_id, first_day_of(year), cut.as_of, cut.known_at, false)) {
             BalanceRow& r = pot(sum.project, sum.level);
             const detail::Weights w = weights_of(sum.kind);
-            r.arrived += times(sum.amount, w.arrived);
+            r.arrived += times(sum.amount, w.arrived) + times(sum.amount, w.opening);
             r.executed += times(sum.amount, w.executed);
             r.retention_outstanding += times(sum.amount, w.outstanding);
             if (sum.kind == EntryKind::recovery) {

@@ -559,6 +559,69 @@ std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
+Money Store::refunded(std::int64_t id) const {
+    auto& q = prepared(26,
+                       "SELECT COALESCE(SUM(amount_fen), 0) FROM entries WHERE refunds = ?1 "
+                       "OR reverses IN (SELECT id FROM entries WHERE refunds = ?1)");
+    const ResetAfterUse reset{q};
+    q.bind(1, id);
+    return q.executeStep() ? Money::from_fen(q.getColumn(0).getInt64()) : Money{};
+}
+
+std::vector<std::int64_t> Store::refunds_of(std::int64_t id) const {
+    auto& q = prepared(27,
+                       "SELECT r.id FROM entries r WHERE r.refunds = ? "
+                       "AND NOT EXISTS (SELECT 1 FROM entries v WHERE v.reverses = r.id) ORDER BY r.id");
+    const ResetAfterUse reset{q};
+    q.bind(1, id);
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) {
+        ids.push_back(q.getColumn(0).getInt64());
+    }
+    return ids;
+}
+
+std::vector<NamedRefund> Store::named_refunds(std::int64_t project_id) const {
+    auto& q = prepared(28,
+                       "SELECT r.id, r.effect_kind, r.level, r.effective_on, "
+                       "r.amount_fen + COALESCE((SELECT v.amount_fen FROM entries v WHERE v.reverses = r.id), 0), "
+                       "r.contract_id, t.id, t.kind, t.project_id, t.level, t.effective_on, "
+                       "t.amount_fen + COALESCE((SELECT v.amount_fen FROM entries v WHERE v.reverses = t.id), 0), "
+                       "t.contract_id "
+                       "FROM entries r JOIN entries t ON t.id = r.refunds "
+                       "WHERE r.project_id = ? AND r.refunds IS NOT NULL ORDER BY r.id");
+    const ResetAfterUse reset{q};
+    q.bind(1, project_id);
+    std::vector<NamedRefund> rows;
+    const auto optional_id = [&](int column) -> std::optional<std::int64_t> {
+        if (q.getColumn(column).isNull()) {
+            return std::nullopt;
+        }
+        return q.getColumn(column).getInt64();
+    };
+    const auto level_at = [&](int column) {
+        return q.getColumn(column).isNull() ? Level::county : parse_level(q.getColumn(column).getString());
+    };
+    while (q.executeStep()) {
+        NamedRefund r;
+        r.refund_id = q.getColumn(0).getInt64();
+        r.refund_effect = parse_entry_kind(q.getColumn(1).getString());
+        r.refund_level = level_at(2);
+        r.refund_day = parse_date(q.getColumn(3).getString());
+        r.amount = Money::from_fen(q.getColumn(4).getInt64());
+        r.contract_id = optional_id(5);
+        r.target_id = q.getColumn(6).getInt64();
+        r.target_kind = parse_entry_kind(q.getColumn(7).getString());
+        r.target_project_id = q.getColumn(8).getInt64();
+        r.target_level = level_at(9);
+        r.target_day = parse_date(q.getColumn(10).getString());
+        r.target_amount = Money::from_fen(q.getColumn(11).getInt64());
+        r.target_contract_id = optional_id(12);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
 namespace {
 
 // A range of days cut into whole years, whole months and loose days, so that its sum reads the coarsest

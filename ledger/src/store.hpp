@@ -98,6 +98,23 @@ struct SumRow {
     Money amount;
 };
 
+// A refund that names what it returns (refund --of), with that entry; amounts net of reversals.
+struct NamedRefund {
+    std::int64_t refund_id = 0;
+    EntryKind refund_effect = EntryKind::refund;
+    Level refund_level = Level::county;
+    Date refund_day;
+    Money amount;  // the refund less its reversal
+    std::optional<std::int64_t> contract_id;
+    std::int64_t target_id = 0;
+    EntryKind target_kind = EntryKind::payment;
+    std::int64_t target_project_id = 0;
+    Level target_level = Level::county;
+    Date target_day;
+    Money target_amount;  // the payment or release less its reversal
+    std::optional<std::int64_t> target_contract_id;
+};
+
 class Store {
 public:
     static void create(const std::string& path);
@@ -120,6 +137,11 @@ public:
     std::optional<Entry> entry(std::int64_t id) const;
     std::optional<Entry> entry_by_ref(std::int64_t project_id, std::string_view ref) const;
     std::optional<std::int64_t> reversal_of(std::int64_t id) const;
+    // What the refunds naming entry `id` return, net of their reversals, and their ids.
+    Money refunded(std::int64_t id) const;
+    std::vector<std::int64_t> refunds_of(std::int64_t id) const;
+    // A project's refunds that name what they return, by refund id (for `check`).
+    std::vector<NamedRefund> named_refunds(std::int64_t project_id) const;
 
     // Rule checks (all entries, whatever their recorded time).
     // Sums of (project, level) entries effective in [from, through], by effect kind.

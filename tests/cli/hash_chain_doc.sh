@@ -21,6 +21,8 @@ F pay P2 --level provincial --amount 1,000.01 --date 2021-03-02 --ref "付 2021/
 F adjust P2 --level provincial --amount -0.01 --date 2021-03-03 --ref 调减-1 --memo 调减 >/dev/null || fail "adjust"
 F contract add P2 --contract R-1 --supplier "路桥公司" --amount 50万 --retention-rate 3.5% --warranty-months 13 >/dev/null || fail "contract"
 F retain P2 --contract R-1 --level provincial --amount 100 --date 2021-03-04 --accepted 2021-02-28 --warranty-months 12 >/dev/null || fail "retain"
+# A refund naming the payment it returns: schema 3's `refunds` field, encoded only when set.
+F refund P2 --of "付 2021/03" --amount 0.01 --date 2021-03-05 --ref 退-1 >/dev/null || fail "refund --of"
 digest=$(F digest) || fail "digest"
 out=$(PY "$db") || fail "verify_chain.py fails on a clean ledger: $out"
 [[ $out == "ok: ${digest%%:*} entries, head ${digest#*:}" ]] || fail "verify_chain.py says '$out', fundflow digest says '$digest'"
@@ -54,7 +56,9 @@ both_broken() { # what, then extra args for both verifiers
 edits=(
     "entries:amount_fen = amount_fen + 1 WHERE id = 3"
     "entries:amount_fen = -amount_fen WHERE kind = 'reversal'"
-    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund'"
+    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund' AND refunds IS NULL"
+    "entries:refunds = NULL WHERE refunds IS NOT NULL"
+    "entries:refunds = 3 WHERE refunds IS NOT NULL"
     "entries:effect_kind = 'refund' WHERE kind = 'reversal'"
     "entries:level = 'municipal' WHERE id = 3"
     "entries:level = NULL WHERE id = 3"

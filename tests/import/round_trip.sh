@@ -25,8 +25,8 @@ round_trip() {
         fail "$name: the copy's CSV export differs: $(diff "$d/$name-a.csv" "$d/$name-b.csv" | head -n 6)"
 
     # Same entries: every field but the recorded time, the hashes and who recorded them; a reversed entry
-    # without a ref comes back with the ref '#<id>' its reversal row names (docs/export.md).
-    local strip='(reduce (.entries[] | .reverses | select(. != null)) as $x ({}; .[$x | tostring] = true)) as $r
+    # (or refunded) without a ref comes back with the ref '#<id>' its reversal (refund) row names (docs/export.md).
+    local strip='(reduce (.entries[] | .reverses, .refunds | select(. != null)) as $x ({}; .[$x | tostring] = true)) as $r
                  | .entries[] | del(.recorded_at, .prev_hash, .hash, .user, .os_user)
                  | if .ref == null and $r[.id | tostring] then .ref = "#\(.id)" else . end'
     "$bin" --db "$a" log --format json | jq -c "$strip" >"$d/$name-log-a.json"
@@ -106,18 +106,26 @@ G retain P1 --contract C1 --level central --date 2021-11-30 --accepted 2021-11-2
 G pay P1 --level central --amount 1000 --date 2021-12-01 --memo 重复
 G pay P1 --level central --amount 2000 --date 2021-12-02 --memo "错误, 跨年冲销"
 G reverse 11 --reason 重复录入
-G reverse 12 --reason 跨年 --date 2022-01-05
 G refund P1 --level county --amount 500 --date 2021-12-20 --ref 退1 --contract C1
+G pay P1 --level county --amount 4000 --date 2021-12-21 --ref 退1-付
 G recover P1 --level central --amount 100 --date 2021-12-28 --memo 收回
 G close-year P1 --year 2021
 G pay P1 --level carryover --amount 3000 --date 2022-02-01
+# A payment reversed in a later year lands on the carryover, whose executed must cover it (3,000.00 ≥ 2,000.00).
+G reverse 12 --reason 跨年 --date 2022-02-05
+# Refunds naming their payment: of this year (by entry id, the payment has no ref: exported as #18), and of an
+# earlier year (a 年初余额调整 of the carryover).
+G refund P1 --of 18 --amount 100 --date 2022-03-01 --ref 退2
+G refund P1 --of 退1-付 --amount 200 --date 2022-03-02 --ref 退3
 G release P1 --contract C1 --date 2023-06-01
 G appropriate p2 --level other --amount 10000 --date 2022-01-10
 G arrive p2 --level 其他 --amount 10000 --date 2022-01-11
 G recover p2 --level other --amount 10000 --date 2022-12-01 --memo 全部收回
 round_trip "$s" "$d/small-copy.db" small
 grep -q '^payment,2021-12-01,P1,central,1000.00,,#11,' "$d/small-a.csv" || fail "the reversed entry without a ref is not named #11"
-grep -q '^reversal,2022-01-05,P1,,,,,跨年,.*,#12,' "$d/small-a.csv" || fail "no reversal row naming #12: $(grep ^reversal "$d/small-a.csv")"
+grep -q '^reversal,2022-02-05,P1,,,,,跨年,.*,#12,' "$d/small-a.csv" || fail "no reversal row naming #12: $(grep ^reversal "$d/small-a.csv")"
+grep -q '^refund,2022-03-01,P1,carryover,100.00,,退2,.*,#18' "$d/small-a.csv" || fail "no refund row naming #18: $(grep ^refund "$d/small-a.csv")"
+grep -q '^refund,2022-03-02,P1,carryover,200.00,,退3,.*,退1-付' "$d/small-a.csv" || fail "no refund row naming 退1-付: $(grep ^refund "$d/small-a.csv")"
 
 # 3. Text with leading or trailing spaces, as the CLI stores it (a ref, a memo, a name pasted with a space):
 #    the export must rebuild the same entries in a new ledger, and importing it into the ledger it came from

@@ -23,7 +23,7 @@ SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_o
        e.prev_hash, e.hash,
        p.name, p.unit_name, p.func_code,
        c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, c.sme,
-       e.contract_id
+       e.contract_id, e.refunds, e.corrects
 FROM entries e
 LEFT JOIN projects p ON p.id = e.project_id
 LEFT JOIN contracts c ON c.id = e.contract_id
@@ -58,7 +58,7 @@ def encoding(row):
     (entry_id, kind, effect_kind, project, level, amount_fen, effective_on, recorded_at, user, os_user,
      contract, ref, memo, reverses, accepted_on, due_on, warranty_months, _prev, _hash,
      p_name, p_unit_name, p_func_code, c_supplier, c_amount_fen, c_rate_bp, c_months, c_sme,
-     _contract_id) = row
+     _contract_id, refunds, corrects) = row
     if project is None:
         raise Broken(f"entry #{entry_id} names no registered project")
     out = bytearray(HEADER)
@@ -72,6 +72,10 @@ def encoding(row):
                                       "recorded_at", "user", "os_user", "memo"):
             raise Broken(f"entry #{entry_id} has no {name}")
         out += field(name, value)
+    # Schema 3's fields, encoded only when set (§2).
+    for name, value in (("refunds", refunds), ("corrects", corrects)):
+        if value is not None:
+            out += field(name, value)
     if kind == b"project":
         for name, value in (("project.name", p_name), ("project.unit_name", p_unit_name),
                             ("project.func_code", p_func_code)):

@@ -49,6 +49,10 @@ struct Posting {
     std::string memo;
     std::optional<Date> accepted;          // retention only
     std::optional<int> warranty_months;    // retention only; defaults to the contract's
+    // refund only (--of): the payment or release it returns, by voucher ref or entry id ("17", "#17"; a
+    // voucher ref wins). Its level, contract and year then decide the refund's: the same year lowers that
+    // payment's executed; an earlier year's is a prior refund on the carryover (domain.md §4, §6).
+    std::optional<std::string> refunds;
 };
 
 struct PostResult {
@@ -79,9 +83,14 @@ public:
     // Registrations are entries too, dated `on` (default: today), so the chain covers them.
     PostResult add_project(const Project& project, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on = std::nullopt);
+    // Posts a money entry after checking every invariant of docs/accounting.md (Error{rejected} naming
+    // the figures; Error{invalid_input}, Error{not_found} for bad input). A refund naming a payment
+    // (Posting::refunds) returns at most what is left of it; one naming nothing is bounded by its pot,
+    // and on the carryover level is a prior refund (年初余额调整), bounded by what earlier years executed.
     PostResult post(const Posting& posting, const Actor& actor);
     // Cancels one earlier money entry exactly (same level, contract and amount, opposite sign), dated
     // `on` (never before the original; default: the original's date, so its year's form is corrected).
+    // A payment or release with refunds against it is refused until they are reversed.
     PostResult reverse(EntryId id, const std::string& reason, const Actor& actor, std::optional<Date> on = std::nullopt);
 
     // Locks year N of a project (and every year before it, so that year N's carryover cannot change):
