@@ -90,6 +90,9 @@ void write_entry_json(Json& j, const ledger::Entry& e) {
     } else {
         j.key("reverses").null();
     }
+    if (e.corrects) {  // only on replacements, so that other entries keep their shape
+        j.key("corrects").integer(static_cast<std::int64_t>(*e.corrects));
+    }
     j.key("accepted").optional_string(e.accepted_on ? std::optional(ledger::to_string(*e.accepted_on)) : std::nullopt);
     j.key("due").optional_string(e.due_on ? std::optional(ledger::to_string(*e.due_on)) : std::nullopt);
     if (e.warranty_months) {
@@ -383,11 +386,15 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
 }
 
 void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by,
-                        const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract) {
+                        const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract,
+                        const std::vector<ExtraField>& extra) {
     if (o.json()) {
         Json j;
         j.begin_object().key("entry");
         write_entry_json(j, e);
+        for (const auto& field : extra) {
+            j.key(field.key).string(field.value);
+        }
         if (reversed_by) {
             j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
         } else {
@@ -433,6 +440,9 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
         {"prev_hash", e.prev_hash},
         {"hash", e.hash},
     };
+    for (const auto& field : extra) {
+        fields.insert(fields.end() - 2, {field.label, field.value});
+    }
     if (project) {
         fields.insert(fields.begin() + 3, {{pick(o, "项目名称", "project name"), project->name},
                                            {pick(o, "预算单位", "budget unit"), project->unit_name},
@@ -453,6 +463,29 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
     emit(o, "", o.csv() ? std::vector<std::string>{"field", "value"}
                         : std::vector<std::string>{pick(o, "字段", "field"), pick(o, "值", "value")},
          {Table::Align::left, Table::Align::left}, std::move(rows));
+}
+
+void print_correction(const RenderOptions& o, const ledger::CorrectionResult& r) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("reversal");
+        write_entry_json(j, r.reversal);
+        j.key("entry");
+        write_entry_json(j, r.replacement);
+        j.key("created").boolean(true).end_object();
+        write(j.str());
+        return;
+    }
+    print_posted(o, ledger::PostResult{r.reversal, true});
+    if (o.csv()) {
+        // One header: the replacement's row follows the reversal's.
+        const ledger::Entry& e = r.replacement;
+        write(csv_line({id_text(e.id), std::string(ledger::to_string(e.kind)), e.project,
+                        e.level ? std::string(ledger::to_string(*e.level)) : "", money(o, e.amount),
+                        ledger::to_string(e.effective_on), e.hash, "true"}));
+        return;
+    }
+    print_posted(o, ledger::PostResult{r.replacement, true});
 }
 
 void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
