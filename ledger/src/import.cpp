@@ -291,12 +291,25 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
 }
 
 // A correction row: the cells given (date, level, amount, contract, memo) are the corrected content
-// of the voucher's live entry. Already there when that entry is a replacement with that content.
+// of the voucher's live entry.
 bool post_correction(Ledger& ledger, const Row& row, const Actor& actor) {
     const auto live = ledger.entry_by_ref(row[project], row[ref]);
     if (!live) {
         throw Error(ErrorCode::not_found,
                     "no entry with voucher " + row[ref] + " on project " + row[project] + " to correct");
+    }
+    // Already there: the live entry or an earlier replacement in its chain has the row's content (a
+    // re-import of a file with several corrections of one voucher).
+    const auto matches = [&](const Entry& e) {
+        return (!row.has(day) || parse_date(row[day]) == e.effective_on) &&
+               (!row.has(level) || parse_level(row[level]) == e.level) &&
+               (!row.has(amount) || Money::parse(row[amount]) == e.amount) &&
+               (!row.has(contract) || row[contract] == e.contract) && (!row.has(memo) || row[memo] == e.memo);
+    };
+    for (std::optional<Entry> e = live; e && e->corrects; e = ledger.entry(*e->corrects)) {
+        if (matches(*e)) {
+            return false;
+        }
     }
     Correction changes;
     if (row.has(day) && parse_date(row[day]) != live->effective_on) {
@@ -313,11 +326,6 @@ bool post_correction(Ledger& ledger, const Row& row, const Actor& actor) {
     }
     if (row.has(memo) && row[memo] != live->memo) {
         changes.memo = row[memo];
-    }
-    const bool changes_nothing =
-        !changes.date && !changes.level && !changes.amount && !changes.contract && !changes.memo;
-    if (changes_nothing && live->corrects) {
-        return false;
     }
     ledger.correct(live->id, changes, row[reason], actor);
     return true;

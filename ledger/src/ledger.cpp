@@ -624,7 +624,7 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
             e.effective_on = a.effective_on;
             e.contract = a.contract;
             e.memo = memo;
-            result.entry = append(*store_, std::move(e), project->id, contract_id, std::nullopt, a);
+            result.entry = append(*store_, std::move(e), project->id, contract_id, std::nullopt, std::nullopt, a);
             a.entry = result.entry.id;
             store_->insert_amendment(a, project->id, contract_id);
         });

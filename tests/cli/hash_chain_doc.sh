@@ -21,6 +21,10 @@ F pay P2 --level provincial --amount 1,000.01 --date 2021-03-02 --ref "付 2021/
 F adjust P2 --level provincial --amount -0.01 --date 2021-03-03 --ref 调减-1 --memo 调减 >/dev/null || fail "adjust"
 F contract add P2 --contract R-1 --supplier "路桥公司" --amount 50万 --retention-rate 3.5% --warranty-months 13 >/dev/null || fail "contract"
 F retain P2 --contract R-1 --level provincial --amount 100 --date 2021-03-04 --accepted 2021-02-28 --warranty-months 12 >/dev/null || fail "retain"
+# Schema 3: amendment entries, whose terms (the amendments table) the chain covers too.
+F contract amend P2 --contract R-1 --amount 60万 --warranty-months 18 --date 2021-03-05 --memo 补充协议 >/dev/null ||
+    fail "contract amend"
+F project amend P001 --name 县级融媒体中心建设项目（一期） --date 2020-12-01 --memo 更名 >/dev/null || fail "project amend"
 digest=$(F digest) || fail "digest"
 out=$(PY "$db") || fail "verify_chain.py fails on a clean ledger: $out"
 [[ $out == "ok: ${digest%%:*} entries, head ${digest#*:}" ]] || fail "verify_chain.py says '$out', fundflow digest says '$digest'"
@@ -83,6 +87,14 @@ edits=(
     "contracts:warranty_months = 36 WHERE code = 'C001'"
     "contracts:sme = 0 WHERE code = 'C001'"
     "contracts:code = 'C002' WHERE code = 'C001'"
+    "amendments:amount_fen = amount_fen + 1 WHERE amount_fen IS NOT NULL"
+    "amendments:warranty_months = NULL WHERE warranty_months IS NOT NULL"
+    "amendments:retention_rate_bp = 300 WHERE contract_id IS NOT NULL"
+    "amendments:supplier = '某' WHERE contract_id IS NOT NULL"
+    "amendments:name = name || ' ' WHERE name IS NOT NULL"
+    "amendments:func_code = '2070808' WHERE name IS NOT NULL"
+    "amendments:contract_id = (SELECT id FROM contracts WHERE code = 'C001') WHERE contract_id IS NOT NULL"
+    "entries:kind = 'reopen', effect_kind = 'reopen' WHERE kind = 'amendment' AND contract_id IS NULL"
 )
 for e in "${edits[@]}"; do
     copy_ledger "$db" "$t"
