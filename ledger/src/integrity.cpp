@@ -87,7 +87,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                     return false;
                 }
                 const std::string computed = detail::chain_hash(
-                    r.entry.prev_hash, detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record));
+                    r.entry.prev_hash,
+                    detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record));
                 if (computed != r.entry.hash) {
                     fail(r.entry.id, "entry #" + std::to_string(id) +
                                          " was altered: its contents no longer match its hash");

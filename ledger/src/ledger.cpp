@@ -106,7 +106,8 @@ Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<s
     // Recorded time never runs backwards along the chain, even if the clock does.
     entry.recorded_at = std::max(to_string(now_utc()), head.recorded_at);
     entry.prev_hash = head.hash;
-    entry.hash = detail::chain_hash(entry.prev_hash, detail::canonical_encoding(entry, project_record, contract_record, amendment_record));
+    entry.hash = detail::chain_hash(
+        entry.prev_hash, detail::canonical_encoding(entry, project_record, contract_record, amendment_record));
     store.insert_entry(entry, project_id, contract_id);
     return entry;
 }

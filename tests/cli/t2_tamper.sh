@@ -209,4 +209,4 @@ if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $cases tampered files were not reported as verify exit 4 (one line)"
 fi
-echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose), each caught with exit 4 and one line, 0 silent alterations"
+echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose; g. ${per_case[g]:-0} amendment terms edited, deleted or added), each caught with exit 4 and one line, 0 silent alterations"
