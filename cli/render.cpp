@@ -270,8 +270,19 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
             if (by == ledger::BalanceBy::level) {
                 j.key("level").string(ledger::to_string(*row.level));
             }
+            const ledger::Contract* terms = nullptr;
             if (by == ledger::BalanceBy::contract) {
                 j.key("contract").optional_string(row.contract);
+                if (const auto it = r.contract_terms.find({row.project, row.contract.value_or("")});
+                    it != r.contract_terms.end()) {
+                    terms = &it->second;
+                }
+                j.key("supplier").optional_string(terms ? std::optional(terms->supplier) : std::nullopt);
+                if (terms) {
+                    j.key("contract_amount_fen").integer(terms->amount.fen());
+                } else {
+                    j.key("contract_amount_fen").null();
+                }
             }
             if (by == ledger::BalanceBy::contract) {
                 // Money moves on a contract only as payments, refunds and retentions: it has no
@@ -295,6 +306,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     std::vector<std::string> headings{pick(o, "项目", "project")};
     if (by == ledger::BalanceBy::contract) {
         headings.push_back(pick(o, "合同", "contract"));
+        headings.push_back(pick(o, "供应商", "supplier"));  // in force at the as-of date
     }
     if (by == ledger::BalanceBy::level) {
         headings.push_back(pick(o, "资金来源", "level"));
@@ -302,6 +314,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     const std::size_t text_columns = headings.size();
     const bool contracts = by == ledger::BalanceBy::contract;
     if (contracts) {
+        headings.emplace_back(pick(o, "合同金额", "contract amount"));
         headings.emplace_back(pick(o, "执行", "executed"));
         headings.emplace_back(pick(o, "未付质保金", "retention"));
     } else {
@@ -314,14 +327,18 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : r.rows) {
         std::vector<std::string> cells{row.project};
+        const auto terms = r.contract_terms.find({row.project, row.contract.value_or("")});
+        const bool has_terms = terms != r.contract_terms.end();
         if (by == ledger::BalanceBy::contract) {
             cells.push_back(row.contract.value_or(""));
+            cells.push_back(has_terms ? terms->second.supplier : "");
         }
         if (by == ledger::BalanceBy::level) {
             cells.push_back(level_name(o, row.level));
         }
         const std::vector<Money> figures =
-            contracts ? std::vector<Money>{row.executed, row.retention_outstanding}
+            contracts ? std::vector<Money>{has_terms ? terms->second.amount : Money{}, row.executed,
+                                           row.retention_outstanding}
                       : std::vector<Money>{row.arrived, row.executed, row.balance(), row.retention_outstanding,
                                            row.recovered, row.free_balance()};
         for (Money m : figures) {

@@ -105,6 +105,16 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
                 report.rows.back().executed += times(sum.amount, weights_of(sum.kind).executed);
                 report.rows.back().retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
             }
+            // The supplier and amount in force at the as-of date (合同变更).
+            for (const auto& row : report.rows) {
+                const auto project = row.contract ? store_->find_project(row.project) : std::nullopt;
+                const auto contract = project ? store_->find_contract(project->id, *row.contract) : std::nullopt;
+                if (contract) {
+                    report.contract_terms.emplace(
+                        std::pair(row.project, *row.contract),
+                        terms_in_force(contract->contract, store_->amendments(project->id, contract->id), cut.as_of));
+                }
+            }
             return report;
         }
         // Balances are per fiscal year: the pots of the as-of date's year, the carryover pot opening with
