@@ -177,6 +177,41 @@ Money contract_executed_minimum(const std::vector<ContractDay>& days, Level leve
     return lowest;
 }
 
+std::optional<CommitmentExcess> commitment_excess(const std::vector<ContractDay>& days, const Contract& registered,
+                                                  const std::vector<Amendment>& amendments, Date from, Money delta) {
+    std::vector<Date> points{from};
+    for (const auto& d : days) {
+        if (d.day > from) {
+            points.push_back(d.day);
+        }
+    }
+    for (const auto& a : amendments) {
+        if (a.effective_on > from) {
+            points.push_back(a.effective_on);
+        }
+    }
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    if (amendments.empty()) {
+        // One amount, and what is committed never falls from one day to the next: the last day decides.
+        points.erase(points.begin(), points.end() - 1);
+    }
+    for (const Date t : points) {
+        Money committed = delta;
+        for (const auto& d : days) {
+            const Money value = times(d.amount, weights_of(d.kind).committed);
+            if (value < Money{} || d.day <= t) {
+                committed += value;
+            }
+        }
+        const Money amount = terms_in_force(registered, amendments, t).amount;
+        if (committed > amount) {
+            return CommitmentExcess{t, committed, amount};
+        }
+    }
+    return std::nullopt;
+}
+
 void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day) {
     if (const auto closed = store.closed_through(project_id); closed && year_of(day) <= *closed) {
         refuse("year " + std::to_string(year_of(day)) + " of project " + project + " is closed (closed through " +
@@ -310,14 +345,13 @@ void check_invariants(const Store& store, const Candidate& c) {
     }
     const Money committed_delta = times(e.amount, w.committed);
     if (committed_delta > Money{}) {  // a payment, a retention, or the reversal of a refund
-        Money committed;
-        for (const auto& d : days) {
-            committed += times(d.amount, weights_of(d.kind).committed);
-        }
-        const Money after = committed + committed_delta;
-        if (after > contract.contract.amount) {
+        // Against the amount in force on each day from the entry's on (amendments, 补充协议).
+        const auto amendments = store.amendments(c.project_id, contract.id);
+        if (const auto excess =
+                commitment_excess(days, contract.contract, amendments, e.effective_on, committed_delta)) {
             refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
-                   yuan(after) + " paid and retained, beyond its amount of " + yuan(contract.contract.amount));
+                   yuan(excess->committed) + " paid and retained, beyond its amount of " + yuan(excess->amount) +
+                   (amendments.empty() ? std::string() : " in force on " + to_string(excess->day)));
         }
     }
 }
@@ -410,13 +444,11 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
         if (days.empty()) {
             continue;
         }
-        Money committed;
-        for (const auto& d : days) {
-            committed += times(d.amount, weights_of(d.kind).committed);
-        }
-        if (committed > contract.contract.amount) {
+        if (const auto excess = commitment_excess(days, contract.contract, store.amendments(project.id, contract.id),
+                                                  days.front().day, Money{})) {
             problems.push_back("contract " + contract.contract.code + " of " + code + ": paid and retained " +
-                               yuan(committed) + " exceed its amount " + yuan(contract.contract.amount));
+                               yuan(excess->committed) + " exceed its amount " + yuan(excess->amount) +
+                               " on " + to_string(excess->day));
         }
         Money paid;
         for (const auto& d : days) {

@@ -62,6 +62,18 @@ Headroom contract_prior_refund_headroom(const std::vector<ContractDay>& days, in
 // `after` and every later day of the year (its same-year refunds never exceed its payments there).
 Money contract_executed_minimum(const std::vector<ContractDay>& days, Level level, int year, Date after);
 
+// The first day, from `from` on, on which a contract's paid and retained money exceeds its amount in
+// force, with `delta` more committed from `from` on. Paid and retained on day t counts every refund or
+// reversal whatever its date, and payments and retentions dated on or before t; so without amendments
+// this is the total against the registered amount, and with them each day meets that day's amount.
+struct CommitmentExcess {
+    Date day;
+    Money committed;
+    Money amount;
+};
+std::optional<CommitmentExcess> commitment_excess(const std::vector<ContractDay>& days, const Contract& registered,
+                                                  const std::vector<Amendment>& amendments, Date from, Money delta);
+
 // Throws Error{rejected} naming the figures when the candidate would break an invariant.
 void check_invariants(const Store& store, const Candidate& candidate);
 

@@ -87,6 +87,7 @@ struct ChainRecord {
     Entry entry;
     std::optional<Project> project_record;
     std::optional<Contract> contract_record;
+    std::optional<Amendment> amendment_record;  // kind == amendment: its row of the amendments table
 };
 
 // Sums for reports: one row per (project, level, contract, effect kind).
@@ -163,6 +164,18 @@ public:
     std::vector<ContractDay> contract_days(std::int64_t contract_id) const;
     std::vector<ProjectRow> projects() const;
     std::vector<ContractRow> contracts(std::int64_t project_id) const;
+
+    // Amendments (schema 3). insert_amendment writes the terms of amendment entry a.entry, which must
+    // have just been inserted in the same transaction.
+    void insert_amendment(const Amendment& a, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+    // A project's amendments (contract_id unset: of the project itself; set: of that contract), in
+    // (effective date, id) order, whatever their recorded time.
+    std::vector<Amendment> amendments(std::int64_t project_id, std::optional<std::int64_t> contract_id) const;
+    // The amendments row of one entry, if its project and contract match the entry's.
+    std::optional<Amendment> amendment_of(std::int64_t entry_id) const;
+    std::int64_t amendment_rows() const;
+    // The replacement that corrects entry `id` (its `corrects` column names it).
+    std::optional<std::int64_t> correction_of(std::int64_t id) const;
 
     // Reports.
     std::vector<SumRow> sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,

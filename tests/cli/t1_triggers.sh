@@ -5,6 +5,9 @@
 # refused statement leaves the file byte-identical and `fundflow verify` still passes.
 source "$(dirname "$0")/lib.sh"
 seed_ledger || fail "posting the seed ledger"
+# Schema 3's amendments table must hold a row to be tried: a contract amendment (补充协议).
+F contract amend P001 --contract C001 --retention-rate 3% --date 2020-12-01 --memo 补充协议一 >/dev/null ||
+    fail "amending contract C001"
 F verify >/dev/null || fail "verify fails on the untouched ledger"
 tables=$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 for t in entries projects contracts; do
