@@ -138,6 +138,7 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
                 if (e.corrects) {
                     // Every field of the replacement: the import changes those that differ.
                     row[0] = "correction";
+                    row[17].clear();  // a corrected refund keeps returning what it returned
                     row[18] = correction_reason;
                     row[12].clear();
                     row[11].clear();

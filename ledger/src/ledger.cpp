@@ -645,6 +645,18 @@ CorrectionResult Ledger::correct(EntryId id, const Correction& changes, const st
             p.memo = changes.memo.value_or(original->memo);
             p.accepted = original->accepted_on;
             p.warranty_months = original->warranty_months;
+            if (original->refunds) {
+                // A refund keeps naming what it returns; that payment decides its level and contract again
+                // (the corrected date may move it into or out of the payment's year), unless the
+                // correction names them.
+                p.refunds = "#" + std::to_string(static_cast<std::int64_t>(*original->refunds));
+                if (!changes.level) {
+                    p.level.reset();
+                }
+                if (!changes.contract) {
+                    p.contract.reset();
+                }
+            }
             result.reversal = reverse(id, reason, actor).entry;
             result.replacement = post(p, actor, id).entry;
         });
