@@ -565,8 +565,10 @@ std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
+// Slots 60–62: apart from the next free numbers, which parallel work on this file may take too (two
+// statements in one slot would run each other's SQL).
 Money Store::refunded(std::int64_t id) const {
-    auto& q = prepared(26,
+    auto& q = prepared(60,
                        "SELECT COALESCE(SUM(amount_fen), 0) FROM entries WHERE refunds = ?1 "
                        "OR reverses IN (SELECT id FROM entries WHERE refunds = ?1)");
     const ResetAfterUse reset{q};
@@ -575,7 +577,7 @@ Money Store::refunded(std::int64_t id) const {
 }
 
 std::vector<std::int64_t> Store::refunds_of(std::int64_t id) const {
-    auto& q = prepared(27,
+    auto& q = prepared(61,
                        "SELECT r.id FROM entries r WHERE r.refunds = ? "
                        "AND NOT EXISTS (SELECT 1 FROM entries v WHERE v.reverses = r.id) ORDER BY r.id");
     const ResetAfterUse reset{q};
@@ -588,7 +590,7 @@ std::vector<std::int64_t> Store::refunds_of(std::int64_t id) const {
 }
 
 std::vector<NamedRefund> Store::named_refunds(std::int64_t project_id) const {
-    auto& q = prepared(28,
+    auto& q = prepared(62,
                        "SELECT r.id, r.effect_kind, r.level, r.effective_on, "
                        "r.amount_fen + COALESCE((SELECT v.amount_fen FROM entries v WHERE v.reverses = r.id), 0), "
                        "r.contract_id, t.id, t.kind, t.project_id, t.level, t.effective_on, "
