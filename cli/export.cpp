@@ -32,25 +32,49 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
     // The import format of cli.md, in entry order, so that importing it into a new ledger rebuilds the
     // same entries (ids included). An entry that is reversed but has no voucher ref gets "#<id>", the
     // name the reversal row needs to point at it.
+    // The same for a payment a refund names (its `refunds` cell).
+    //
+    // A correction (a reversal followed by its replacement, which names the original in `corrects`) is one
+    // `correction` row naming the corrected entry's ref, with the reversal's memo as its reason; the
+    // replacement inherits that ref, so a later row naming it finds the live (newest) entry.
     std::set<std::int64_t> reversed;
+    std::map<std::int64_t, std::int64_t> corrected_by;  // original id → replacement id
     ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         if (e.reverses) {
             reversed.insert(static_cast<std::int64_t>(*e.reverses));
         }
+        if (e.refunds) {
+            reversed.insert(static_cast<std::int64_t>(*e.refunds));
+        }
+        if (e.corrects) {
+            corrected_by[static_cast<std::int64_t>(*e.corrects)] = static_cast<std::int64_t>(e.id);
+        }
     });
-    std::map<std::int64_t, std::string> refs;  // of reversed entries
+    std::map<std::int64_t, std::string> refs;  // of reversed or refunded entries and corrections' replacements
+    std::string correction_reason;             // the memo of the reversal just skipped
     put(out, csv_line({"kind", "date", "project", "level", "amount", "contract", "ref", "memo", "name", "supplier",
-                       "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code"}));
+                       "retention_rate", "warranty_months", "accepted", "reverses", "sme", "unit_name", "func_code",
+                       "refunds", "reason"}));
     ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
         const auto id = static_cast<std::int64_t>(e.id);
+        if (e.reverses) {
+            const auto by = corrected_by.find(static_cast<std::int64_t>(*e.reverses));
+            if (by != corrected_by.end() && by->second == id + 1) {
+                correction_reason = e.memo;  // the correction row that follows stands for both entries
+                return;
+            }
+        }
         std::string ref = e.ref.value_or("");
+        if (e.corrects && refs.count(static_cast<std::int64_t>(*e.corrects)) != 0) {
+            ref = refs.at(static_cast<std::int64_t>(*e.corrects));
+        }
         if (ref.empty() && reversed.count(id) != 0) {
             ref = "#" + std::to_string(id);
         }
-        if (reversed.count(id) != 0) {
+        if (reversed.count(id) != 0 || e.corrects) {
             refs[id] = ref;
         }
-        std::vector<std::string> row(17);
+        std::vector<std::string> row(19);
         row[0] = std::string(ledger::to_string(e.kind));
         row[1] = ledger::to_string(e.effective_on);
         row[2] = e.project;
@@ -74,6 +98,24 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
             }
             case ledger::EntryKind::close:
                 break;
+            case ledger::EntryKind::reopen:
+                row[7] = e.memo;
+                break;
+            case ledger::EntryKind::amendment: {
+                row[5] = e.contract.value_or("");
+                row[7] = e.memo;
+                if (const auto a = ledger.amendment(e.id)) {
+                    row[8] = a->name.value_or("");
+                    row[15] = a->unit_name.value_or("");
+                    row[16] = a->func_code.value_or("");
+                    row[9] = a->supplier.value_or("");
+                    row[4] = a->amount ? plain_amount(*a->amount) : "";
+                    row[10] = a->retention_rate_bp ? ledger::format_hundredths(*a->retention_rate_bp) + "%" : "";
+                    row[11] = a->warranty_months ? std::to_string(*a->warranty_months) : "";
+                    row[14] = a->sme ? (*a->sme ? "1" : "0") : "";
+                }
+                break;
+            }
             case ledger::EntryKind::reversal:
                 row[7] = e.memo;
                 row[13] = refs.at(static_cast<std::int64_t>(*e.reverses));
@@ -89,6 +131,17 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
                 }
                 if (e.warranty_months) {
                     row[11] = std::to_string(*e.warranty_months);
+                }
+                if (e.refunds) {
+                    row[17] = refs.at(static_cast<std::int64_t>(*e.refunds));
+                }
+                if (e.corrects) {
+                    // Every field of the replacement: the import changes those that differ.
+                    row[0] = "correction";
+                    row[17].clear();  // a corrected refund keeps returning what it returned
+                    row[18] = correction_reason;
+                    row[12].clear();
+                    row[11].clear();
                 }
                 break;
         }

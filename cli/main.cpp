@@ -285,6 +285,7 @@ struct PostingArgs {
     std::string memo;
     std::string accepted;
     std::optional<int> warranty_months;
+    std::string of;  // refund: the payment or release returned
 
     ledger::Posting to_posting(ledger::EntryKind kind) const {
         ledger::Posting p;
@@ -308,6 +309,9 @@ struct PostingArgs {
             p.accepted = ledger::parse_date(accepted);
         }
         p.warranty_months = warranty_months;
+        if (!of.empty()) {
+            p.refunds = of;
+        }
         return p;
     }
 };
@@ -363,6 +367,54 @@ struct EvaluationArgs {
     }
 };
 
+// The rows `show` adds to an entry: what corrected it or what it corrects, an amendment's terms, the
+// amendments of a registration.
+std::vector<ExtraField> detail_extras(const RenderOptions& o, const ledger::Ledger& l, const ledger::Entry& e,
+                                      ledger::Date as_of) {
+    const bool zh = o.lang == Lang::zh;
+    const auto label = [zh](const char* chinese, const char* english) { return std::string(zh ? chinese : english); };
+    const auto id_text = [](ledger::EntryId id) { return "#" + std::to_string(static_cast<std::int64_t>(id)); };
+    std::vector<ExtraField> extra;
+    if (e.corrects) {
+        extra.push_back({"corrects_entry", label("更正", "corrects"), id_text(*e.corrects)});
+    }
+    if (const auto by = l.corrected_by(e.id)) {
+        extra.push_back({"corrected_by", label("被更正", "corrected by"), id_text(*by)});
+    }
+    if (e.kind == ledger::EntryKind::amendment) {
+        if (const auto a = l.amendment(e.id)) {
+            const auto add = [&](const char* key, const char* chinese, const char* english,
+                                 const std::optional<std::string>& value) {
+                if (value) {
+                    extra.push_back({std::string("amendment_") + key, label(chinese, english), *value});
+                }
+            };
+            add("name", "新项目名称", "new project name", a->name);
+            add("unit_name", "新预算单位", "new budget unit", a->unit_name);
+            add("func_code", "新功能分类", "new function code", a->func_code);
+            add("supplier", "新供应商", "new supplier", a->supplier);
+            add("amount", "新合同金额", "new contract amount",
+                a->amount ? std::optional(ledger::format_yuan(*a->amount)) : std::nullopt);
+            add("retention_rate", "新质保金比例(%)", "new retention rate (%)",
+                a->retention_rate_bp ? std::optional(ledger::format_hundredths(*a->retention_rate_bp)) : std::nullopt);
+            add("warranty_months", "新质保期(月)", "new warranty months",
+                a->warranty_months ? std::optional(std::to_string(*a->warranty_months)) : std::nullopt);
+        }
+    }
+    if (e.kind == ledger::EntryKind::project || (e.kind == ledger::EntryKind::contract && e.contract)) {
+        std::string ids;
+        for (const auto& a : l.amendments(e.project, e.kind == ledger::EntryKind::contract ? e.contract : std::nullopt)) {
+            if (a.effective_on <= as_of && a.entry) {
+                ids += (ids.empty() ? "" : ", ") + id_text(*a.entry);
+            }
+        }
+        if (!ids.empty()) {
+            extra.push_back({"amended_by", label("变更", "amended by"), ids});
+        }
+    }
+    return extra;
+}
+
 void add_commands(CLI::App& app, Context& ctx, Action& action) {
     // init
     command(app, ctx, action, "init", "Create a ledger file (or upgrade an older fundflow ledger in place)",
@@ -390,6 +442,32 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         add->add_option("--name", spec.name, "project name")->required();
         add->add_option("--unit-name", spec.unit_name, "budget unit (预算单位)");
         add->add_option("--func-code", spec.func_code, "functional classification code, e.g. 2070808");
+
+        static std::string amend_code;
+        static std::optional<std::string> amend_name;
+        static std::optional<std::string> amend_unit_name;
+        static std::optional<std::string> amend_func_code;
+        static std::string amend_date;
+        static std::string amend_memo;
+        auto* amend = command(*project, ctx, action, "amend", "Change a project's name or unit from a date on (项目变更)",
+                              "fundflow project amend P001 --name 县级融媒体中心建设项目（二期） --date 2021-03-01 "
+                              "--memo 批复更名",
+                              [&ctx] {
+                                  ledger::Amendment a;
+                                  a.project = amend_code;
+                                  a.effective_on = ledger::parse_date(amend_date);
+                                  a.name = amend_name;
+                                  a.unit_name = amend_unit_name;
+                                  a.func_code = amend_func_code;
+                                  auto l = ctx.writer();
+                                  print_posted(ctx.render, l.amend(a, amend_memo, ctx.actor()));
+                              });
+        amend->add_option("CODE", amend_code, "project code")->required();
+        amend->add_option("--name", amend_name, "the new project name");
+        amend->add_option("--unit-name", amend_unit_name, "the new budget unit (预算单位)");
+        amend->add_option("--func-code", amend_func_code, "the new functional classification code");
+        amend->add_option("--date", amend_date, "effective date of the change, YYYY-MM-DD")->required();
+        amend->add_option("--memo", amend_memo, "what approved the change (批复文号, 摘要)")->required();
     }
 
     // contract add
@@ -419,6 +497,43 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         add->add_option("--retention-rate", rate, "warranty retention rate (质保金比例), e.g. 5%");
         add->add_option("--warranty-months", spec.warranty_months, "warranty period in months (质保期)");
         add->add_flag("--sme", spec.sme, "the supplier is a small or medium enterprise");
+
+        static std::string amend_code;
+        static std::string amend_contract;
+        static std::string amend_amount;
+        static std::string amend_rate;
+        static std::optional<int> amend_warranty_months;
+        static std::optional<std::string> amend_supplier;
+        static std::string amend_date;
+        static std::string amend_memo;
+        auto* amend = command(*contract, ctx, action, "amend",
+                              "Change a contract's terms from a date on (合同变更, 补充协议)",
+                              "fundflow contract amend P001 --contract C001 --amount 1,300,000 --date 2021-03-01 "
+                              "--memo 补充协议一",
+                              [&ctx] {
+                                  ledger::Amendment a;
+                                  a.project = amend_code;
+                                  a.contract = amend_contract;
+                                  a.effective_on = ledger::parse_date(amend_date);
+                                  if (!amend_amount.empty()) {
+                                      a.amount = ledger::Money::parse(amend_amount);
+                                  }
+                                  if (!amend_rate.empty()) {
+                                      a.retention_rate_bp = ledger::parse_rate_bp(amend_rate);
+                                  }
+                                  a.warranty_months = amend_warranty_months;
+                                  a.supplier = amend_supplier;
+                                  auto l = ctx.writer();
+                                  print_posted(ctx.render, l.amend(a, amend_memo, ctx.actor()));
+                              });
+        amend->add_option("CODE", amend_code, "project code")->required();
+        amend->add_option("--contract", amend_contract, "contract code")->required();
+        amend->add_option("--amount", amend_amount, "the new contract amount");
+        amend->add_option("--retention-rate", amend_rate, "the new retention rate, e.g. 3%");
+        amend->add_option("--warranty-months", amend_warranty_months, "the new warranty period in months");
+        amend->add_option("--supplier", amend_supplier, "the new supplier");
+        amend->add_option("--date", amend_date, "effective date of the new terms, YYYY-MM-DD")->required();
+        amend->add_option("--memo", amend_memo, "what agreed the change (补充协议 number, 摘要)")->required();
     }
 
     // Money postings.
@@ -435,8 +550,8 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         {"pay", ledger::EntryKind::payment, "Post a payment (支付)",
          "fundflow pay P001 --level county --amount 1196525 --date 2020-11-30 --contract C001", true, true, true,
          false, false, false},
-        {"refund", ledger::EntryKind::refund, "Post a payment returned (支付退回)",
-         "fundflow refund P001 --level county --amount 1000 --date 2020-12-20 --ref RF1", true, true, true, false,
+        {"refund", ledger::EntryKind::refund, "Post a payment returned (支付退回), naming it with --of",
+         "fundflow refund P001 --of PAY-7 --amount 1000 --date 2020-12-20 --ref RF1", false, true, true, false,
          true, false},
         {"retain", ledger::EntryKind::retention, "Withhold a warranty deposit (质保金预留)",
          "fundflow retain P001 --contract C001 --level county --amount 62975 --date 2020-11-30 --accepted 2020-11-20",
@@ -471,6 +586,11 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("--ref", args.ref, "voucher reference (凭证号); a retry with the same ref is a no-op")
             ->required(spec.ref_required);
         sub->add_option("--memo", args.memo, "memo (摘要)")->required(spec.memo_required);
+        if (kind == ledger::EntryKind::refund) {
+            sub->add_option("--of", args.of,
+                            "voucher ref or entry id of the payment or release returned; its level, contract and "
+                            "year decide the refund's (without it: --level, bounded by that pot)");
+        }
         if (kind == ledger::EntryKind::retention) {
             sub->add_option("--accepted", args.accepted, "acceptance date (验收日期)")->required();
             sub->add_option("--warranty-months", args.warranty_months, "warranty months (default: the contract's)");
@@ -555,6 +675,57 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("ENTRY_ID", id, "the entry to reverse")->required();
         sub->add_option("--reason", reason, "why it is reversed")->required();
         sub->add_option("--date", on, "date of the correction (default: the original's date; needed when its year is closed)");
+    }
+
+    // correct
+    {
+        static std::string id;
+        static std::string reason;
+        static std::string amount;
+        static std::string on;
+        static std::string level;
+        static std::optional<std::string> contract;
+        static std::optional<std::string> memo;
+        auto* sub = command(app, ctx, action, "correct",
+                            "Correct an entry: its reversal and a replacement that keeps its voucher ref (更正)",
+                            "fundflow correct 42 --amount 119,652.50 --reason 金额录入错误", [&ctx] {
+                                const auto entry_id = parse_entry_id(id);
+                                ledger::Correction changes;
+                                if (!amount.empty()) {
+                                    changes.amount = ledger::Money::parse(amount);
+                                }
+                                changes.date = optional_date(on);
+                                if (!level.empty()) {
+                                    changes.level = ledger::parse_level(level);
+                                }
+                                changes.contract = contract;
+                                changes.memo = memo;
+                                auto l = ctx.writer();
+                                print_correction(ctx.render, l.correct(entry_id, changes, reason, ctx.actor()));
+                            });
+        sub->add_option("ENTRY_ID", id, "the entry to correct")->required();
+        sub->add_option("--amount", amount, "the right amount");
+        sub->add_option("--date", on, "the right effective date");
+        sub->add_option("--level", level, "the right funding level");
+        sub->add_option("--contract", contract, "the right contract");
+        sub->add_option("--memo", memo, "the right memo");
+        sub->add_option("--reason", reason, "why it is corrected")->required();
+    }
+
+    // reopen-year
+    {
+        static std::string code;
+        static int year = 0;
+        static std::string reason;
+        auto* sub = command(app, ctx, action, "reopen-year",
+                            "Unlock a closed year and every later one (重开年度); shown by check",
+                            "fundflow reopen-year P001 --year 2020 --reason 审计调整", [&ctx] {
+                                auto l = ctx.writer();
+                                print_posted(ctx.render, l.reopen_year(code, year, reason, ctx.actor()));
+                            });
+        sub->add_option("CODE", code, "project code")->required();
+        sub->add_option("--year", year, "the closed fiscal year to reopen")->required();
+        sub->add_option("--reason", reason, "why it is reopened")->required();
     }
 
     // report execution
@@ -650,12 +821,14 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
             // A registration's hashed record is part of what the auditor sees.
             std::optional<ledger::Project> project;
             std::optional<ledger::Contract> contract;
+            // Terms in force at --as-of (a registration amended since shows its amended terms).
             if (entry.kind == ledger::EntryKind::project) {
-                project = l.project(entry.project);
+                project = l.project_in_force(entry.project, ctx.cut().as_of);
             } else if (entry.kind == ledger::EntryKind::contract && entry.contract) {
-                contract = l.contract(entry.project, *entry.contract);
+                contract = l.contract_in_force(entry.project, *entry.contract, ctx.cut().as_of);
             }
-            print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract);
+            print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract,
+                               detail_extras(ctx.render, l, entry, ctx.cut().as_of));
             });
         });
         sub->add_option("ENTRY_ID", id, "entry id")->required();

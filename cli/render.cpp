@@ -90,6 +90,12 @@ void write_entry_json(Json& j, const ledger::Entry& e) {
     } else {
         j.key("reverses").null();
     }
+    if (e.refunds) {  // only on a refund that names what it returns
+        j.key("refunds").integer(static_cast<std::int64_t>(*e.refunds));
+    }
+    if (e.corrects) {  // only on replacements, so that other entries keep their shape
+        j.key("corrects").integer(static_cast<std::int64_t>(*e.corrects));
+    }
     j.key("accepted").optional_string(e.accepted_on ? std::optional(ledger::to_string(*e.accepted_on)) : std::nullopt);
     j.key("due").optional_string(e.due_on ? std::optional(ledger::to_string(*e.due_on)) : std::nullopt);
     if (e.warranty_months) {
@@ -267,8 +273,19 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
             if (by == ledger::BalanceBy::level) {
                 j.key("level").string(ledger::to_string(*row.level));
             }
+            const ledger::Contract* terms = nullptr;
             if (by == ledger::BalanceBy::contract) {
                 j.key("contract").optional_string(row.contract);
+                if (const auto it = r.contract_terms.find({row.project, row.contract.value_or("")});
+                    it != r.contract_terms.end()) {
+                    terms = &it->second;
+                }
+                j.key("supplier").optional_string(terms ? std::optional(terms->supplier) : std::nullopt);
+                if (terms) {
+                    j.key("contract_amount_fen").integer(terms->amount.fen());
+                } else {
+                    j.key("contract_amount_fen").null();
+                }
             }
             if (by == ledger::BalanceBy::contract) {
                 // Money moves on a contract only as payments, refunds and retentions: it has no
@@ -292,6 +309,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     std::vector<std::string> headings{pick(o, "项目", "project")};
     if (by == ledger::BalanceBy::contract) {
         headings.push_back(pick(o, "合同", "contract"));
+        headings.push_back(pick(o, "供应商", "supplier"));  // in force at the as-of date
     }
     if (by == ledger::BalanceBy::level) {
         headings.push_back(pick(o, "资金来源", "level"));
@@ -299,6 +317,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     const std::size_t text_columns = headings.size();
     const bool contracts = by == ledger::BalanceBy::contract;
     if (contracts) {
+        headings.emplace_back(pick(o, "合同金额", "contract amount"));
         headings.emplace_back(pick(o, "执行", "executed"));
         headings.emplace_back(pick(o, "未付质保金", "retention"));
     } else {
@@ -311,14 +330,18 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : r.rows) {
         std::vector<std::string> cells{row.project};
+        const auto terms = r.contract_terms.find({row.project, row.contract.value_or("")});
+        const bool has_terms = terms != r.contract_terms.end();
         if (by == ledger::BalanceBy::contract) {
             cells.push_back(row.contract.value_or(""));
+            cells.push_back(has_terms ? terms->second.supplier : "");
         }
         if (by == ledger::BalanceBy::level) {
             cells.push_back(level_name(o, row.level));
         }
         const std::vector<Money> figures =
-            contracts ? std::vector<Money>{row.executed, row.retention_outstanding}
+            contracts ? std::vector<Money>{has_terms ? terms->second.amount : Money{}, row.executed,
+                                           row.retention_outstanding}
                       : std::vector<Money>{row.arrived, row.executed, row.balance(), row.retention_outstanding,
                                            row.recovered, row.free_balance()};
         for (Money m : figures) {
@@ -357,6 +380,9 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
         if (e.reverses) {
             memo = std::string(pick(o, "冲销 #", "reverses #")) + id_text(*e.reverses) + (memo.empty() ? "" : ": ") + memo;
         }
+        if (e.refunds) {
+            memo = std::string(pick(o, "退回 #", "returns #")) + id_text(*e.refunds) + (memo.empty() ? "" : ": ") + memo;
+        }
         return std::vector<std::string>{id_text(e.id),
                                         ledger::to_string(e.effective_on),
                                         e.recorded_at.substr(0, 19) + "Z",
@@ -383,11 +409,15 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
 }
 
 void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::optional<ledger::EntryId> reversed_by,
-                        const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract) {
+                        const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract,
+                        const std::vector<ExtraField>& extra) {
     if (o.json()) {
         Json j;
         j.begin_object().key("entry");
         write_entry_json(j, e);
+        for (const auto& field : extra) {
+            j.key(field.key).string(field.value);
+        }
         if (reversed_by) {
             j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
         } else {
@@ -433,6 +463,12 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
         {"prev_hash", e.prev_hash},
         {"hash", e.hash},
     };
+    if (e.refunds) {  // after "reversed by"
+        fields.insert(fields.begin() + 14, {pick(o, "退回", "returns"), "#" + id_text(*e.refunds)});
+    }
+    for (const auto& field : extra) {
+        fields.insert(fields.end() - 2, {field.label, field.value});
+    }
     if (project) {
         fields.insert(fields.begin() + 3, {{pick(o, "项目名称", "project name"), project->name},
                                            {pick(o, "预算单位", "budget unit"), project->unit_name},
@@ -453,6 +489,29 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
     emit(o, "", o.csv() ? std::vector<std::string>{"field", "value"}
                         : std::vector<std::string>{pick(o, "字段", "field"), pick(o, "值", "value")},
          {Table::Align::left, Table::Align::left}, std::move(rows));
+}
+
+void print_correction(const RenderOptions& o, const ledger::CorrectionResult& r) {
+    if (o.json()) {
+        Json j;
+        j.begin_object().key("reversal");
+        write_entry_json(j, r.reversal);
+        j.key("entry");
+        write_entry_json(j, r.replacement);
+        j.key("created").boolean(true).end_object();
+        write(j.str());
+        return;
+    }
+    print_posted(o, ledger::PostResult{r.reversal, true});
+    if (o.csv()) {
+        // One header: the replacement's row follows the reversal's.
+        const ledger::Entry& e = r.replacement;
+        write(csv_line({id_text(e.id), std::string(ledger::to_string(e.kind)), e.project,
+                        e.level ? std::string(ledger::to_string(*e.level)) : "", money(o, e.amount),
+                        ledger::to_string(e.effective_on), e.hash, "true"}));
+        return;
+    }
+    print_posted(o, ledger::PostResult{r.replacement, true});
 }
 
 void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {

@@ -32,9 +32,18 @@ void print_posted(const RenderOptions& options, const ledger::PostResult& result
 void print_execution(const RenderOptions& options, const ledger::ExecutionReport& report);
 void print_balance(const RenderOptions& options, const ledger::BalanceReport& report, ledger::BalanceBy by);
 void print_log(const RenderOptions& options, const std::vector<ledger::Entry>& entries);
+// A further row of `show` (correction links, amendment terms): its JSON key, table label and value.
+struct ExtraField {
+    std::string key;
+    std::string label;
+    std::string value;
+};
 void print_entry_detail(const RenderOptions& options, const ledger::Entry& entry,
                         std::optional<ledger::EntryId> reversed_by, const std::optional<ledger::Project>& project,
-                        const std::optional<ledger::Contract>& contract);
+                        const std::optional<ledger::Contract>& contract,
+                        const std::vector<ExtraField>& extra = {});
+// The two entries of `fundflow correct`: the reversal, then the replacement.
+void print_correction(const RenderOptions& options, const ledger::CorrectionResult& result);
 void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);
 void print_digest(const RenderOptions& options, const ledger::Digest& digest);
 void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);

@@ -35,7 +35,8 @@ void optional_field(std::string& out, std::string_view name, const std::optional
 }  // namespace
 
 std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
-                               const std::optional<Contract>& contract_record) {
+                               const std::optional<Contract>& contract_record,
+                               const std::optional<Amendment>& amendment_record) {
     std::string out = "fundflow-entry-v1\n";
     field(out, "id", std::to_string(static_cast<std::int64_t>(entry.id)));
     field(out, "kind", to_string(entry.kind));
@@ -84,6 +85,24 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
         field(out, "contract.retention_rate_bp", std::to_string(contract_record->retention_rate_bp));
         field(out, "contract.warranty_months", std::to_string(contract_record->warranty_months));
         field(out, "contract.sme", contract_record->sme ? "1" : "0");
+    }
+    if (entry.kind == EntryKind::amendment) {
+        // Every term, in this order, '-' for a term the amendment leaves as it was (docs/hash-chain.md).
+        if (!amendment_record) {
+            throw Error(ErrorCode::integrity, "entry #" + std::to_string(static_cast<std::int64_t>(entry.id)) +
+                                                  " is an amendment whose terms are missing or altered");
+        }
+        const Amendment& a = *amendment_record;
+        const auto text = [](const std::string& s) { return s; };
+        optional_field(out, "amendment.name", a.name, text);
+        optional_field(out, "amendment.unit_name", a.unit_name, text);
+        optional_field(out, "amendment.func_code", a.func_code, text);
+        optional_field(out, "amendment.supplier", a.supplier, text);
+        optional_field(out, "amendment.amount_fen", a.amount, [](Money m) { return std::to_string(m.fen()); });
+        optional_field(out, "amendment.retention_rate_bp", a.retention_rate_bp,
+                       [](std::int64_t bp) { return std::to_string(bp); });
+        optional_field(out, "amendment.warranty_months", a.warranty_months, [](int m) { return std::to_string(m); });
+        optional_field(out, "amendment.sme", a.sme, [](bool b) { return std::string(b ? "1" : "0"); });
     }
     return out;
 }

@@ -154,4 +154,30 @@ std::int64_t parse_rate_bp(std::string_view original) {
     return bp;
 }
 
+Contract terms_in_force(Contract registered, const std::vector<Amendment>& amendments, Date on) {
+    for (const auto& a : amendments) {
+        if (a.effective_on > on || !a.contract || *a.contract != registered.code) {
+            continue;
+        }
+        registered.supplier = a.supplier.value_or(registered.supplier);
+        registered.amount = a.amount.value_or(registered.amount);
+        registered.retention_rate_bp = a.retention_rate_bp.value_or(registered.retention_rate_bp);
+        registered.warranty_months = a.warranty_months.value_or(registered.warranty_months);
+        registered.sme = a.sme.value_or(registered.sme);
+    }
+    return registered;
+}
+
+Project terms_in_force(Project registered, const std::vector<Amendment>& amendments, Date on) {
+    for (const auto& a : amendments) {
+        if (a.effective_on > on || a.contract) {
+            continue;
+        }
+        registered.name = a.name.value_or(registered.name);
+        registered.unit_name = a.unit_name.value_or(registered.unit_name);
+        registered.func_code = a.func_code.value_or(registered.func_code);
+    }
+    return registered;
+}
+
 }  // namespace ledger

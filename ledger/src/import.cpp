@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ledger/csv.hpp"
+#include "ledger/ledger.hpp"
 #include "text.hpp"
 
 namespace ledger {
@@ -17,7 +18,7 @@ namespace {
 
 enum Column {
     kind, day, project, level, amount, contract, ref, memo, name, supplier, rate, months, accepted, reverses,
-    sme, unit_name, func_code, kColumns
+    sme, unit_name, func_code, refunds, reason, kColumns
 };
 
 // English and Chinese names of each column (cli.md); the last three are fundflow's additions.
@@ -39,7 +40,13 @@ const std::array<std::array<std::string_view, 2>, kColumns> kNames{{
     {"sme", "中小企业"},
     {"unit_name", "预算单位"},
     {"func_code", "功能分类"},
+    {"refunds", "退回凭证号"},
+    {"reason", "原因"},  // a correction row's reason (schema 3)
 }};
+
+// A correction row (更正) names the entry it corrects by its voucher ref; it is no entry kind of its own
+// (the ledger posts a reversal and a replacement).
+bool is_correction(std::string_view kind_cell) { return kind_cell == "correction" || kind_cell == "更正"; }
 
 constexpr std::size_t kMaxProblems = 1000;
 
@@ -181,6 +188,24 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             }
         }
     };
+    if (is_correction(row[kind])) {
+        need(project, "correction");
+        need(ref, "correction (the voucher ref of the entry it corrects)");
+        need(reason, "correction");
+        check(day, [](const std::string& t) { parse_date(t); });
+        check(level, [](const std::string& t) { parse_level(t); });
+        check(amount, [](const std::string& t) {
+            if (Money::parse(t) == Money{}) {
+                throw Error(ErrorCode::invalid_input, "a corrected amount must not be zero");
+            }
+        });
+        for (std::size_t c = 0; c < kColumns; ++c) {
+            if (const auto why = detail::text_problem(row.cell[c])) {
+                problem(static_cast<Column>(c), *why);
+            }
+        }
+        return;
+    }
     EntryKind k{};
     try {
         k = parse_entry_kind(row[kind]);
@@ -223,6 +248,9 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             // reported above
         }
     }
+    if (row.has(refunds) && k != EntryKind::refund) {
+        problem(refunds, "only a refund row names the payment it returns (refunds); leave it empty for " + what);
+    }
     for (std::size_t c = 0; c < kColumns; ++c) {
         if (const auto why = detail::text_problem(row.cell[c])) {
             problem(static_cast<Column>(c), *why);
@@ -244,12 +272,20 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             need(reverses, what.c_str());
             need(memo, "reversal (its reason)");
             break;
+        case EntryKind::amendment:
+            need(day, "amendment (its effective date)");
+            need(memo, what.c_str());
+            break;
+        case EntryKind::reopen:
+            need(day, "reopen (the reopened year's last day, or any day of it)");
+            need(memo, "reopen (its reason)");
+            break;
         default:
             need(day, what.c_str());
             if (k != EntryKind::retention && k != EntryKind::release) {
                 need(amount, what.c_str());
             }
-            if (k != EntryKind::release && k != EntryKind::forfeit) {
+            if (k != EntryKind::release && k != EntryKind::forfeit && !(k == EntryKind::refund && row.has(refunds))) {
                 need(level, what.c_str());
             }
             if (k == EntryKind::retention || k == EntryKind::release || k == EntryKind::forfeit) {
@@ -265,9 +301,98 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
 // Says whether a money posting without a voucher ref is to be left out as a probable duplicate.
 using SkipRepeat = std::function<bool(const Posting&)>;
 
-// Posts one checked row; returns true when it added an entry, false when it was already present (or
-// left out by skip_repeat).
+// A correction row: the cells given (date, level, amount, contract, memo) are the corrected content
+// of the voucher's live entry.
+bool post_correction(Ledger& ledger, const Row& row, const Actor& actor) {
+    const auto live = ledger.entry_by_ref(row[project], row[ref]);
+    if (!live) {
+        throw Error(ErrorCode::not_found,
+                    "no entry with voucher " + row[ref] + " on project " + row[project] + " to correct");
+    }
+    // Already there: the live entry or an earlier replacement in its chain has the row's content (a
+    // re-import of a file with several corrections of one voucher).
+    const auto matches = [&](const Entry& e) {
+        return (!row.has(day) || parse_date(row[day]) == e.effective_on) &&
+               (!row.has(level) || parse_level(row[level]) == e.level) &&
+               (!row.has(amount) || Money::parse(row[amount]) == e.amount) &&
+               (!row.has(contract) || row[contract] == e.contract) && (!row.has(memo) || row[memo] == e.memo);
+    };
+    for (std::optional<Entry> e = live; e && e->corrects; e = ledger.entry(*e->corrects)) {
+        if (matches(*e)) {
+            return false;
+        }
+    }
+    Correction changes;
+    if (row.has(day) && parse_date(row[day]) != live->effective_on) {
+        changes.date = parse_date(row[day]);
+    }
+    if (row.has(level) && parse_level(row[level]) != live->level) {
+        changes.level = parse_level(row[level]);
+    }
+    if (row.has(amount) && Money::parse(row[amount]) != live->amount) {
+        changes.amount = Money::parse(row[amount]);
+    }
+    if (row.has(contract) && row[contract] != live->contract) {
+        changes.contract = row[contract];
+    }
+    if (row.has(memo) && row[memo] != live->memo) {
+        changes.memo = row[memo];
+    }
+    ledger.correct(live->id, changes, row[reason], actor);
+    return true;
+}
+
+// An amendment row: with a contract cell it amends that contract, else the project. Already there
+// when an amendment of the same date, memo and terms exists.
+bool post_amendment(Ledger& ledger, const Row& row, const Actor& actor) {
+    Amendment a;
+    a.project = row[project];
+    if (row.has(contract)) {
+        a.contract = row[contract];
+    }
+    a.effective_on = parse_date(row[day]);
+    const auto text = [&](Column c) { return row.has(c) ? std::optional<std::string>(row[c]) : std::nullopt; };
+    a.name = text(name);
+    a.unit_name = text(unit_name);
+    a.func_code = text(func_code);
+    a.supplier = text(supplier);
+    if (row.has(amount)) {
+        a.amount = Money::parse(row[amount]);
+    }
+    if (row.has(rate)) {
+        a.retention_rate_bp = parse_rate_bp(row[rate]);
+    }
+    if (row.has(months)) {
+        a.warranty_months = parse_int(row[months], 0, 1200);
+    }
+    if (row.has(sme)) {
+        a.sme = parse_flag(row[sme]);
+    }
+    if (ledger.find_project(a.project)) {
+        const auto same_terms = [&](const Amendment& b) {
+            return b.effective_on == a.effective_on && b.name == a.name && b.unit_name == a.unit_name &&
+                   b.func_code == a.func_code && b.supplier == a.supplier && b.amount == a.amount &&
+                   b.retention_rate_bp == a.retention_rate_bp && b.warranty_months == a.warranty_months &&
+                   b.sme == a.sme;
+        };
+        if (!a.contract || ledger.find_contract(a.project, *a.contract)) {
+            for (const auto& b : ledger.amendments(a.project, a.contract)) {
+                if (same_terms(b) && b.entry && ledger.entry(*b.entry).memo == row[memo]) {
+                    return false;
+                }
+            }
+        }
+    }
+    ledger.amend(a, row[memo], actor);
+    return true;
+}
+
+// Posts one checked row; returns true when it added an entry (a correction adds its reversal and its
+// replacement), false when it was already present (or left out by skip_repeat).
 bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepeat& skip_repeat) {
+    if (is_correction(row[kind])) {
+        return post_correction(ledger, row, actor);
+    }
     const EntryKind k = parse_entry_kind(row[kind]);
     const std::optional<Date> on = row.has(day) ? std::optional(parse_date(row[day])) : std::nullopt;
     switch (k) {
@@ -307,6 +432,22 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
             ledger.close_year(row[project], year, actor);
             return true;
         }
+        case EntryKind::amendment:
+            return post_amendment(ledger, row, actor);
+        case EntryKind::reopen: {
+            // Already there: a reopen of that year with that reason (a re-import).
+            LogFilter f;
+            f.project = row[project];
+            f.kind = EntryKind::reopen;
+            f.cut.as_of = last_day_of(9999);
+            for (const auto& e : ledger.log(f)) {
+                if (year_of(e.effective_on) == year_of(*on) && e.memo == row[memo]) {
+                    return false;
+                }
+            }
+            ledger.reopen_year(row[project], year_of(*on), row[memo], actor);
+            return true;
+        }
         case EntryKind::reversal: {
             const auto original = ledger.entry_by_ref(row[project], row[reverses]);
             if (!original) {
@@ -342,6 +483,9 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
             }
             if (row.has(months)) {
                 p.warranty_months = parse_int(row[months], 0, 1200);
+            }
+            if (row.has(refunds)) {
+                p.refunds = row[refunds];
             }
             if (!p.ref && skip_repeat && skip_repeat(p)) {
                 return false;

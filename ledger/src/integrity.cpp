@@ -65,6 +65,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         std::set<std::string> projects_registered;
         std::set<std::pair<std::string, std::string>> contracts_registered;
         std::optional<std::string> registered_twice;
+        std::int64_t amendment_entries = 0;
         try {
             store_->for_each_chain_record([&](const ChainRecord& r) {
                 if (r.entry.kind == EntryKind::project && !projects_registered.insert(r.entry.project).second) {
@@ -73,6 +74,9 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 if (r.entry.kind == EntryKind::contract && r.entry.contract &&
                     !contracts_registered.emplace(r.entry.project, *r.entry.contract).second) {
                     registered_twice = "contract '" + *r.entry.contract + "'";
+                }
+                if (r.entry.kind == EntryKind::amendment) {
+                    ++amendment_entries;
                 }
                 const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
                 const std::int64_t expected = result.digest.entries + 1;
@@ -87,7 +91,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                     return false;
                 }
                 const std::string computed = detail::chain_hash(
-                    r.entry.prev_hash, detail::canonical_encoding(r.entry, r.project_record, r.contract_record));
+                    r.entry.prev_hash,
+                    detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record));
                 if (computed != r.entry.hash) {
                     fail(r.entry.id, "entry #" + std::to_string(id) +
                                          " was altered: its contents no longer match its hash");
@@ -129,6 +134,13 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 fail(std::nullopt, "contract '" + contract.second + "' has no entry that registered it");
                 return result;
             }
+        }
+        // Each amendment entry's row is covered by its hash; a row no entry wrote is an addition.
+        if (const auto rows = store_->amendment_rows(); rows != amendment_entries) {
+            fail(std::nullopt, "the amendments table holds " + std::to_string(rows) + " rows for " +
+                                   std::to_string(amendment_entries) +
+                                   " amendment entries (the file was edited outside fundflow)");
+            return result;
         }
         for (const auto& problem : derived_problems) {
             fail(std::nullopt, problem + " (the file was edited outside fundflow)");
@@ -308,6 +320,18 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
             if (!open.empty()) {
                 closed.details.push_back(project.project.code + ": past years not closed: " + open);
             }
+        }
+    });
+    // A reopened year is legitimate but worth an auditor's eye: who reopened it, when and why.
+    guarded([&] {
+        LogFilter reopens;
+        reopens.kind = EntryKind::reopen;
+        reopens.cut = cut;
+        reopens.cut.as_of = last_day_of(9999);
+        for (const auto& e : store_->log(reopens)) {
+            closed.details.push_back(e.project + ": year " + std::to_string(year_of(e.effective_on)) +
+                                     " was reopened by " + e.user + " at " + e.recorded_at + " (entry #" +
+                                     std::to_string(static_cast<std::int64_t>(e.id)) + "): " + e.memo);
         }
     });
     closed.verdict = closed.details.empty() ? Verdict::pass : Verdict::warn;

@@ -33,6 +33,10 @@ std::pair<std::string, std::string> sides(const Entry& e) {
             return {expenses(p, l), assets(p, l, "Free")};
         case EntryKind::refund:
             return {assets(p, l, "Free"), expenses(p, l)};
+        case EntryKind::prior_refund:
+            // An earlier year's payment returned: its expense was closed with that year, so the money
+            // comes back as an adjustment of the carryover's opening balance (年初余额调整).
+            return {assets(p, l, "Free"), equity(p, l, "Adjusted")};
         case EntryKind::retention:
             return {assets(p, l, "Retained"), assets(p, l, "Free")};
         case EntryKind::release:

@@ -1,6 +1,7 @@
 #include "ledger/ledger.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "chain.hpp"
 #include "guarded.hpp"
@@ -103,13 +104,15 @@ namespace {
 
 // Fills in id, recorded time and hashes, and writes the entry. Must run inside a transaction.
 Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<std::int64_t> contract_id,
-             const std::optional<Project>& project_record, const std::optional<Contract>& contract_record) {
+             const std::optional<Project>& project_record, const std::optional<Contract>& contract_record,
+             const std::optional<Amendment>& amendment_record = std::nullopt) {
     const detail::Head head = store.head();
     entry.id = EntryId{head.entries + 1};
     // Recorded time never runs backwards along the chain, even if the clock does.
     entry.recorded_at = std::max(to_string(now_utc()), head.recorded_at);
     entry.prev_hash = head.hash;
-    entry.hash = detail::chain_hash(entry.prev_hash, detail::canonical_encoding(entry, project_record, contract_record));
+    entry.hash = detail::chain_hash(
+        entry.prev_hash, detail::canonical_encoding(entry, project_record, contract_record, amendment_record));
     store.insert_entry(entry, project_id, contract_id);
     return entry;
 }
@@ -132,6 +135,69 @@ Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor)
     e.user = actor.user;
     e.os_user = actor.os_user;
     return e;
+}
+
+// refund --of: the payment or release named by voucher ref, else by entry id ("17" or "#17").
+Entry returned_entry(const Store& store, std::int64_t project_id, const Posting& p) {
+    std::optional<Entry> found = store.entry_by_ref(project_id, *p.refunds);
+    if (!found) {
+        std::string_view digits = *p.refunds;
+        if (!digits.empty() && digits.front() == '#') {
+            digits.remove_prefix(1);
+        }
+        std::int64_t id = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+        if (error == std::errc{} && end == digits.data() + digits.size() && !digits.empty()) {
+            found = store.entry(id);
+            if (found && found->project != p.project) {
+                found.reset();
+            }
+        }
+    }
+    if (!found) {
+        throw Error(ErrorCode::not_found, "no entry with voucher or id " + *p.refunds + " on project " + p.project +
+                                              " for the refund to return; see 'fundflow log " + p.project + "'");
+    }
+    const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(found->id));
+    if (found->kind != EntryKind::payment && found->kind != EntryKind::release) {
+        refuse("a refund returns a payment or release; " + name + " is " + std::string(to_string(found->kind)));
+    }
+    if (p.date < found->effective_on) {
+        refuse("a refund of " + name + " cannot be dated " + to_string(p.date) + ", before the " +
+               std::string(to_string(found->kind)) + " it returns (" + to_string(found->effective_on) + ")");
+    }
+    return *found;
+}
+
+// Sets what a refund does (domain.md §4): one of its own year lowers the executed of the level it
+// returns to; one returning an earlier year's payment — named, or bare on the carryover level — is a
+// prior refund (年初余额调整) on the carryover. A named refund never returns more than is left of its
+// payment (reversals counted).
+void check_refund(const Store& store, Candidate& c, const std::optional<Entry>& returned, const Posting& p) {
+    Entry& e = c.entry;
+    if (!returned) {
+        e.effect_kind = e.level == Level::carryover ? EntryKind::prior_refund : EntryKind::refund;
+        return;
+    }
+    const auto id = static_cast<std::int64_t>(returned->id);
+    e.refunds = returned->id;
+    e.effect_kind =
+        year_of(p.date) > year_of(returned->effective_on) ? EntryKind::prior_refund : EntryKind::refund;
+    Money left = returned->amount;
+    if (const auto by = store.reversal_of(id)) {
+        left -= returned->amount;
+    }
+    left -= store.refunded(id);
+    if (e.amount > left) {
+        std::string earlier;
+        for (const auto r : store.refunds_of(id)) {
+            earlier += (earlier.empty() ? "; refunds so far: #" : ", #") + std::to_string(r);
+        }
+        refuse(describe(e.kind, e.amount) + " exceeds what is left to return of " +
+               std::string(to_string(returned->kind)) + " #" + std::to_string(id) + " (" +
+               yuan(std::max(left, Money{})) + " of " + yuan(returned->amount) +
+               (store.reversal_of(id) ? ", which was reversed" : "") + earlier + ")");
+    }
 }
 
 }  // namespace
@@ -195,9 +261,16 @@ PostResult Ledger::add_contract(const Contract& given, const Actor& actor, std::
     });
 }
 
-PostResult Ledger::post(const Posting& given, const Actor& actor) { return post_or_derive(given, actor, true); }
+PostResult Ledger::post(const Posting& given, const Actor& actor) {
+    return post_or_derive(given, actor, true, std::nullopt);
+}
 
-PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool write) {
+PostResult Ledger::post(const Posting& given, const Actor& actor, std::optional<EntryId> corrects) {
+    return post_or_derive(given, actor, true, corrects);
+}
+
+PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool write,
+                                  std::optional<EntryId> corrects) {
     Posting p = given;
     p.project = tidy(given.project);
     p.memo = tidy(given.memo);
@@ -239,6 +312,14 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
     if (p.ref) {
         check_text("the voucher reference", *p.ref, 128, true);
     }
+    if (given.refunds) {
+        p.refunds = tidy(*given.refunds);
+        if (p.kind != EntryKind::refund) {
+            throw Error(ErrorCode::invalid_input, "only a refund names a payment it returns (--of); leave it out of " +
+                                                      std::string(to_string(p.kind)));
+        }
+        check_text("the returned payment (--of)", *p.refunds, 128, true);
+    }
     check_text("the memo", p.memo, 2000, false);
 
     return guarded([&] {
@@ -250,6 +331,30 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                 throw Error(ErrorCode::not_found, "no project " + p.project + "; add it with 'fundflow project add'");
             }
             c.project_id = project->id;
+            std::optional<Entry> returned;  // refund --of: the payment or release it returns
+            if (p.refunds) {
+                returned = returned_entry(*store_, c.project_id, p);
+                if (p.contract && p.contract != returned->contract) {
+                    throw Error(ErrorCode::invalid_input,
+                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) + " is " +
+                                    (returned->contract ? "on contract " + *returned->contract : "on no contract") +
+                                    ", as the " + std::string(to_string(returned->kind)) +
+                                    " it returns; leave --contract out");
+                }
+                p.contract = returned->contract;
+                const Level landing =
+                    year_of(p.date) > year_of(returned->effective_on) ? Level::carryover : *returned->level;
+                if (p.level && p.level != landing && p.level != returned->level) {
+                    throw Error(ErrorCode::invalid_input,
+                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) +
+                                    " lands on " + std::string(to_string(landing)) + " funds (the " +
+                                    std::string(to_string(returned->kind)) + " was " +
+                                    std::string(to_string(*returned->level)) + " money of " +
+                                    std::to_string(year_of(returned->effective_on)) + "), not " +
+                                    std::string(to_string(*p.level)) + "; leave --level out");
+                }
+                p.level = landing;
+            }
             if (p.contract) {
                 c.contract = store_->find_contract(project->id, *p.contract);
                 if (!c.contract) {
@@ -257,12 +362,19 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                                                           "; add it with 'fundflow contract add'");
                 }
             }
-            if (p.ref) {
+            if (p.ref && !corrects) {
                 // Before any rule: a retry must return the first entry even if the books moved on since.
                 if (auto existing = store_->entry_by_ref(c.project_id, *p.ref)) {
-                    if (same_posting(*existing, p)) {
+                    const bool same_return = !returned || existing->refunds == returned->id;
+                    if (same_return && same_posting(*existing, p)) {
                         result = PostResult{*existing, false};
                         return;
+                    }
+                    if (existing->corrects) {
+                        refuse("voucher " + *p.ref + " was corrected by entry #" +
+                               std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
+                               describe(existing->kind, existing->amount) + " on " +
+                               to_string(existing->effective_on) + "); post the corrected content or use a new --ref");
                     }
                     refuse("voucher " + *p.ref + " on project " + p.project + " is already entry #" +
                            std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
@@ -278,6 +390,7 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
             e.ref = p.ref;
             e.memo = p.memo;
             e.level = p.level;
+            e.corrects = corrects;
 
             const int year = year_of(p.date);
             std::vector<detail::ContractDay> days;
@@ -313,7 +426,10 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
             if (p.amount) {
                 e.amount = *p.amount;
             } else if (p.kind == EntryKind::retention) {
-                e.amount = c.contract->contract.amount.apply_ratio(c.contract->contract.retention_rate_bp, 10000);
+                // The rate and amount in force on the retention's date (amendments, 补充协议).
+                const Contract terms = terms_in_force(c.contract->contract,
+                                                      store_->amendments(c.project_id, c.contract->id), p.date);
+                e.amount = terms.amount.apply_ratio(terms.retention_rate_bp, 10000);
                 if (e.amount <= Money{}) {
                     throw Error(ErrorCode::invalid_input,
                                 "contract " + *p.contract + " has no retention rate; give --amount");
@@ -324,9 +440,14 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                     refuse("release on contract " + *p.contract + ": it has no outstanding retention (0.00 元)");
                 }
             }
+            if (p.kind == EntryKind::refund) {
+                check_refund(*store_, c, returned, p);
+            }
             if (p.kind == EntryKind::retention) {
                 e.accepted_on = p.accepted;
-                e.warranty_months = p.warranty_months.value_or(c.contract->contract.warranty_months);
+                e.warranty_months = p.warranty_months.value_or(
+                    terms_in_force(c.contract->contract, store_->amendments(c.project_id, c.contract->id), p.date)
+                        .warranty_months);
                 if (*e.warranty_months < 0 || *e.warranty_months > 1200) {
                     throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
                 }
@@ -365,6 +486,14 @@ PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Ac
             }
             if (const auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
                 refuse(name + " was already reversed by entry #" + std::to_string(*by));
+            }
+            if (const auto refunds = store_->refunds_of(static_cast<std::int64_t>(id)); !refunds.empty()) {
+                std::string list;
+                for (const auto r : refunds) {
+                    list += (list.empty() ? "#" : ", #") + std::to_string(r);
+                }
+                refuse(name + " has refunds against it (" + list + "): reversing it would leave them returning money "
+                       "never paid; reverse the refund first");
             }
             Candidate c;
             const auto project = store_->find_project(original->project);
@@ -445,9 +574,254 @@ PostResult Ledger::close_year(std::string_view code, int year, const Actor& acto
                      ";recovered_fen=" + std::to_string(recovered.fen()) +
                      ";carried_to_next_year_fen=" + std::to_string(carried_out.fen()) +
                      ";retention_outstanding_fen=" + std::to_string(detail::weighted(through, &Weights::outstanding).fen());
+            // Earlier years' payments returned in this year (年初余额调整) are carried on too; named only
+            // when there are some, so that every other close reads as before.
+            if (const Money returned = in_year(&Weights::opening); returned != Money{}) {
+                e.memo += ";prior_refunds_fen=" + std::to_string(returned.fen());
+            }
             result.entry = append(*store_, std::move(e), project->id, std::nullopt, std::nullopt, std::nullopt);
         });
         return result;
+    });
+}
+
+PostResult Ledger::reopen_year(std::string_view code, int year, const std::string& given_reason,
+                               const Actor& actor) {
+    if (year < 1900 || year > 9999) {
+        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
+    }
+    const std::string reason = tidy(given_reason);
+    check_text("the reason", reason, 2000, true);
+    return guarded([&] {
+        PostResult result;
+        store_->transaction([&] {
+            const auto project = store_->find_project(code);
+            if (!project) {
+                throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+            }
+            const auto closed = store_->closed_through(project->id);
+            if (!closed || year > *closed) {
+                refuse("year " + std::to_string(year) + " of project " + std::string(code) + " is not closed (" +
+                       (closed ? "closed through " + std::to_string(*closed) : std::string("no year is closed")) +
+                       "); only a closed year can be reopened");
+            }
+            Entry e = base_entry(EntryKind::reopen, project->project.code, actor);
+            e.effective_on = last_day_of(year);
+            e.memo = reason;
+            result.entry = append(*store_, std::move(e), project->id, std::nullopt, std::nullopt, std::nullopt);
+        });
+        return result;
+    });
+}
+
+CorrectionResult Ledger::correct(EntryId id, const Correction& changes, const std::string& given_reason,
+                                 const Actor& actor) {
+    const std::string reason = tidy(given_reason);
+    check_text("the reason", reason, 2000, true);
+    if (!changes.amount && !changes.date && !changes.level && !changes.contract && !changes.memo) {
+        throw Error(ErrorCode::invalid_input,
+                    "a correction changes at least one of --amount, --date, --level, --contract, --memo "
+                    "(to cancel the entry, reverse it)");
+    }
+    return guarded([&] {
+        CorrectionResult result;
+        store_->transaction([&] {
+            const auto original = store_->entry(static_cast<std::int64_t>(id));
+            const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(id));
+            if (!original) {
+                throw Error(ErrorCode::not_found, "no " + name + "; see 'fundflow log'");
+            }
+            if (original->kind == EntryKind::reversal) {
+                refuse(name + " is a reversal and cannot be corrected; correct the entry it reverses instead");
+            }
+            if (!is_money_kind(original->kind)) {
+                refuse(name + " is a " + std::string(to_string(original->kind)) +
+                       " entry, not money, and cannot be corrected" +
+                       (original->kind == EntryKind::contract || original->kind == EntryKind::project
+                            ? "; amend it with 'fundflow " + std::string(to_string(original->kind)) + " amend'"
+                            : std::string()));
+            }
+            if (const auto by = store_->correction_of(static_cast<std::int64_t>(id))) {
+                refuse(name + " was already corrected by entry #" + std::to_string(*by) + "; correct entry #" +
+                       std::to_string(*by) + " instead");
+            }
+            if (const auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
+                refuse(name + " was reversed by entry #" + std::to_string(*by) +
+                       " and cannot be corrected; post the right entry anew");
+            }
+            Posting p;
+            p.kind = original->kind;
+            p.project = original->project;
+            p.level = changes.level ? changes.level : original->level;
+            p.amount = changes.amount ? changes.amount : std::optional<Money>(original->amount);
+            p.date = changes.date.value_or(original->effective_on);
+            p.contract = changes.contract ? changes.contract : original->contract;
+            p.ref = original->ref;
+            p.memo = changes.memo.value_or(original->memo);
+            p.accepted = original->accepted_on;
+            p.warranty_months = original->warranty_months;
+            if (original->refunds) {
+                // A refund keeps naming what it returns; that payment decides its level and contract again
+                // (the corrected date may move it into or out of the payment's year), unless the
+                // correction names them.
+                p.refunds = "#" + std::to_string(static_cast<std::int64_t>(*original->refunds));
+                if (!changes.level) {
+                    p.level.reset();
+                }
+                if (!changes.contract) {
+                    p.contract.reset();
+                }
+            }
+            result.reversal = reverse(id, reason, actor).entry;
+            result.replacement = post(p, actor, id).entry;
+        });
+        return result;
+    });
+}
+
+PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, const Actor& actor) {
+    Amendment a = given;
+    a.project = tidy(given.project);
+    const auto tidy_optional = [](std::optional<std::string>& text) {
+        if (text) {
+            text = tidy(*text);
+        }
+    };
+    tidy_optional(a.contract);
+    tidy_optional(a.name);
+    tidy_optional(a.unit_name);
+    tidy_optional(a.func_code);
+    tidy_optional(a.supplier);
+    const std::string memo = tidy(given_memo);
+    check_text("the memo", memo, 2000, true);
+    if (a.sets_nothing()) {
+        throw Error(ErrorCode::invalid_input, "an amendment must change at least one term");
+    }
+    if (a.contract) {
+        if (a.name || a.unit_name || a.func_code) {
+            throw Error(ErrorCode::invalid_input,
+                        "a contract amendment changes contract terms only; amend the project with 'project amend'");
+        }
+        if (a.supplier) {
+            check_text("the supplier", *a.supplier, 512, true);
+        }
+        if (a.amount && *a.amount <= Money{}) {
+            throw Error(ErrorCode::invalid_input, "a contract amount must be positive");
+        }
+        if (a.retention_rate_bp && (*a.retention_rate_bp < 0 || *a.retention_rate_bp > 10000)) {
+            throw Error(ErrorCode::invalid_input, "a retention rate must lie between 0 % and 100 %");
+        }
+        if (a.warranty_months && (*a.warranty_months < 0 || *a.warranty_months > 1200)) {
+            throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
+        }
+    } else {
+        if (a.supplier || a.amount || a.retention_rate_bp || a.warranty_months || a.sme) {
+            throw Error(ErrorCode::invalid_input,
+                        "a project amendment changes project terms only; give --contract to amend a contract");
+        }
+        if (a.name) {
+            check_text("the project name", *a.name, 512, true);
+        }
+        if (a.unit_name) {
+            check_text("the unit name", *a.unit_name, 512, false);
+        }
+        if (a.func_code) {
+            check_text("the function code", *a.func_code, 64, false);
+        }
+    }
+    return guarded([&] {
+        PostResult result;
+        store_->transaction([&] {
+            const auto project = store_->find_project(a.project);
+            if (!project) {
+                throw Error(ErrorCode::not_found, "no project " + a.project + "; add it with 'fundflow project add'");
+            }
+            std::optional<detail::ContractRow> contract;
+            if (a.contract) {
+                contract = store_->find_contract(project->id, *a.contract);
+                if (!contract) {
+                    throw Error(ErrorCode::not_found, "no contract " + *a.contract + " on project " + a.project +
+                                                          "; add it with 'fundflow contract add'");
+                }
+            }
+            detail::check_year_open(*store_, project->id, a.project, a.effective_on);
+            const std::optional<std::int64_t> contract_id =
+                contract ? std::optional<std::int64_t>(contract->id) : std::nullopt;
+            if (contract && a.amount) {
+                auto amendments = store_->amendments(project->id, contract_id);
+                amendments.push_back(a);  // the newest entry: last among those of its date
+                std::stable_sort(amendments.begin(), amendments.end(),
+                                 [](const Amendment& x, const Amendment& y) { return x.effective_on < y.effective_on; });
+                if (const auto excess = detail::commitment_excess(store_->contract_days(contract->id),
+                                                                  contract->contract, amendments, a.effective_on,
+                                                                  Money{})) {
+                    refuse("amending contract " + *a.contract + " to " + yuan(*a.amount) + " from " +
+                           to_string(a.effective_on) + " would leave it with " + yuan(excess->committed) +
+                           " paid and retained on " + to_string(excess->day) + ", beyond its amount of " +
+                           yuan(excess->amount) + " then");
+                }
+            }
+            Entry e = base_entry(EntryKind::amendment, project->project.code, actor);
+            e.effective_on = a.effective_on;
+            e.contract = a.contract;
+            e.memo = memo;
+            result.entry = append(*store_, std::move(e), project->id, contract_id, std::nullopt, std::nullopt, a);
+            a.entry = result.entry.id;
+            store_->insert_amendment(a, project->id, contract_id);
+        });
+        return result;
+    });
+}
+
+Contract Ledger::contract_in_force(std::string_view project, std::string_view code, Date on) const {
+    return guarded([&] {
+        const auto row = store_->find_project(project);
+        const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
+        if (!contract) {
+            throw Error(ErrorCode::not_found, "no contract " + std::string(code) + " on project " + std::string(project));
+        }
+        return terms_in_force(contract->contract, store_->amendments(row->id, contract->id), on);
+    });
+}
+
+Project Ledger::project_in_force(std::string_view code, Date on) const {
+    return guarded([&] {
+        const auto row = store_->find_project(code);
+        if (!row) {
+            throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+        }
+        return terms_in_force(row->project, store_->amendments(row->id, std::nullopt), on);
+    });
+}
+
+std::vector<Amendment> Ledger::amendments(std::string_view project, const std::optional<std::string>& contract) const {
+    return guarded([&] {
+        const auto row = store_->find_project(project);
+        if (!row) {
+            throw Error(ErrorCode::not_found, "no project " + std::string(project) + "; see 'fundflow balance --by project'");
+        }
+        std::optional<std::int64_t> contract_id;
+        if (contract) {
+            const auto c = store_->find_contract(row->id, *contract);
+            if (!c) {
+                throw Error(ErrorCode::not_found, "no contract " + *contract + " on project " + std::string(project));
+            }
+            contract_id = c->id;
+        }
+        return store_->amendments(row->id, contract_id);
+    });
+}
+
+std::optional<Amendment> Ledger::amendment(EntryId id) const {
+    return guarded([&] { return store_->amendment_of(static_cast<std::int64_t>(id)); });
+}
+
+std::optional<EntryId> Ledger::corrected_by(EntryId id) const {
+    return guarded([&]() -> std::optional<EntryId> {
+        if (auto by = store_->correction_of(static_cast<std::int64_t>(id))) {
+            return EntryId{*by};
+        }
+        return std::nullopt;
     });
 }
 

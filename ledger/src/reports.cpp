@@ -41,9 +41,10 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
         const auto row = require_project(*store_, code);
         ExecutionReport report;
         report.project = row.project.code;
-        report.project_name = row.project.name;
         report.year = year;
         report.as_of = std::min(cut.as_of, last_day_of(year));
+        // The name in force on the form's date (项目变更).
+        report.project_name = terms_in_force(row.project, store_->amendments(row.id, std::nullopt), report.as_of).name;
         report.known_at = cut.known_at;
         for (const auto& sum : store_->sums(row.id, first_day_of(year), report.as_of, cut.known_at, false)) {
             ExecutionFigures& f = report.levels[static_cast<std::size_t>(sum.level)];
@@ -60,6 +61,9 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
                     break;
                 default:
                     f.executed += times(sum.amount, weights_of(sum.kind).executed);
+                    // A prior refund (年初余额调整) raises the carryover's budget and arrival instead.
+                    f.full_year_budget += times(sum.amount, weights_of(sum.kind).opening);
+                    f.arrived += times(sum.amount, weights_of(sum.kind).opening);
                     break;
             }
         }
@@ -101,8 +105,19 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
                     report.rows.back().contract != sum.contract) {
                     report.rows.push_back(BalanceRow{sum.project, std::nullopt, sum.contract, {}, {}, {}, {}});
                 }
-                report.rows.back().executed += times(sum.amount, weights_of(sum.kind).executed);
+                // What the contract was paid, net: an earlier year's payment returned counts too.
+                report.rows.back().executed += times(sum.amount, weights_of(sum.kind).paid);
                 report.rows.back().retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
+            }
+            // The supplier and amount in force at the as-of date (合同变更).
+            for (const auto& row : report.rows) {
+                const auto project = row.contract ? store_->find_project(row.project) : std::nullopt;
+                const auto contract = project ? store_->find_contract(project->id, *row.contract) : std::nullopt;
+                if (contract) {
+                    report.contract_terms.emplace(
+                        std::pair(row.project, *row.contract),
+                        terms_in_force(contract->contract, store_->amendments(project->id, contract->id), cut.as_of));
+                }
             }
             return report;
         }
@@ -119,7 +134,7 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
         for (const auto& sum : store_->sums(project_id, first_day_of(year), cut.as_of, cut.known_at, false)) {
             BalanceRow& r = pot(sum.project, sum.level);
             const detail::Weights w = weights_of(sum.kind);
-            r.arrived += times(sum.amount, w.arrived);
+            r.arrived += times(sum.amount, w.arrived) + times(sum.amount, w.opening);
             r.executed += times(sum.amount, w.executed);
             r.retention_outstanding += times(sum.amount, w.outstanding);
             if (sum.kind == EntryKind::recovery) {
@@ -212,13 +227,23 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
         const auto settle = [&] {
             const std::size_t first_row = rows.size();
             std::vector<std::size_t> by_due;
+            // The supplier in force at the as-of date (合同变更).
+            std::optional<Contract> terms;
+            if (!events.empty()) {
+                const auto project = store_->find_project(events.front().project);
+                const auto contract =
+                    project ? store_->find_contract(project->id, events.front().contract) : std::nullopt;
+                if (contract) {
+                    terms = terms_in_force(contract->contract, store_->amendments(project->id, contract->id), as_of);
+                }
+            }
             for (const auto& e : events) {
                 if (e.kind == EntryKind::retention) {
                     WarrantyRow row;
                     row.project = e.project;
                     row.contract = e.contract;
-                    row.supplier = e.supplier;
-                    row.sme = e.sme;
+                    row.supplier = terms ? terms->supplier : e.supplier;
+                    row.sme = terms ? terms->sme : e.sme;
                     row.entry = e.id;
                     row.level = e.level;  // moved to carryover below if it outlived its year
                     row.retained = e.amount;

@@ -45,13 +45,17 @@ Weights weights_of(EntryKind kind) {
         case EntryKind::arrival:
             return Weights{.free = 1, .arrived = 1, .carry = 1};
         case EntryKind::payment:
-            return Weights{.free = -1, .executed = 1, .committed = 1, .carry = -1};
+            return Weights{.free = -1, .executed = 1, .committed = 1, .carry = -1, .paid = 1};
         case EntryKind::refund:
-            return Weights{.free = 1, .executed = -1, .committed = -1, .carry = 1};
+            return Weights{.free = 1, .executed = -1, .committed = -1, .carry = 1, .paid = -1};
+        case EntryKind::prior_refund:
+            // An earlier year's payment returned (年初余额调整): the money comes back into this year's
+            // carryover — its budget and arrival rise, its executed does not fall (domain.md §4, §6).
+            return Weights{.free = 1, .committed = -1, .carry = 1, .opening = 1, .paid = -1};
         case EntryKind::retention:
             return Weights{.free = -1, .outstanding = 1, .committed = 1};
         case EntryKind::release:
-            return Weights{.executed = 1, .outstanding = -1, .carry = -1};
+            return Weights{.executed = 1, .outstanding = -1, .carry = -1, .paid = 1};
         case EntryKind::forfeit:
             return Weights{.free = 1, .outstanding = -1};
         case EntryKind::recovery:
@@ -118,6 +122,96 @@ Money contract_pot_minimum(const std::vector<ContractDay>& days, Level pot, int 
     return lowest;
 }
 
+Headroom prior_refund_headroom(const Store& store, std::int64_t project_id, int from, int through) {
+    Headroom lowest{Money{}, 0};
+    for (int year = from; year <= through; ++year) {
+        const Money executed_before =
+            weighted(store.project_totals_before(project_id, first_day_of(year)), &Weights::executed);
+        const Money returned = at(store.project_totals_before(project_id, first_day_of(year + 1)), EntryKind::prior_refund);
+        const Money headroom = executed_before - returned;
+        if (lowest.year == 0 || headroom < lowest.amount) {
+            lowest = Headroom{headroom, year};
+        }
+    }
+    return lowest;
+}
+
+Headroom contract_prior_refund_headroom(const std::vector<ContractDay>& days, int from, int through) {
+    Headroom lowest{Money{}, 0};
+    for (int year = from; year <= through; ++year) {
+        Money headroom;
+        for (const auto& d : days) {
+            if (d.day < first_day_of(year)) {
+                headroom += times(d.amount, weights_of(d.kind).executed);
+            }
+            if (d.kind == EntryKind::prior_refund && year_of(d.day) <= year) {
+                headroom -= d.amount;
+            }
+        }
+        if (lowest.year == 0 || headroom < lowest.amount) {
+            lowest = Headroom{headroom, year};
+        }
+    }
+    return lowest;
+}
+
+Money contract_executed_minimum(const std::vector<ContractDay>& days, Level level, int year, Date after) {
+    Money current;
+    std::map<Date, Money> later;
+    for (const auto& d : days) {
+        if (d.level != level || year_of(d.day) != year) {
+            continue;
+        }
+        const Money value = times(d.amount, weights_of(d.kind).executed);
+        if (d.day <= after) {
+            current += value;
+        } else {
+            later[d.day] += value;
+        }
+    }
+    Money lowest = current;
+    for (const auto& [day, value] : later) {
+        current += value;
+        lowest = std::min(lowest, current);
+    }
+    return lowest;
+}
+
+std::optional<CommitmentExcess> commitment_excess(const std::vector<ContractDay>& days, const Contract& registered,
+                                                  const std::vector<Amendment>& amendments, Date from, Money delta) {
+    std::vector<Date> points{from};
+    for (const auto& d : days) {
+        if (d.day > from) {
+            points.push_back(d.day);
+        }
+    }
+    for (const auto& a : amendments) {
+        if (a.effective_on > from) {
+            points.push_back(a.effective_on);
+        }
+    }
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    if (amendments.empty()) {
+        // One amount, and what is committed never falls from one day to the next: the last day decides.
+        points.erase(points.begin(), points.end() - 1);
+    }
+    for (const Date t : points) {
+        Money committed = delta;
+        for (const auto& d : days) {
+            const Money value = times(d.amount, weights_of(d.kind).committed);
+            if (value < Money{} || d.day <= t) {
+                committed += value;
+            }
+        }
+        const Money amount = terms_in_force(registered, amendments, t).amount;
+        if (committed > amount) {
+            return CommitmentExcess{t, committed, amount};
+        }
+    }
+    return std::nullopt;
+}
+
 void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day) {
     if (const auto closed = store.closed_through(project_id); closed && year_of(day) <= *closed) {
         refuse("year " + std::to_string(year_of(day)) + " of project " + project + " is closed (closed through " +
@@ -173,13 +267,33 @@ void check_invariants(const Store& store, const Candidate& c) {
         }
     }
     const Money executed_delta = times(e.amount, w.executed);
-    // Refunds never exceed what a year's pot paid out. The carryover pot is the exception: money paid in
-    // an earlier year and returned now (a refund or reversal dated later) comes back through it.
-    if (executed_delta < Money{} && level != Level::carryover) {
+    // Refunds never exceed what a year's pot paid out, the carryover pot included: an earlier year's
+    // money returned is a prior refund (年初余额调整), which raises the carryover instead.
+    if (executed_delta < Money{}) {
         const Money executed = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::executed);
         if (executed + executed_delta < Money{}) {
             refuse(describe(e.kind, e.amount) + " exceeds what was executed from " + where + " (" +
-                   yuan(std::max(executed, Money{})) + ")");
+                   yuan(std::max(executed, Money{})) + ")" +
+                   (level == Level::carryover && e.kind == EntryKind::reversal
+                        ? "; to return an earlier year's payment post 'refund --of' it"
+                        : ""));
+        }
+    }
+    // Prior refunds return what earlier years executed, never more: through every year T, those dated
+    // in T or earlier ≤ what was executed before T. A prior refund uses up that room from its own year
+    // on; anything lowering executed (a refund, a reversed payment) shrinks it for the later years.
+    const Money opening_delta = times(e.amount, w.opening);
+    const auto last = store.last_day(c.project_id);
+    const int last_year = std::max(year, last ? year_of(*last) : year);
+    if (opening_delta > Money{} || (executed_delta < Money{} && last_year > year)) {
+        const int from = opening_delta > Money{} ? year : year + 1;
+        const Headroom room = prior_refund_headroom(store, c.project_id, from, last_year);
+        const Money change = executed_delta < Money{} ? executed_delta : -opening_delta;
+        if (room.amount + change < Money{}) {
+            refuse(describe(e.kind, e.amount) + (opening_delta > Money{} ? " returns more than" : " would leave less than") +
+                   " the earlier years of project " + e.project + " executed: through " + std::to_string(room.year) +
+                   ", " + yuan(std::max(room.amount, Money{})) +
+                   " of their payments and releases is left to return; name the payment with --of, or post less");
         }
     }
 
@@ -188,6 +302,25 @@ void check_invariants(const Store& store, const Candidate& c) {
     }
     const auto& contract = *c.contract;
     const auto days = store.contract_days(contract.id);
+    // The same bounds for the contract's own money: its refunds never exceed its payments.
+    if (executed_delta < Money{}) {
+        const Money executed = contract_executed_minimum(days, level, year, e.effective_on);
+        if (executed + executed_delta < Money{}) {
+            refuse(describe(e.kind, e.amount) + " exceeds what contract " + contract.contract.code + " was paid from " +
+                   where + " (" + yuan(std::max(executed, Money{})) + ")");
+        }
+    }
+    const int contract_last_year = std::max(year, last_year_of(days));
+    if (opening_delta > Money{} || (executed_delta < Money{} && contract_last_year > year)) {
+        const int from = opening_delta > Money{} ? year : year + 1;
+        const Headroom room = contract_prior_refund_headroom(days, from, contract_last_year);
+        const Money change = executed_delta < Money{} ? executed_delta : -opening_delta;
+        if (room.amount + change < Money{}) {
+            refuse(describe(e.kind, e.amount) + (opening_delta > Money{} ? " returns more than" : " would leave less than") +
+                   " contract " + contract.contract.code + " was paid in earlier years: through " +
+                   std::to_string(room.year) + ", " + yuan(std::max(room.amount, Money{})) + " is left to return");
+        }
+    }
     const Money outstanding_delta = times(e.amount, w.outstanding);
     if (outstanding_delta < Money{}) {
         const Money held = contract_pot_minimum(days, level, year, e.effective_on, &Weights::outstanding);
@@ -212,14 +345,13 @@ void check_invariants(const Store& store, const Candidate& c) {
     }
     const Money committed_delta = times(e.amount, w.committed);
     if (committed_delta > Money{}) {  // a payment, a retention, or the reversal of a refund
-        Money committed;
-        for (const auto& d : days) {
-            committed += times(d.amount, weights_of(d.kind).committed);
-        }
-        const Money after = committed + committed_delta;
-        if (after > contract.contract.amount) {
+        // Against the amount in force on each day from the entry's on (amendments, 补充协议).
+        const auto amendments = store.amendments(c.project_id, contract.id);
+        if (const auto excess =
+                commitment_excess(days, contract.contract, amendments, e.effective_on, committed_delta)) {
             refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
-                   yuan(after) + " paid and retained, beyond its amount of " + yuan(contract.contract.amount));
+                   yuan(excess->committed) + " paid and retained, beyond its amount of " + yuan(excess->amount) +
+                   (amendments.empty() ? std::string() : " in force on " + to_string(excess->day)));
         }
     }
 }
@@ -253,10 +385,58 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
                     problems.push_back(where + ": the free balance falls to " + yuan(free));
                 }
                 const Money executed = pot_minimum(store, project.id, level, year, before, &Weights::executed);
-                if (executed < Money{} && level != Level::carryover) {
-                    problems.push_back(where + ": executed falls to " + yuan(executed));
+                if (executed < Money{}) {
+                    problems.push_back(where + ": executed falls to " + yuan(executed) +
+                                       " (refunds exceed the payments and releases of the year)");
+                }
+                Money balance = arrived + weighted(totals, &Weights::opening) - weighted(totals, &Weights::executed);
+                if (level == Level::carryover) {
+                    balance += weighted(store.project_totals_before(project.id, first_day_of(year)), &Weights::carry);
+                }
+                if (balance < Money{}) {
+                    problems.push_back(where + ": the balance (5) is negative (" + yuan(balance) + ")");
                 }
             }
+            const Headroom room = prior_refund_headroom(store, project.id, year, year);
+            if (room.amount < Money{}) {
+                problems.push_back("project " + code + ": prior-year refunds through " + std::to_string(year) +
+                                   " return " + yuan(-room.amount) + " more than the years before executed");
+            }
+        }
+    }
+    // A refund that names what it returns: a payment or release of the same project, not later than it,
+    // whose refunds (net of reversals) never exceed it (net of its reversal), with the effect its year says.
+    std::map<std::int64_t, Money> refunded;
+    std::map<std::int64_t, Money> target_net;
+    for (const auto& r : store.named_refunds(project.id)) {
+        const std::string name = "refund #" + std::to_string(r.refund_id) + " of " + code;
+        const std::string target = "#" + std::to_string(r.target_id);
+        if ((r.target_kind != EntryKind::payment && r.target_kind != EntryKind::release) ||
+            r.target_project_id != project.id) {
+            problems.push_back(name + " names entry " + target + ", which is not a payment or release of the project");
+            continue;
+        }
+        if (r.refund_day < r.target_day) {
+            problems.push_back(name + " is dated before the " + std::string(to_string(r.target_kind)) + " " + target +
+                               " it returns");
+        }
+        const bool same_year = year_of(r.refund_day) == year_of(r.target_day);
+        if (same_year ? (r.refund_effect != EntryKind::refund || r.refund_level != r.target_level)
+                      : (r.refund_effect != EntryKind::prior_refund || r.refund_level != Level::carryover)) {
+            problems.push_back(name + " returns " + target + (same_year ? " of its own year" : " of an earlier year") +
+                               " but is booked as " + std::string(to_string(r.refund_effect)) + " on " +
+                               std::string(to_string(r.refund_level)));
+        }
+        if (r.contract_id != r.target_contract_id) {
+            problems.push_back(name + " is on another contract than " + target + ", which it returns");
+        }
+        refunded[r.target_id] += r.amount;
+        target_net[r.target_id] = r.target_amount;
+    }
+    for (const auto& [target, amount] : refunded) {
+        if (amount > target_net[target]) {
+            problems.push_back("project " + code + ": refunds of entry #" + std::to_string(target) + " (" +
+                               yuan(amount) + ") exceed it (" + yuan(target_net[target]) + ", net of its reversal)");
         }
     }
     for (const auto& contract : store.contracts(project.id)) {
@@ -264,16 +444,34 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
         if (days.empty()) {
             continue;
         }
-        Money committed;
-        for (const auto& d : days) {
-            committed += times(d.amount, weights_of(d.kind).committed);
-        }
-        if (committed > contract.contract.amount) {
+        if (const auto excess = commitment_excess(days, contract.contract, store.amendments(project.id, contract.id),
+                                                  days.front().day, Money{})) {
             problems.push_back("contract " + contract.contract.code + " of " + code + ": paid and retained " +
-                               yuan(committed) + " exceed its amount " + yuan(contract.contract.amount));
+                               yuan(excess->committed) + " exceed its amount " + yuan(excess->amount) +
+                               " on " + to_string(excess->day));
+        }
+        Money paid;
+        for (const auto& d : days) {
+            paid += times(d.amount, weights_of(d.kind).paid);
+        }
+        if (paid < Money{}) {
+            problems.push_back("contract " + contract.contract.code + " of " + code + ": refunds exceed its payments (" +
+                               "paid " + yuan(paid) + ")");
         }
         for (int year = year_of(days.front().day); year <= last_year_of(days); ++year) {
+            const Headroom room = contract_prior_refund_headroom(days, year, year);
+            if (room.amount < Money{}) {
+                problems.push_back("contract " + contract.contract.code + " of " + code + ": prior-year refunds through " +
+                                   std::to_string(year) + " return " + yuan(-room.amount) +
+                                   " more than it was paid in the years before");
+            }
             for (Level level : kLevels) {
+                const Money executed = contract_executed_minimum(days, level, year, last_day_of(year - 1));
+                if (executed < Money{}) {
+                    problems.push_back("contract " + contract.contract.code + " of " + code + ": executed in " +
+                                       std::string(to_string(level)) + " funds of " + std::to_string(year) +
+                                       " falls to " + yuan(executed) + " (refunds exceed its payments)");
+                }
                 const Money held =
                     contract_pot_minimum(days, level, year, last_day_of(year - 1), &Weights::outstanding);
                 if (held < Money{}) {

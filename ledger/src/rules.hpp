@@ -25,6 +25,8 @@ struct Weights {
     int outstanding = 0;  // retained − released − forfeited
     int committed = 0;    // a contract's paid + retained
     int carry = 0;        // what a year leaves to the next: arrived − executed − recovered
+    int opening = 0;      // 年初余额调整: the carryover column's (2) and (3) of the entry's year
+    int paid = 0;         // what a contract paid out, net: payments − refunds (any year's) + releases
 };
 
 Weights weights_of(EntryKind kind);
@@ -45,6 +47,32 @@ struct Candidate {
     std::int64_t project_id = 0;
     std::optional<ContractRow> contract;
 };
+
+// Through every year T from `from` to `through`: what was executed before T less the prior-year refunds
+// (年初余额调整) dated in T or earlier — the money earlier years paid out that is still there to be
+// returned. Returns the lowest value and its year. For a contract when `days` is given.
+struct Headroom {
+    Money amount;
+    int year = 0;
+};
+Headroom prior_refund_headroom(const Store& store, std::int64_t project_id, int from, int through);
+Headroom contract_prior_refund_headroom(const std::vector<ContractDay>& days, int from, int through);
+
+// The lowest end-of-day value of a contract's executed money in one (level, year) pot over the end of
+// `after` and every later day of the year (its same-year refunds never exceed its payments there).
+Money contract_executed_minimum(const std::vector<ContractDay>& days, Level level, int year, Date after);
+
+// The first day, from `from` on, on which a contract's paid and retained money exceeds its amount in
+// force, with `delta` more committed from `from` on. Paid and retained on day t counts every refund or
+// reversal whatever its date, and payments and retentions dated on or before t; so without amendments
+// this is the total against the registered amount, and with them each day meets that day's amount.
+struct CommitmentExcess {
+    Date day;
+    Money committed;
+    Money amount;
+};
+std::optional<CommitmentExcess> commitment_excess(const std::vector<ContractDay>& days, const Contract& registered,
+                                                  const std::vector<Amendment>& amendments, Date from, Money delta);
 
 // Throws Error{rejected} naming the figures when the candidate would break an invariant.
 void check_invariants(const Store& store, const Candidate& candidate);

@@ -418,6 +418,11 @@ void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optiona
             it->second = std::max(it->second.value_or(year_of(e.effective_on)), year_of(e.effective_on));
         }
     }
+    if (e.kind == EntryKind::reopen) {
+        if (auto it = memo_.closed_through.find(project_id); it != memo_.closed_through.end()) {
+            it->second = year_of(e.effective_on) - 1;
+        }
+    }
     if (!e.level) {
         return;
     }
@@ -614,11 +619,12 @@ std::optional<Entry> Store::entry_by_ref(std::int64_t project_id, std::string_vi
     // there is one.
     std::optional<std::int64_t> id;
     {
-        auto& q = prepared(7, "SELECT id FROM entries WHERE project_id = ? AND ref = ?");
+        // The live entry of a voucher: a corrected voucher's newest replacement.
+        auto& q = prepared(7, "SELECT max(id) FROM entries WHERE project_id = ? AND ref = ?");
         const ResetAfterUse reset{q};
         q.bind(1, project_id);
         q.bind(2, std::string(ref));
-        if (q.executeStep()) {
+        if (q.executeStep() && !q.getColumn(0).isNull()) {
             id = q.getColumn(0).getInt64();
         }
     }
@@ -633,6 +639,71 @@ std::optional<std::int64_t> Store::reversal_of(std::int64_t id) const {
         return std::nullopt;
     }
     return q.getColumn(0).getInt64();
+}
+
+// Slots 60–62: apart from the next free numbers, which parallel work on this file may take too (two
+// statements in one slot would run each other's SQL).
+Money Store::refunded(std::int64_t id) const {
+    auto& q = prepared(60,
+                       "SELECT COALESCE(SUM(amount_fen), 0) FROM entries WHERE refunds = ?1 "
+                       "OR reverses IN (SELECT id FROM entries WHERE refunds = ?1)");
+    const ResetAfterUse reset{q};
+    q.bind(1, id);
+    return q.executeStep() ? Money::from_fen(q.getColumn(0).getInt64()) : Money{};
+}
+
+std::vector<std::int64_t> Store::refunds_of(std::int64_t id) const {
+    auto& q = prepared(61,
+                       "SELECT r.id FROM entries r WHERE r.refunds = ? "
+                       "AND NOT EXISTS (SELECT 1 FROM entries v WHERE v.reverses = r.id) ORDER BY r.id");
+    const ResetAfterUse reset{q};
+    q.bind(1, id);
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) {
+        ids.push_back(q.getColumn(0).getInt64());
+    }
+    return ids;
+}
+
+std::vector<NamedRefund> Store::named_refunds(std::int64_t project_id) const {
+    auto& q = prepared(62,
+                       "SELECT r.id, r.effect_kind, r.level, r.effective_on, "
+                       "r.amount_fen + COALESCE((SELECT v.amount_fen FROM entries v WHERE v.reverses = r.id), 0), "
+                       "r.contract_id, t.id, t.kind, t.project_id, t.level, t.effective_on, "
+                       "t.amount_fen + COALESCE((SELECT v.amount_fen FROM entries v WHERE v.reverses = t.id), 0), "
+                       "t.contract_id "
+                       "FROM entries r JOIN entries t ON t.id = r.refunds "
+                       "WHERE r.project_id = ? AND r.refunds IS NOT NULL ORDER BY r.id");
+    const ResetAfterUse reset{q};
+    q.bind(1, project_id);
+    std::vector<NamedRefund> rows;
+    const auto optional_id = [&](int column) -> std::optional<std::int64_t> {
+        if (q.getColumn(column).isNull()) {
+            return std::nullopt;
+        }
+        return q.getColumn(column).getInt64();
+    };
+    const auto level_at = [&](int column) {
+        return q.getColumn(column).isNull() ? Level::county : parse_level(q.getColumn(column).getString());
+    };
+    while (q.executeStep()) {
+        NamedRefund r;
+        r.refund_id = q.getColumn(0).getInt64();
+        r.refund_effect = parse_entry_kind(q.getColumn(1).getString());
+        r.refund_level = level_at(2);
+        r.refund_day = parse_date(q.getColumn(3).getString());
+        r.amount = Money::from_fen(q.getColumn(4).getInt64());
+        r.contract_id = optional_id(5);
+        r.target_id = q.getColumn(6).getInt64();
+        r.target_kind = parse_entry_kind(q.getColumn(7).getString());
+        r.target_project_id = q.getColumn(8).getInt64();
+        r.target_level = level_at(9);
+        r.target_day = parse_date(q.getColumn(10).getString());
+        r.target_amount = Money::from_fen(q.getColumn(11).getInt64());
+        r.target_contract_id = optional_id(12);
+        rows.push_back(r);
+    }
+    return rows;
 }
 
 namespace {
@@ -847,12 +918,17 @@ std::optional<int> Store::closed_through(std::int64_t project_id) const {
             return it->second;
         }
     }
-    auto& q = prepared(17, "SELECT max(effective_on) FROM entries WHERE project_id = ? AND kind = 'close'");
+    // Close N locks N and every year before it; reopen N unlocks N and every year after it. The
+    // sequence of both, in chain order, decides (index entries_closes).
+    auto& q = prepared(17,
+                       "SELECT kind, effective_on FROM entries WHERE project_id = ? AND kind IN ('close', 'reopen') "
+                       "ORDER BY id");
     const ResetAfterUse reset{q};
     q.bind(1, project_id);
     std::optional<int> closed;
-    if (q.executeStep() && !q.getColumn(0).isNull()) {
-        closed = year_of(parse_date(q.getColumn(0).getString()));
+    while (q.executeStep()) {
+        const int year = year_of(parse_date(q.getColumn(1).getString()));
+        closed = q.getColumn(0).getString() == "close" ? year : year - 1;
     }
     if (remembering()) {
         memo_.closed_through.emplace(project_id, closed);
@@ -1137,6 +1213,9 @@ void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>&
         ChainRecord record;
         try {
             record = read_record(q);
+            if (record.entry.kind == EntryKind::amendment) {
+                record.amendment_record = amendment_of(static_cast<std::int64_t>(record.entry.id));
+            }
         } catch (const Error& e) {
             throw Error(ErrorCode::integrity, "entry #" + std::to_string(q.getColumn(0).getInt64()) +
                                                   " holds a value fundflow never writes: " + e.what());
@@ -1145,6 +1224,124 @@ void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>&
             return;
         }
     }
+}
+
+namespace {
+
+constexpr const char* kAmendmentSelect =
+    "SELECT a.entry_id, p.code, c.code, e.effective_on, a.name, a.unit_name, a.func_code, a.supplier, "
+    "a.amount_fen, a.retention_rate_bp, a.warranty_months, a.sme "
+    "FROM amendments a JOIN entries e ON e.id = a.entry_id JOIN projects p ON p.id = a.project_id "
+    "LEFT JOIN contracts c ON c.id = a.contract_id ";
+
+Amendment read_amendment(SQLite::Statement& q) {
+    Amendment a;
+    a.entry = EntryId{q.getColumn(0).getInt64()};
+    a.project = q.getColumn(1).getString();
+    a.contract = optional_text(q.getColumn(2));
+    a.effective_on = parse_date(q.getColumn(3).getString());
+    a.name = optional_text(q.getColumn(4));
+    a.unit_name = optional_text(q.getColumn(5));
+    a.func_code = optional_text(q.getColumn(6));
+    a.supplier = optional_text(q.getColumn(7));
+    if (!q.getColumn(8).isNull()) {
+        a.amount = Money::from_fen(q.getColumn(8).getInt64());
+    }
+    if (!q.getColumn(9).isNull()) {
+        a.retention_rate_bp = q.getColumn(9).getInt64();
+    }
+    if (!q.getColumn(10).isNull()) {
+        a.warranty_months = q.getColumn(10).getInt();
+    }
+    if (!q.getColumn(11).isNull()) {
+        a.sme = q.getColumn(11).getInt() != 0;
+    }
+    return a;
+}
+
+}  // namespace
+
+void Store::insert_amendment(const Amendment& a, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
+    LEDGER_ASSERT(a.entry.has_value());
+    SQLite::Statement q(*db_,
+                        "INSERT INTO amendments (entry_id, project_id, contract_id, name, unit_name, func_code, "
+                        "supplier, amount_fen, retention_rate_bp, warranty_months, sme) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, static_cast<std::int64_t>(*a.entry));
+    q.bind(2, project_id);
+    if (contract_id) {
+        q.bind(3, *contract_id);
+    } else {
+        q.bind(3);
+    }
+    bind_optional(q, 4, a.name);
+    bind_optional(q, 5, a.unit_name);
+    bind_optional(q, 6, a.func_code);
+    bind_optional(q, 7, a.supplier);
+    if (a.amount) {
+        q.bind(8, a.amount->fen());
+    } else {
+        q.bind(8);
+    }
+    if (a.retention_rate_bp) {
+        q.bind(9, *a.retention_rate_bp);
+    } else {
+        q.bind(9);
+    }
+    if (a.warranty_months) {
+        q.bind(10, *a.warranty_months);
+    } else {
+        q.bind(10);
+    }
+    if (a.sme) {
+        q.bind(11, *a.sme ? 1 : 0);
+    } else {
+        q.bind(11);
+    }
+    q.exec();
+}
+
+std::vector<Amendment> Store::amendments(std::int64_t project_id, std::optional<std::int64_t> contract_id) const {
+    SQLite::Statement q(*db_, std::string(kAmendmentSelect) +
+                                  "WHERE a.project_id = ?1 AND a.contract_id IS ?2 ORDER BY e.effective_on, e.id");
+    q.bind(1, project_id);
+    if (contract_id) {
+        q.bind(2, *contract_id);
+    } else {
+        q.bind(2);
+    }
+    std::vector<Amendment> rows;
+    while (q.executeStep()) {
+        rows.push_back(read_amendment(q));
+    }
+    return rows;
+}
+
+std::optional<Amendment> Store::amendment_of(std::int64_t entry_id) const {
+    // The row must name the entry's own project and contract: a row moved to another contract is as
+    // altered as a row whose terms changed.
+    SQLite::Statement q(*db_, std::string(kAmendmentSelect) +
+                                  "WHERE a.entry_id = ? AND a.project_id = e.project_id "
+                                  "AND a.contract_id IS e.contract_id");
+    q.bind(1, entry_id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_amendment(q);
+}
+
+std::int64_t Store::amendment_rows() const {
+    SQLite::Statement q(*db_, "SELECT count(*) FROM amendments");
+    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+std::optional<std::int64_t> Store::correction_of(std::int64_t id) const {
+    SQLite::Statement q(*db_, "SELECT id FROM entries WHERE corrects = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return q.getColumn(0).getInt64();
 }
 
 std::vector<std::string> Store::derived_totals_problems() const {

@@ -92,6 +92,7 @@ struct ChainRecord {
     Entry entry;
     std::optional<Project> project_record;
     std::optional<Contract> contract_record;
+    std::optional<Amendment> amendment_record;  // kind == amendment: its row of the amendments table
 };
 
 // Sums for reports: one row per (project, level, contract, effect kind).
@@ -101,6 +102,23 @@ struct SumRow {
     std::optional<std::string> contract;
     EntryKind kind;
     Money amount;
+};
+
+// A refund that names what it returns (refund --of), with that entry; amounts net of reversals.
+struct NamedRefund {
+    std::int64_t refund_id = 0;
+    EntryKind refund_effect = EntryKind::refund;
+    Level refund_level = Level::county;
+    Date refund_day;
+    Money amount;  // the refund less its reversal
+    std::optional<std::int64_t> contract_id;
+    std::int64_t target_id = 0;
+    EntryKind target_kind = EntryKind::payment;
+    std::int64_t target_project_id = 0;
+    Level target_level = Level::county;
+    Date target_day;
+    Money target_amount;  // the payment or release less its reversal
+    std::optional<std::int64_t> target_contract_id;
 };
 
 class Store {
@@ -139,6 +157,11 @@ public:
     std::optional<Entry> entry(std::int64_t id) const;
     std::optional<Entry> entry_by_ref(std::int64_t project_id, std::string_view ref) const;
     std::optional<std::int64_t> reversal_of(std::int64_t id) const;
+    // What the refunds naming entry `id` return, net of their reversals, and their ids.
+    Money refunded(std::int64_t id) const;
+    std::vector<std::int64_t> refunds_of(std::int64_t id) const;
+    // A project's refunds that name what they return, by refund id (for `check`).
+    std::vector<NamedRefund> named_refunds(std::int64_t project_id) const;
 
     // Rule checks (all entries, whatever their recorded time).
     // Sums of (project, level) entries effective in [from, through], by effect kind.
@@ -160,6 +183,18 @@ public:
     std::vector<ContractDay> contract_days(std::int64_t contract_id) const;
     std::vector<ProjectRow> projects() const;
     std::vector<ContractRow> contracts(std::int64_t project_id) const;
+
+    // Amendments (schema 3). insert_amendment writes the terms of amendment entry a.entry, which must
+    // have just been inserted in the same transaction.
+    void insert_amendment(const Amendment& a, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+    // A project's amendments (contract_id unset: of the project itself; set: of that contract), in
+    // (effective date, id) order, whatever their recorded time.
+    std::vector<Amendment> amendments(std::int64_t project_id, std::optional<std::int64_t> contract_id) const;
+    // The amendments row of one entry, if its project and contract match the entry's.
+    std::optional<Amendment> amendment_of(std::int64_t entry_id) const;
+    std::int64_t amendment_rows() const;
+    // The replacement that corrects entry `id` (its `corrects` column names it).
+    std::optional<std::int64_t> correction_of(std::int64_t id) const;
 
     // Reports.
     std::vector<SumRow> sums(const std::optional<std::int64_t>& project_id, std::optional<Date> from, Date to,

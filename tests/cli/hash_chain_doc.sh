@@ -21,6 +21,12 @@ F pay P2 --level provincial --amount 1,000.01 --date 2021-03-02 --ref "付 2021/
 F adjust P2 --level provincial --amount -0.01 --date 2021-03-03 --ref 调减-1 --memo 调减 >/dev/null || fail "adjust"
 F contract add P2 --contract R-1 --supplier "路桥公司" --amount 50万 --retention-rate 3.5% --warranty-months 13 >/dev/null || fail "contract"
 F retain P2 --contract R-1 --level provincial --amount 100 --date 2021-03-04 --accepted 2021-02-28 --warranty-months 12 >/dev/null || fail "retain"
+# A refund naming the payment it returns: schema 3's `refunds` field, encoded only when set.
+F refund P2 --of "付 2021/03" --amount 0.01 --date 2021-03-05 --ref 退-1 >/dev/null || fail "refund --of"
+# Schema 3: amendment entries, whose terms (the amendments table) the chain covers too.
+F contract amend P2 --contract R-1 --amount 60万 --warranty-months 18 --date 2021-03-05 --memo 补充协议 >/dev/null ||
+    fail "contract amend"
+F project amend P001 --name 县级融媒体中心建设项目（一期） --date 2020-12-01 --memo 更名 >/dev/null || fail "project amend"
 digest=$(F digest) || fail "digest"
 out=$(PY "$db") || fail "verify_chain.py fails on a clean ledger: $out"
 [[ $out == "ok: ${digest%%:*} entries, head ${digest#*:}" ]] || fail "verify_chain.py says '$out', fundflow digest says '$digest'"
@@ -54,7 +60,9 @@ both_broken() { # what, then extra args for both verifiers
 edits=(
     "entries:amount_fen = amount_fen + 1 WHERE id = 3"
     "entries:amount_fen = -amount_fen WHERE kind = 'reversal'"
-    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund'"
+    "entries:kind = 'payment', effect_kind = 'payment' WHERE kind = 'refund' AND refunds IS NULL"
+    "entries:refunds = NULL WHERE refunds IS NOT NULL"
+    "entries:refunds = 3 WHERE refunds IS NOT NULL"
     "entries:effect_kind = 'refund' WHERE kind = 'reversal'"
     "entries:level = 'municipal' WHERE id = 3"
     "entries:level = NULL WHERE id = 3"
@@ -83,6 +91,14 @@ edits=(
     "contracts:warranty_months = 36 WHERE code = 'C001'"
     "contracts:sme = 0 WHERE code = 'C001'"
     "contracts:code = 'C002' WHERE code = 'C001'"
+    "amendments:amount_fen = amount_fen + 1 WHERE amount_fen IS NOT NULL"
+    "amendments:warranty_months = NULL WHERE warranty_months IS NOT NULL"
+    "amendments:retention_rate_bp = 300 WHERE contract_id IS NOT NULL"
+    "amendments:supplier = '某' WHERE contract_id IS NOT NULL"
+    "amendments:name = name || ' ' WHERE name IS NOT NULL"
+    "amendments:func_code = '2070808' WHERE name IS NOT NULL"
+    "amendments:contract_id = (SELECT id FROM contracts WHERE code = 'C001') WHERE contract_id IS NOT NULL"
+    "entries:kind = 'reopen', effect_kind = 'reopen' WHERE kind = 'amendment' AND contract_id IS NULL"
 )
 for e in "${edits[@]}"; do
     copy_ledger "$db" "$t"
@@ -93,7 +109,7 @@ done
 # A whole entry removed from the middle; the newest removed (the rest consistent), against the digest.
 copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = 4"
 both_broken "entry 4 deleted"
-copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4; DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4"
+copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM amendments WHERE entry_id NOT IN (SELECT id FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4; DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4"
 "$bin" --db "$t" verify >/dev/null 2>&1 && PY "$t" >/dev/null || problem "a consistent deletion of the newest entry: the shorter chain should verify on its own"
 both_broken "the newest entry deleted, against the digest taken before" --digest "$digest"
 # An older copy restored.

@@ -8,6 +8,9 @@ seed_ledger || fail "posting the seed ledger"
 # One import, so that the record of loads (imports) has a row to try.
 printf 'kind,date,project,level,amount,ref\npayment,2021-03-02,P2,provincial,1,导入-1\n' >"$d/import.csv"
 F import "$d/import.csv" >/dev/null || fail "importing into the seed ledger"
+# Schema 3's amendments table must hold a row to be tried: a contract amendment (补充协议).
+F contract amend P001 --contract C001 --retention-rate 3% --date 2020-12-01 --memo 补充协议一 >/dev/null ||
+    fail "amending contract C001"
 F verify >/dev/null || fail "verify fails on the untouched ledger"
 tables=$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 for t in entries projects contracts imports; do

@@ -178,8 +178,35 @@ expect_broken "$t" "entry #1" "e. a project registration relabelled as a payment
 copy_ledger "$base" "$t"; tamper "$t" "UPDATE entries SET level = 'county', amount_fen = 100 WHERE id = 1; $rebuild_totals"
 expect_broken "$t" "entry #1" "e. money slipped into a registration"
 
+# g. the terms of an amendment (schema 3), which its entry's hash covers: edited, moved to another
+# contract or project, deleted, or a row added that no amendment entry wrote.
+what_case=g
+base=$d/amended.db
+seed_ledger "$base" || fail "g: posting the seed ledger"
+"$bin" --db "$base" contract add P001 --contract C002 --supplier 另一公司 --amount 1000 --date 2020-04-02 >/dev/null &&
+    "$bin" --db "$base" contract amend P001 --contract C001 --amount 1300000 --supplier 某传媒设备有限公司（更名） \
+        --date 2020-12-01 --memo 补充协议一 >/dev/null &&
+    "$bin" --db "$base" project amend P001 --name 县级融媒体中心建设项目（一期） --date 2020-12-01 --memo 更名 >/dev/null ||
+    fail "g: posting the amendments"
+expect_ok "$base" "g. amended ledger untouched"
+amended=$(sqlite3 "$base" "SELECT entry_id FROM amendments WHERE contract_id IS NOT NULL")
+renamed=$(sqlite3 "$base" "SELECT entry_id FROM amendments WHERE contract_id IS NULL")
+for change in "amount_fen = amount_fen + 1" "supplier = supplier || 'x'" "retention_rate_bp = 300" \
+              "warranty_months = 36" "sme = 1" "contract_id = (SELECT id FROM contracts WHERE code = 'C002')"; do
+    copy_ledger "$base" "$t"; tamper "$t" "UPDATE amendments SET $change WHERE entry_id = $amended"
+    expect_broken "$t" "entry #$amended" "g. contract amendment: $change"
+done
+for change in "name = name || 'x'" "unit_name = 'x'" "func_code = '2070809'" "project_id = 2"; do
+    copy_ledger "$base" "$t"; tamper "$t" "UPDATE amendments SET $change WHERE entry_id = $renamed"
+    expect_broken "$t" "entry #$renamed" "g. project amendment: $change"
+done
+copy_ledger "$base" "$t"; tamper "$t" "DELETE FROM amendments WHERE entry_id = $amended"
+expect_broken "$t" "entry #$amended" "g. an amendment's terms deleted"
+copy_ledger "$base" "$t"; tamper "$t" "INSERT INTO amendments (entry_id, project_id, contract_id, amount_fen) SELECT 1, project_id, contract_id, 1 FROM amendments WHERE entry_id = $amended"
+expect_broken "$t" "amendments" "g. terms added that no amendment entry wrote"
+
 if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $cases tampered files were not reported as verify exit 4 (one line)"
 fi
-echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose), each caught with exit 4 and one line, 0 silent alterations"
+echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose; g. ${per_case[g]:-0} amendment terms edited, deleted or added), each caught with exit 4 and one line, 0 silent alterations"

@@ -25,8 +25,8 @@ round_trip() {
         fail "$name: the copy's CSV export differs: $(diff "$d/$name-a.csv" "$d/$name-b.csv" | head -n 6)"
 
     # Same entries: every field but the recorded time, the hashes and who recorded them; a reversed entry
-    # without a ref comes back with the ref '#<id>' its reversal row names (docs/export.md).
-    local strip='(reduce (.entries[] | .reverses | select(. != null)) as $x ({}; .[$x | tostring] = true)) as $r
+    # (or refunded) without a ref comes back with the ref '#<id>' its reversal (refund) row names (docs/export.md).
+    local strip='(reduce (.entries[] | .reverses, .refunds | select(. != null)) as $x ({}; .[$x | tostring] = true)) as $r
                  | .entries[] | del(.recorded_at, .prev_hash, .hash, .user, .os_user)
                  | if .ref == null and $r[.id | tostring] then .ref = "#\(.id)" else . end'
     "$bin" --db "$a" log --format json | jq -c "$strip" >"$d/$name-log-a.json"
@@ -106,18 +106,58 @@ G retain P1 --contract C1 --level central --date 2021-11-30 --accepted 2021-11-2
 G pay P1 --level central --amount 1000 --date 2021-12-01 --memo 重复
 G pay P1 --level central --amount 2000 --date 2021-12-02 --memo "错误, 跨年冲销"
 G reverse 11 --reason 重复录入
-G reverse 12 --reason 跨年 --date 2022-01-05
 G refund P1 --level county --amount 500 --date 2021-12-20 --ref 退1 --contract C1
+G pay P1 --level county --amount 4000 --date 2021-12-21 --ref 退1-付
 G recover P1 --level central --amount 100 --date 2021-12-28 --memo 收回
 G close-year P1 --year 2021
 G pay P1 --level carryover --amount 3000 --date 2022-02-01
+# A payment reversed in a later year lands on the carryover, whose executed must cover it (3,000.00 ≥ 2,000.00).
+G reverse 12 --reason 跨年 --date 2022-02-05
+# Refunds naming their payment: of this year (by entry id, the payment has no ref: exported as #18), and of an
+# earlier year (a 年初余额调整 of the carryover).
+G refund P1 --of 18 --amount 100 --date 2022-03-01 --ref 退2
+G refund P1 --of 退1-付 --amount 200 --date 2022-03-02 --ref 退3
 G release P1 --contract C1 --date 2023-06-01
 G appropriate p2 --level other --amount 10000 --date 2022-01-10
 G arrive p2 --level 其他 --amount 10000 --date 2022-01-11
 G recover p2 --level other --amount 10000 --date 2022-12-01 --memo 全部收回
 round_trip "$s" "$d/small-copy.db" small
 grep -q '^payment,2021-12-01,P1,central,1000.00,,#11,' "$d/small-a.csv" || fail "the reversed entry without a ref is not named #11"
-grep -q '^reversal,2022-01-05,P1,,,,,跨年,.*,#12,' "$d/small-a.csv" || fail "no reversal row naming #12: $(grep ^reversal "$d/small-a.csv")"
+grep -q '^reversal,2022-02-05,P1,,,,,跨年,.*,#12,' "$d/small-a.csv" || fail "no reversal row naming #12: $(grep ^reversal "$d/small-a.csv")"
+grep -q '^refund,2022-03-01,P1,carryover,100.00,,退2,.*,#18' "$d/small-a.csv" || fail "no refund row naming #18: $(grep ^refund "$d/small-a.csv")"
+grep -q '^refund,2022-03-02,P1,carryover,200.00,,退3,.*,退1-付' "$d/small-a.csv" || fail "no refund row naming 退1-付: $(grep ^refund "$d/small-a.csv")"
+
+# 2b. Issue 11 part 4: contract and project amendments (terms in force by date), corrections that keep a
+#     voucher ref (a chain of two), a closed year reopened and closed again. Exported as amendment,
+#     correction and reopen rows; the copy must show the same figures, terms and entries.
+m=$d/amended.db
+M() { "$bin" --db "$m" "$@" >/dev/null || fail "posting: $*"; }
+M init
+M project add A1 --name 变更项目 --unit-name 县融媒体中心 --date 2021-01-02
+M appropriate A1 --level county --amount 100万 --date 2021-01-10 --ref 预1
+M arrive A1 --level county --amount 100万 --date 2021-01-11 --ref 到1
+M contract add A1 --contract C1 --supplier 某公司 --amount 50万 --retention-rate 5% --warranty-months 24 --date 2021-02-01
+M pay A1 --level county --amount 40万 --date 2021-03-01 --contract C1 --ref 付1 --memo 进度款
+M contract amend A1 --contract C1 --amount 60万 --retention-rate 3% --date 2021-04-01 --memo 补充协议一
+M contract amend A1 --contract C1 --supplier 某公司（更名） --warranty-months 12 --date 2021-05-01 --memo 更名
+M project amend A1 --name 变更项目（二期） --func-code 2070808 --date 2021-06-01 --memo 批复更名
+M pay A1 --level county --amount 15万 --date 2021-06-01 --contract C1 --ref 付2
+M correct 9 --amount 14万 --reason 金额错误
+M correct 11 --date 2021-06-02 --memo 尾款 --reason 日期错误
+M retain A1 --contract C1 --level county --date 2021-07-01 --accepted 2021-06-20 --ref 质1
+M close-year A1 --year 2022
+M reopen-year A1 --year 2022 --reason 审计调整
+M pay A1 --level carryover --amount 1000 --date 2022-03-01 --ref 付3
+M close-year A1 --year 2022
+round_trip "$m" "$d/amended-copy.db" amended
+grep -q '^correction,2021-06-02,A1,county,140000.00,C1,付2,尾款,' "$d/amended-a.csv" ||
+    fail "no correction row for voucher 付2: $(grep -a ^correction "$d/amended-a.csv")"
+grep -q '^amendment,2021-04-01,A1,,600000.00,C1,,补充协议一,,,3.00%,' "$d/amended-a.csv" ||
+    fail "no amendment row for C1: $(grep -a ^amendment "$d/amended-a.csv")"
+grep -q '^reopen,2022-12-31,A1,,,,,审计调整,' "$d/amended-a.csv" ||
+    fail "no reopen row: $(grep -a ^reopen "$d/amended-a.csv")"
+[[ $("$bin" --db "$d/amended-copy.db" warranty list A1 --as-of 2021-12-31 --format json | jq -r '.rows[0].supplier') == 某公司（更名） ]] ||
+    fail "the copy's warranty list does not show the supplier in force"
 
 # 3. Text with leading or trailing spaces, as the CLI stores it (a ref, a memo, a name pasted with a space):
 #    the export must rebuild the same entries in a new ledger, and importing it into the ledger it came from

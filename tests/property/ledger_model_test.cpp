@@ -24,6 +24,7 @@ using ledger::Money;
 
 struct W {
     int free, executed, budget, arrived, outstanding, committed, carry;
+    int opening;  // 年初余额调整: raises the carryover column's budget and arrival of its year
 };
 
 // domain.md §4: what each kind does to the derived quantities.
@@ -31,23 +32,25 @@ W weights(EntryKind k) {
     switch (k) {
         case EntryKind::appropriation:
         case EntryKind::adjustment:
-            return {0, 0, 1, 0, 0, 0, 0};
+            return {0, 0, 1, 0, 0, 0, 0, 0};
         case EntryKind::arrival:
-            return {1, 0, 0, 1, 0, 0, 1};
+            return {1, 0, 0, 1, 0, 0, 1, 0};
         case EntryKind::payment:
-            return {-1, 1, 0, 0, 0, 1, -1};
+            return {-1, 1, 0, 0, 0, 1, -1, 0};
         case EntryKind::refund:
-            return {1, -1, 0, 0, 0, -1, 1};
+            return {1, -1, 0, 0, 0, -1, 1, 0};
+        case EntryKind::prior_refund:  // an earlier year's payment returned: the carryover grows instead
+            return {1, 0, 0, 0, 0, -1, 1, 1};
         case EntryKind::retention:
-            return {-1, 0, 0, 0, 1, 1, 0};
+            return {-1, 0, 0, 0, 1, 1, 0, 0};
         case EntryKind::release:
-            return {0, 1, 0, 0, -1, 0, -1};
+            return {0, 1, 0, 0, -1, 0, -1, 0};
         case EntryKind::forfeit:
-            return {1, 0, 0, 0, -1, 0, 0};
+            return {1, 0, 0, 0, -1, 0, 0, 0};
         case EntryKind::recovery:
-            return {-1, 0, 0, 0, 0, 0, -1};
+            return {-1, 0, 0, 0, 0, 0, -1, 0};
         default:
-            return {0, 0, 0, 0, 0, 0, 0};
+            return {0, 0, 0, 0, 0, 0, 0, 0};
     }
 }
 
@@ -60,6 +63,8 @@ struct ModelEntry {
     int contract;  // -1: none
     bool reversal;
     bool reversed;
+    std::int64_t refunds = 0;   // a refund naming what it returns (and that refund's reversal): its id
+    std::int64_t reverses = 0;  // a reversal: the id of the entry it cancels
 };
 
 constexpr int kYears[] = {2020, 2021, 2022};
@@ -126,17 +131,58 @@ struct Model {
                     return false;
                 }
                 for (const auto& t : points) {
-                    // Executed may go below zero only in the carryover pot (earlier years' money returned).
-                    if (pot(es, level, year, t, &W::free, -1) < 0 ||
-                        (level != Level::carryover && pot(es, level, year, t, &W::executed, -1) < 0)) {
+                    // Executed never goes below zero, in any pot (the carryover's too), nor any contract's.
+                    if (pot(es, level, year, t, &W::free, -1) < 0 || pot(es, level, year, t, &W::executed, -1) < 0) {
                         return false;
                     }
                     for (int c = 0; c < 2; ++c) {
-                        if (pot(es, level, year, t, &W::outstanding, c) < 0) {
+                        if (pot(es, level, year, t, &W::outstanding, c) < 0 ||
+                            pot(es, level, year, t, &W::executed, c) < 0) {
                             return false;
                         }
                     }
                 }
+            }
+            // No money from nothing: what comes back from earlier years (prior refunds dated in this year
+            // or before) never exceeds what those years paid out — for the project and each contract.
+            for (int c = -1; c < 2; ++c) {
+                const auto of_contract = [&](const ModelEntry& e) { return c < 0 || e.contract == c; };
+                std::int64_t paid_before = 0;
+                std::int64_t returned = 0;
+                for (const auto& e : es) {
+                    if (!of_contract(e)) {
+                        continue;
+                    }
+                    if (ledger::year_of(e.date) < year) {
+                        paid_before += weights(e.effect).executed * e.amount;
+                    }
+                    if (e.effect == EntryKind::prior_refund && ledger::year_of(e.date) <= year) {
+                        returned += e.amount;
+                    }
+                }
+                if (returned > paid_before) {
+                    return false;
+                }
+            }
+        }
+        // A named payment or release is returned at most once over: its refunds ≤ what is left of it.
+        std::map<std::int64_t, std::int64_t> left;
+        for (const auto& e : es) {
+            if (!e.reversal && (e.effect == EntryKind::payment || e.effect == EntryKind::release)) {
+                left[e.id] += e.amount;
+            }
+            if (e.reversal && (e.effect == EntryKind::payment || e.effect == EntryKind::release)) {
+                left[e.reverses] += e.amount;
+            }
+        }
+        for (const auto& e : es) {
+            if (e.refunds != 0) {
+                left[e.refunds] -= e.amount;
+            }
+        }
+        for (const auto& [id, amount] : left) {
+            if (amount < 0) {
+                return false;
             }
         }
         for (int c = 0; c < 2; ++c) {
@@ -200,8 +246,8 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
         for (int step = 0; step < steps; ++step) {
             const int op = step < prelude * 2 ? step % 2 * 2  // appropriation, then arrival
                                               : *rc::gen::weightedElement<int>({{1, 0}, {1, 1}, {2, 2}, {6, 3}, {2, 4},
-                                                                                {3, 5}, {3, 6}, {1, 7}, {1, 8}, {2, 9},
-                                                                                {1, 10}});
+                                                                                {3, 5}, {3, 6}, {1, 7}, {1, 8}, {3, 9},
+                                                                                {1, 10}, {3, 11}});
             const Level level =
                 step < prelude * 2 ? Level::county : levels[*rc::gen::weightedElement<int>({{8, 0}, {2, 1}, {2, 2}})];
             const std::int64_t amount = step < prelude * 2 ? 100000
@@ -230,7 +276,7 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                 const ModelEntry target = model.entries[index];
                 std::vector<ModelEntry> candidate = model.entries;
                 candidate.push_back({0, target.effect, target.level, -target.amount, target.date, target.contract,
-                                     true, false});
+                                     true, false, target.refunds, target.id});
                 const bool ok = !target.reversal && !target.reversed &&
                                 ledger::year_of(target.date) > model.closed_through && Model::valid(candidate);
                 ledger::PostResult posted;
@@ -244,13 +290,65 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                 }
                 continue;
             }
+            if (op == 11) {  // a refund naming the payment or release it returns (refund --of)
+                if (model.entries.empty()) {
+                    continue;
+                }
+                // Mostly a payment or release (else any entry: those must be refused), for part of it or a
+                // little more than it.
+                std::vector<std::size_t> returnable;
+                for (std::size_t i = 0; i < model.entries.size(); ++i) {
+                    const auto& e = model.entries[i];
+                    if (!e.reversal && (e.effect == EntryKind::payment || e.effect == EntryKind::release)) {
+                        returnable.push_back(i);
+                    }
+                }
+                const bool any_entry = returnable.empty() || *rc::gen::weightedElement<int>({{4, 0}, {1, 1}}) == 1;
+                const ModelEntry target =
+                    any_entry ? model.entries[*rc::gen::inRange<std::size_t>(0, model.entries.size())]
+                              : model.entries[returnable[*rc::gen::inRange<std::size_t>(0, returnable.size())]];
+                const std::int64_t refund_amount =
+                    target.amount > 0 ? *rc::gen::inRange<std::int64_t>(1, target.amount + 2) : amount;
+                const bool by_id = *rc::gen::arbitrary<bool>();
+                ledger::Posting p;
+                p.kind = EntryKind::refund;
+                p.project = "P";
+                p.amount = Money::from_fen(refund_amount);
+                p.date = day;
+                p.refunds = (by_id ? "#" : "") + std::to_string(target.id);
+                // Same year: the payment's own level loses executed; an earlier year's: the carryover grows.
+                const bool prior = ledger::year_of(day) > ledger::year_of(target.date);
+                std::vector<ModelEntry> candidate = model.entries;
+                candidate.push_back({0, prior ? EntryKind::prior_refund : EntryKind::refund,
+                                     prior ? Level::carryover : target.level, refund_amount, day, target.contract,
+                                     false, false, target.id, 0});
+                Outcome want = Outcome::accepted;
+                if (target.reversal || (target.effect != EntryKind::payment && target.effect != EntryKind::release) ||
+                    day < target.date || ledger::year_of(day) <= model.closed_through || !Model::valid(candidate)) {
+                    want = Outcome::rejected;
+                }
+                ledger::PostResult posted;
+                const Outcome got = outcome_of([&] { posted = book.post(p, actor); });
+                RC_LOG() << "refund --of #" << target.id << " " << refund_amount << " " << ledger::to_string(day) << ": got "
+                         << static_cast<int>(got) << " want " << static_cast<int>(want) << "\n";
+                RC_ASSERT(got == want);
+                if (got == Outcome::accepted) {
+                    RC_ASSERT(posted.entry.effect_kind == candidate.back().effect);
+                    RC_ASSERT(posted.entry.level == candidate.back().level);
+                    candidate.back().id = static_cast<std::int64_t>(posted.entry.id);
+                    model.entries = std::move(candidate);
+                }
+                continue;
+            }
             static constexpr EntryKind kKinds[] = {EntryKind::appropriation, EntryKind::adjustment, EntryKind::arrival,
                                                    EntryKind::payment,       EntryKind::refund,     EntryKind::retention,
                                                    EntryKind::release,       EntryKind::forfeit,    EntryKind::recovery};
             const EntryKind kind = kKinds[op];
             const bool contract_kind =
                 kind == EntryKind::retention || kind == EntryKind::release || kind == EntryKind::forfeit;
-            const int used_contract = contract_kind ? std::max(contract, 0) : kind == EntryKind::payment ? contract : -1;
+            const int used_contract = contract_kind                                               ? std::max(contract, 0)
+                                      : kind == EntryKind::payment || kind == EntryKind::refund ? contract
+                                                                                                : -1;
             const std::int64_t signed_amount =
                 kind == EntryKind::adjustment && *rc::gen::arbitrary<bool>() ? -amount : amount;
 
@@ -267,7 +365,10 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                 p.accepted = day;
             }
             std::vector<ModelEntry> candidate = model.entries;
-            candidate.push_back({0, kind, level, signed_amount, day, used_contract, false, false});
+            // A refund naming nothing on the carryover returns an earlier year's money (年初余额调整).
+            const EntryKind effect =
+                kind == EntryKind::refund && level == Level::carryover ? EntryKind::prior_refund : kind;
+            candidate.push_back({0, effect, level, signed_amount, day, used_contract, false, false, 0, 0});
             Outcome want = Outcome::accepted;
             const W w = weights(kind);
             if (level == Level::carryover && (w.budget != 0 || w.arrived != 0)) {
@@ -307,8 +408,8 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
                         initial += e.amount;
                     }
                 }
-                std::int64_t budget = Model::sum(model.entries, &W::budget, keep);
-                std::int64_t arrived = Model::sum(model.entries, &W::arrived, keep);
+                std::int64_t budget = Model::sum(model.entries, &W::budget, keep) + Model::sum(model.entries, &W::opening, keep);
+                std::int64_t arrived = Model::sum(model.entries, &W::arrived, keep) + Model::sum(model.entries, &W::opening, keep);
                 if (level == Level::carryover) {
                     const std::int64_t carried = Model::sum(model.entries, &W::carry, [&](const ModelEntry& e) {
                         return e.date < ledger::first_day_of(year);
@@ -335,6 +436,12 @@ TEST_CASE("Random postings, reversals and closes keep every invariant and match 
         RC_CLASSIFY(accepted >= 12, "12+ postings accepted");
         RC_CLASSIFY(accepted >= 20, "20+ postings accepted");
         RC_CLASSIFY(model.closed_through > 0, "a year closed");
+        const auto any = [&](auto&& keep) { return std::any_of(model.entries.begin(), model.entries.end(), keep); };
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.effect == EntryKind::prior_refund && !e.reversal; }),
+                    "a prior refund");
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.refunds != 0 && !e.reversal; }), "a refund naming its payment");
+        RC_CLASSIFY(any([](const ModelEntry& e) { return e.effect == EntryKind::refund && e.contract >= 0; }),
+                    "a contract refund");
         RC_ASSERT(book.verify().ok);
         RC_ASSERT(!book.check(ledger::ReadCut{ledger::last_day_of(2022), std::nullopt}).integrity_failed);
         remove_ledger(path);

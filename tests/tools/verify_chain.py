@@ -23,10 +23,15 @@ SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_o
        e.prev_hash, e.hash,
        p.name, p.unit_name, p.func_code,
        c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, c.sme,
-       e.contract_id
+       e.contract_id,
+       e.refunds, e.corrects,
+       a.entry_id, a.name, a.unit_name, a.func_code, a.supplier, a.amount_fen, a.retention_rate_bp,
+       a.warranty_months, a.sme
 FROM entries e
 LEFT JOIN projects p ON p.id = e.project_id
 LEFT JOIN contracts c ON c.id = e.contract_id
+LEFT JOIN amendments a ON a.entry_id = e.id AND a.project_id = e.project_id
+                      AND a.contract_id IS e.contract_id
 ORDER BY e.id
 """
 
@@ -58,7 +63,8 @@ def encoding(row):
     (entry_id, kind, effect_kind, project, level, amount_fen, effective_on, recorded_at, user, os_user,
      contract, ref, memo, reverses, accepted_on, due_on, warranty_months, _prev, _hash,
      p_name, p_unit_name, p_func_code, c_supplier, c_amount_fen, c_rate_bp, c_months, c_sme,
-     _contract_id) = row
+     _contract_id, refunds, corrects,
+     a_entry, a_name, a_unit_name, a_func_code, a_supplier, a_amount_fen, a_rate_bp, a_months, a_sme) = row
     if project is None:
         raise Broken(f"entry #{entry_id} names no registered project")
     out = bytearray(HEADER)
@@ -72,6 +78,10 @@ def encoding(row):
                                       "recorded_at", "user", "os_user", "memo"):
             raise Broken(f"entry #{entry_id} has no {name}")
         out += field(name, value)
+    # Schema-3 fields: written only when set (§2).
+    for name, value in (("refunds", refunds), ("corrects", corrects)):
+        if value is not None:
+            out += field(name, value)
     if kind == b"project":
         for name, value in (("project.name", p_name), ("project.unit_name", p_unit_name),
                             ("project.func_code", p_func_code)):
@@ -88,6 +98,17 @@ def encoding(row):
                             ("contract.warranty_months", c_months), ("contract.sme", c_sme)):
             if value is None:
                 raise Broken(f"entry #{entry_id} registers a contract without its record")
+            out += field(name, value)
+    elif kind == b"amendment":
+        if a_entry is None:
+            raise Broken(f"entry #{entry_id} is an amendment without its terms")
+        if a_sme not in (None, 0, 1):
+            raise Broken(f"entry #{entry_id}: the amendment's sme flag is {a_sme!r}, not 0, 1 or NULL")
+        for name, value in (("amendment.name", a_name), ("amendment.unit_name", a_unit_name),
+                            ("amendment.func_code", a_func_code), ("amendment.supplier", a_supplier),
+                            ("amendment.amount_fen", a_amount_fen),
+                            ("amendment.retention_rate_bp", a_rate_bp),
+                            ("amendment.warranty_months", a_months), ("amendment.sme", a_sme)):
             out += field(name, value)
     return bytes(out)
 

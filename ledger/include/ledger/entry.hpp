@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/calendar.hpp"
 #include "ledger/money.hpp"
@@ -99,6 +100,37 @@ struct Contract {
     int warranty_months = 0;
     bool sme = false;
 };
+
+// An amendment (变更): new terms of a contract (补充协议) or of a project from its effective date on.
+// Each term left unset stays as it was; terms in force at date D are the registration overlaid by
+// every amendment effective on or before D, in (effective date, entry id) order (docs/accounting.md).
+// A contract amendment sets only contract terms, a project amendment only project terms.
+struct Amendment {
+    std::string project;
+    std::optional<std::string> contract;  // set: amends this contract; unset: amends the project
+    Date effective_on;
+    std::optional<EntryId> entry;  // the amendment entry, once written
+    // Project terms.
+    std::optional<std::string> name;
+    std::optional<std::string> unit_name;
+    std::optional<std::string> func_code;
+    // Contract terms.
+    std::optional<std::string> supplier;
+    std::optional<Money> amount;
+    std::optional<std::int64_t> retention_rate_bp;
+    std::optional<int> warranty_months;
+    std::optional<bool> sme;
+
+    bool sets_nothing() const {
+        return !name && !unit_name && !func_code && !supplier && !amount && !retention_rate_bp && !warranty_months &&
+               !sme;
+    }
+};
+
+// The registration overlaid by the amendments given (in (effective date, id) order) effective on or
+// before `on`.
+Contract terms_in_force(Contract registered, const std::vector<Amendment>& amendments, Date on);
+Project terms_in_force(Project registered, const std::vector<Amendment>& amendments, Date on);
 
 // Parses a retention rate: "5%", "5", "2.5%" → basis points; more than 2 decimals or outside
 // 0–100 % throws Error{invalid_input}.

@@ -8,6 +8,8 @@
 //   Equity:P:L:Budget       budget authority               (appropriation/adjustment −)
 //   Equity:P:L:Returned     recovered to the treasury this year (recovery +)
 //   Equity:P:L:Closed       where each year's executed and recovered are closed
+//   Equity:P:L:Adjusted     年初余额调整: earlier years' payments returned (prior refund −, on the
+//                           carryover level only; the refund's Free + is its other side)
 // On the first day of each year a closing transaction moves every level's free balance and deposits to
 // the carryover level (domain.md §6), lets unarrived budget lapse, and closes Expenses and Returned. So
 // at any date each tool's balance of Free, Retained, Expenses, Returned and Receivable equals fundflow's

@@ -65,6 +65,10 @@ struct Posting {
     std::string memo;
     std::optional<Date> accepted;          // retention only
     std::optional<int> warranty_months;    // retention only; defaults to the contract's
+    // refund only (--of): the payment or release it returns, by voucher ref or entry id ("17", "#17"; a
+    // voucher ref wins). Its level, contract and year then decide the refund's: the same year lowers that
+    // payment's executed; an earlier year's is a prior refund on the carryover (domain.md §4, §6).
+    std::optional<std::string> refunds;
 };
 
 struct PostResult {
@@ -86,6 +90,20 @@ struct ImportRecord {
     std::int64_t rows = 0;     // data rows in the file
     std::int64_t added = 0;    // rows that added an entry
     std::int64_t present = 0;  // rows already on file with the same content
+};
+
+// What `correct` changes in the entry it corrects; every field left unset keeps the original's value.
+struct Correction {
+    std::optional<Money> amount;
+    std::optional<Date> date;
+    std::optional<Level> level;
+    std::optional<std::string> contract;
+    std::optional<std::string> memo;
+};
+
+struct CorrectionResult {
+    Entry reversal;     // cancels the original, dated on the original's date
+    Entry replacement;  // the original's content with the changes; keeps its ref, corrects = original
 };
 
 class Ledger {
@@ -111,15 +129,39 @@ public:
     // Registrations are entries too, dated `on` (default: today), so the chain covers them.
     PostResult add_project(const Project& project, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on = std::nullopt);
+    // Posts a money entry after checking every invariant of docs/accounting.md (Error{rejected} naming
+    // the figures; Error{invalid_input}, Error{not_found} for bad input). A refund naming a payment
+    // (Posting::refunds) returns at most what is left of it; one naming nothing is bounded by its pot,
+    // and on the carryover level is a prior refund (年初余额调整), bounded by what earlier years executed.
     PostResult post(const Posting& posting, const Actor& actor);
     // Cancels one earlier money entry exactly (same level, contract and amount, opposite sign), dated
     // `on` (never before the original; default: the original's date, so its year's form is corrected).
+    // A payment or release with refunds against it is refused until they are reversed.
     PostResult reverse(EntryId id, const std::string& reason, const Actor& actor, std::optional<Date> on = std::nullopt);
 
     // Locks year N of a project (and every year before it, so that year N's carryover cannot change):
     // later postings dated in a locked year are refused. Records the year's closing figures in the
     // chain as a close entry dated N-12-31. Refuses a year not yet ended or already closed.
     PostResult close_year(std::string_view project, int year, const Actor& actor);
+
+    // Reopens year N of a project (重开年度): unlocks N and every later year, so the project is closed
+    // through N-1 afterwards. A chained entry of kind reopen dated N-12-31 whose memo is the reason.
+    // Refuses (Error{rejected}) a year that is not closed.
+    PostResult reopen_year(std::string_view project, int year, const std::string& reason, const Actor& actor);
+
+    // Corrects a money entry (更正): in one transaction, the reversal of entry `id` and its replacement
+    // (the original's content with `changes` applied), which keeps the original's voucher ref and names
+    // the original in `corrects`. Every rule applies to the result; a refusal writes nothing. Refuses a
+    // reversal, a registration or other non-money entry, and an entry already reversed or corrected;
+    // a replacement can be corrected again. Throws Error{not_found} for an unknown id.
+    CorrectionResult correct(EntryId id, const Correction& changes, const std::string& reason, const Actor& actor);
+
+    // Amends a contract (amendment.contract set) or a project from amendment.effective_on on: a chained
+    // entry of kind amendment (no level, amount 0) whose terms go to the amendments table and into its
+    // hash. Rules and reports use the terms in force on each date. Refuses (Error{rejected}) a contract
+    // amount below what is paid and retained on any day from the effective date on, and a date in a
+    // closed year; Error{invalid_input} for an amendment that sets nothing or a term out of range.
+    PostResult amend(const Amendment& amendment, const std::string& memo, const Actor& actor);
 
     // Runs body inside one BEGIN IMMEDIATE transaction: every posting in it lands, or none does.
     void in_transaction(const std::function<void()>& body);
@@ -151,6 +193,14 @@ public:
     std::optional<Entry> entry_by_ref(std::string_view project, std::string_view ref) const;
     std::optional<int> closed_through(std::string_view project) const;  // the latest closed year
     Contract contract(std::string_view project, std::string_view code) const;  // Error{not_found}
+    // Terms in force on a date: the registration overlaid by the amendments effective by then.
+    Contract contract_in_force(std::string_view project, std::string_view code, Date on) const;  // Error{not_found}
+    Project project_in_force(std::string_view code, Date on) const;  // Error{not_found}
+    // The amendments of a project (contract unset) or of one of its contracts, in (date, id) order.
+    std::vector<Amendment> amendments(std::string_view project, const std::optional<std::string>& contract) const;
+    // The amendment terms written by entry `id` (kind amendment), if any.
+    std::optional<Amendment> amendment(EntryId id) const;
+    std::optional<EntryId> corrected_by(EntryId id) const;  // the replacement naming it in `corrects`
     ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
     WarrantyReport warranty(const WarrantyFilter& filter) const;
@@ -189,9 +239,12 @@ public:
 private:
     explicit Ledger(std::unique_ptr<detail::Store> store);
     // post(), or with write == false the entry it would append (level, amount and due date derived)
-    // before the rules of domain.md §4 are checked, writing nothing.
-    PostResult post_or_derive(const Posting& posting, const Actor& actor, bool write);
+    // before the rules of domain.md §4 are checked, writing nothing. `corrects`: see post() below.
+    PostResult post_or_derive(const Posting& posting, const Actor& actor, bool write,
+                              std::optional<EntryId> corrects = std::nullopt);
     CheckReport check_in_snapshot(const ReadCut& cut, int grace_days) const;
+    // post(), for a replacement posted by correct(): the voucher ref is the original's, not a retry.
+    PostResult post(const Posting& posting, const Actor& actor, std::optional<EntryId> corrects);
     std::unique_ptr<detail::Store> store_;
 };
 

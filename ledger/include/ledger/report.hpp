@@ -3,8 +3,10 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/calendar.hpp"
@@ -62,6 +64,8 @@ struct BalanceReport {
     Date as_of;
     std::optional<Instant> known_at;
     std::vector<BalanceRow> rows;
+    // --by contract: each row's contract terms in force at as_of (amendments applied), by (project, code).
+    std::map<std::pair<std::string, std::string>, Contract> contract_terms;
 };
 
 // A warranty deposit's state as of a date (domain.md §5).
