@@ -18,7 +18,7 @@ inline constexpr std::string_view kGenesisHash =
 // (the terms its row in the amendments table sets).
 std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
                                const std::optional<Contract>& contract_record,
-                               const std::optional<Amendment>& amendment_record = std::nullopt);
+                               const std::optional<Amendment>& amendment_record);
 
 // Lowercase hex SHA-256 of prev_hash (its 64 ASCII characters) followed by the encoding.
 std::string chain_hash(std::string_view prev_hash, std::string_view encoding);

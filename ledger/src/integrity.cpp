@@ -187,7 +187,8 @@ std::optional<std::string> Ledger::spot_check(const std::vector<ReportedYear>& y
                         }
                         if (id >= first && detail::chain_hash(r.entry.prev_hash,
                                                               detail::canonical_encoding(r.entry, r.project_record,
-                                                                                         r.contract_record)) !=
+                                                                                         r.contract_record,
+                                                                                         r.amendment_record)) !=
                                                r.entry.hash) {
                             problem = "entry #" + std::to_string(id) +
                                       " was altered: its contents no longer match its hash";

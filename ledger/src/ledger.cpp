@@ -774,7 +774,7 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
 }
 
 Contract Ledger::contract_in_force(std::string_view project, std::string_view code, Date on) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(project);
         const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
         if (!contract) {
@@ -785,7 +785,7 @@ Contract Ledger::contract_in_force(std::string_view project, std::string_view co
 }
 
 Project Ledger::project_in_force(std::string_view code, Date on) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(code);
         if (!row) {
             throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
@@ -795,7 +795,7 @@ Project Ledger::project_in_force(std::string_view code, Date on) const {
 }
 
 std::vector<Amendment> Ledger::amendments(std::string_view project, const std::optional<std::string>& contract) const {
-    return guarded([&] {
+    return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(project);
         if (!row) {
             throw Error(ErrorCode::not_found, "no project " + std::string(project) + "; see 'fundflow balance --by project'");
@@ -813,11 +813,11 @@ std::vector<Amendment> Ledger::amendments(std::string_view project, const std::o
 }
 
 std::optional<Amendment> Ledger::amendment(EntryId id) const {
-    return guarded([&] { return store_->amendment_of(static_cast<std::int64_t>(id)); });
+    return detail::read_guarded(*store_, [&] { return store_->amendment_of(static_cast<std::int64_t>(id)); });
 }
 
 std::optional<EntryId> Ledger::corrected_by(EntryId id) const {
-    return guarded([&]() -> std::optional<EntryId> {
+    return detail::read_guarded(*store_, [&]() -> std::optional<EntryId> {
         if (auto by = store_->correction_of(static_cast<std::int64_t>(id))) {
             return EntryId{*by};
         }
