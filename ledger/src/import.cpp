@@ -613,9 +613,13 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
                 line = row->line;
                 const std::int64_t repeats_before = result.duplicate_rows;
                 try {
+                    const std::int64_t entries_before = ledger.digest().entries;
                     if (post_row(ledger, *row, actor, options.allow_duplicates ? SkipRepeat{} : skip_repeat)) {
                         ++result.added;
-                        line_of_new.push_back(row->line);
+                        // One line per entry added: a correction row adds its reversal and its replacement.
+                        for (auto n = ledger.digest().entries - entries_before; n > 0; --n) {
+                            line_of_new.push_back(row->line);
+                        }
                     } else if (result.duplicate_rows == repeats_before) {
                         ++result.present;
                     }
@@ -643,7 +647,7 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
             record.os_user = actor.os_user;
             record.file_name = path;
             record.first_entry = EntryId{first_new};
-            record.last_entry = EntryId{first_new + result.added - 1};
+            record.last_entry = EntryId{first_new + static_cast<std::int64_t>(line_of_new.size()) - 1};
             record.rows = result.rows;
             record.added = result.added;
             record.present = result.present;
