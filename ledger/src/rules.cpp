@@ -361,6 +361,12 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
     const auto first = store.first_day(project.id);
     const auto last = store.last_day(project.id);
     const std::string& code = project.project.code;
+    for (const auto& locked : store.entries_in_locked_years(project.id, 20)) {
+        problems.push_back("entry #" + std::to_string(locked.id) + " of " + code + " is dated " +
+                           to_string(locked.effective_on) + " but was appended while " + code +
+                           " was closed through " + std::to_string(locked.closed_through) +
+                           ": a closed year's figures changed after its close");
+    }
     if (first && last) {
         for (int year = year_of(*first); year <= year_of(*last); ++year) {
             const Date before = last_day_of(year - 1);

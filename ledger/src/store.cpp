@@ -936,6 +936,28 @@ std::optional<int> Store::closed_through(std::int64_t project_id) const {
     return closed;
 }
 
+std::vector<Store::LockedYearEntry> Store::entries_in_locked_years(std::int64_t project_id, int limit) const {
+    // Each close or reopen entry sets what is locked until the next one (Store::closed_through); an entry
+    // appended in between must be dated after the year locked then. The range read per lock is the
+    // project's entries dated in locked years (index entries_by_project_date), filtered by id.
+    SQLite::Statement q(*db_,
+                        "WITH locks AS (SELECT id, CAST(substr(effective_on, 1, 4) AS INTEGER) - "
+                        "(kind = 'reopen') AS through, lead(id) OVER (ORDER BY id) AS until FROM entries "
+                        "WHERE project_id = ?1 AND kind IN ('close', 'reopen')) "
+                        "SELECT e.id, e.effective_on, l.through FROM locks l JOIN entries e "
+                        "ON e.project_id = ?1 AND e.effective_on <= printf('%04d-12-31', l.through) "
+                        "AND e.id > l.id AND (l.until IS NULL OR e.id < l.until) "
+                        "WHERE e.kind NOT IN ('close', 'reopen') ORDER BY e.id LIMIT ?2");
+    q.bind(1, project_id);
+    q.bind(2, limit);
+    std::vector<LockedYearEntry> found;
+    while (q.executeStep()) {
+        found.push_back(LockedYearEntry{q.getColumn(0).getInt64(), parse_date(q.getColumn(1).getString()),
+                                        q.getColumn(2).getInt()});
+    }
+    return found;
+}
+
 std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
     if (remembering()) {
         if (const auto it = memo_.contract_days.find(contract_id); it != memo_.contract_days.end()) {

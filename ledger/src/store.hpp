@@ -179,6 +179,15 @@ public:
     std::optional<Date> first_day(std::int64_t project_id) const;  // of any money entry
     std::optional<Date> last_day(std::int64_t project_id) const;
     std::optional<int> closed_through(std::int64_t project_id) const;  // latest closed year
+    // Entries of a project appended while the year they are dated in was locked (by the close and reopen
+    // entries before them in chain order): what only an edit behind fundflow's back can put there. The
+    // first `limit`, by id: (entry id, its date, the year the project was closed through then).
+    struct LockedYearEntry {
+        std::int64_t id = 0;
+        Date effective_on;
+        int closed_through = 0;
+    };
+    std::vector<LockedYearEntry> entries_in_locked_years(std::int64_t project_id, int limit) const;
     // A contract's money entries summed by (day, level, effect kind), earliest day first.
     std::vector<ContractDay> contract_days(std::int64_t contract_id) const;
     std::vector<ProjectRow> projects() const;

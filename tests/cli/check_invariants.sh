@@ -29,7 +29,9 @@ problem() { problems+=("$*"); }
   F project add P2 --name 未支付 --date 2021-01-02 &&
   F appropriate P2 --level county --amount 500 --date 2021-01-10 --ref A2 &&
   F arrive P2 --level county --amount 500 --date 2021-01-20 --ref R2 &&
-  F pay P2 --level county --amount 10 --date 2021-05-01 --ref PAY3; } >/dev/null || fail "building the ledger"
+  F pay P2 --level county --amount 10 --date 2021-05-01 --ref PAY3 &&
+  F close-year P2 --year 2021 &&
+  F project amend P2 --name 未支付（更名） --date 2022-02-01 --memo 更名; } >/dev/null || fail "building the ledger"
 F check --as-of 2022-12-31 >"$d/out" 2>"$d/err" || fail "check fails on the valid ledger: $(cat "$d/out" "$d/err")"
 
 rebuild=$(rebuild_totals_sql "$db")
@@ -96,6 +98,9 @@ broken 10 "UPDATE entries SET refunds = NULL, amount_fen = 60000 WHERE ref = 'RF
     "prior-year refunds through 2022 return 100.00 元 more than it was paid in the years before"
 broken 11 "UPDATE contracts SET amount_fen = 10000 WHERE code = 'C1'" "exceed its amount 100.00 元"
 broken 12 "UPDATE entries SET amount_fen = 10000 WHERE ref = 'RL1'" "more released or forfeited than retained"
+# An entry appended after its year was closed: dated back into 2021 once P2 was closed through 2021.
+broken 14 "UPDATE entries SET effective_on = '2021-06-01' WHERE kind = 'amendment'" \
+    "is dated 2021-06-01 but was appended while P2 was closed through 2021"
 
 if ((${#problems[@]})); then
     printf '  %s\n' "${problems[@]}"
