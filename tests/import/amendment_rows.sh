@@ -3,7 +3,7 @@
 # with the column reason/原因) and reopen (重开年度), in English and Chinese.
 #  1. A file of each kind imports: the contract's terms in force change from the amendment's date, the
 #     project is renamed, the corrected voucher keeps its ref, the reopened year takes a posting.
-#  2. Importing it again adds nothing (each row is present).
+#  2. Importing it again (--again: the same bytes are refused otherwise) adds nothing (each row is present).
 #  3. Rows bad on their own are reported with line and column, nothing written (exit 2): an amendment
 #     without a date or memo, a correction without its ref or reason, a reopen without a reason.
 #  4. Rule refusals exit 3 naming the line, nothing written: an amendment lowering the contract below what
@@ -50,7 +50,7 @@ F report execution P1 --year 2021 --lang en | head -n 1 | grep -q "P1 变更项�
 F verify >/dev/null 2>"$d/err" || problem "verify after the import: $(cat "$d/err")"
 
 # 2. Again: every row present.
-F import "$d/new.csv" --format json >"$d/out" 2>"$d/err" || problem "importing again: $(cat "$d/err")"
+F import "$d/new.csv" --again --format json >"$d/out" 2>"$d/err" || problem "importing again: $(cat "$d/err")"
 [[ $(jq -c '[.added, .present]' "$d/out" 2>/dev/null) == "[0,6]" ]] || problem "importing again said $(cat "$d/out" "$d/err")"
 sum=$(file_sum)
 
