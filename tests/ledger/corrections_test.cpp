@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "error_matchers.hpp"
+#include "temp_dir.hpp"
 #include "ledger/ledger.hpp"
 
 namespace {
@@ -30,28 +31,7 @@ const Actor kActor{"会计张三", "tester"};
 
 Date ymd(std::string_view text) { return parse_date(text); }
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device entropy;
-        path_ = fs::temp_directory_path() / ("fundflow-corrections-test-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(counter++) + "-" + std::to_string(entropy()));
-        if (!fs::create_directory(path_)) {
-            throw std::runtime_error("temporary directory " + path_.string() + " already exists");
-        }
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(std::string_view name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using ledger_test::TempDir;
 
 std::string file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "error_matchers.hpp"
+#include "temp_dir.hpp"
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 
@@ -28,28 +29,7 @@ using ledger_test::HasCode;
 
 const Actor kActor{"会计张三", "tester"};
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device entropy;
-        path_ = fs::temp_directory_path() / ("fundflow-import-test-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(counter++) + "-" + std::to_string(entropy()));
-        if (!fs::create_directory(path_)) {
-            throw std::runtime_error("temporary directory " + path_.string() + " already exists");
-        }
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(std::string_view name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using ledger_test::TempDir;
 
 std::string write(const std::string& path, std::string_view text) {
     std::ofstream out(path, std::ios::binary);

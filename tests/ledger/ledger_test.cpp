@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "error_matchers.hpp"
+#include "temp_dir.hpp"
 #include "ledger/ledger.hpp"
 
 
@@ -55,29 +56,7 @@ EntryId id(std::int64_t value) { return EntryId{value}; }
 
 // A fresh directory per test, removed with everything in it at the end. The name carries the
 // process id, a counter and random digits, so tests that ctest runs in parallel never share a file.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device entropy;
-        path_ = fs::temp_directory_path() /
-                ("fundflow-ledger-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++) + "-" + std::to_string(entropy()));
-        if (!fs::create_directory(path_)) {
-            throw std::runtime_error("temporary directory " + path_.string() + " already exists");
-        }
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(std::string_view name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using ledger_test::TempDir;
 
 // A new ledger file, optionally filled by `setup` through a Ledger that is closed again before the
 // test goes on (closing checkpoints the WAL into the file, so its bytes are the whole state).
