@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ledger/message.hpp"
+
 namespace ledger {
 
 enum class ErrorCode {
@@ -24,11 +26,18 @@ const char* to_string(ErrorCode code) noexcept;
 
 class Error : public std::runtime_error {
 public:
-    Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    // The message as data (ledger/message.hpp): the front end words it; what() is its English.
+    Error(ErrorCode code, Message message)
+        : std::runtime_error(message.english()), code_(code), message_(std::move(message)) {}
+    // Untranslated text (being retired: every message of the library becomes a Message).
+    Error(ErrorCode code, const std::string& message)
+        : std::runtime_error(message), code_(code), message_(Message::verbatim(message)) {}
     ErrorCode code() const noexcept { return code_; }
+    const Message& message() const noexcept { return message_; }
 
 private:
     ErrorCode code_;
+    Message message_;
 };
 
 namespace detail {
