@@ -546,7 +546,7 @@ LedgerResult run_ledger(const Options& o) {
     r.verify_micros = micros_since(verify_start);
     r.peak_verify_kb = status_kb("VmHWM");
     r.verify_result = verified.ok ? "ok, " + grouped(verified.digest.entries) + " entries"
-                                  : "FAILED: " + verified.problem;
+                                  : "FAILED: " + verified.problem.english();
 
     if (r.built) {
         r.model_check = check_against_model(book, workload, {cut, known_cut}, r.model_ok);

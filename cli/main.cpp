@@ -117,7 +117,7 @@ struct Context {
 #else
         const std::string setting = env_or("FUNDFLOW_READ_CHECK", "");
 #endif
-        std::optional<std::string> problem;
+        std::optional<ledger::Message> problem;
         l.read_snapshot([&] {
             body();
             if (setting == "off") {
@@ -131,7 +131,7 @@ struct Context {
         });
         if (problem) {
             std::fflush(stdout);
-            std::fprintf(stderr, "fundflow: warning: %s; run 'fundflow verify'\n", problem->c_str());
+            std::fprintf(stderr, "fundflow: warning: %s; run 'fundflow verify'\n", problem->english().c_str());
             status = ExitStatus::integrity;
         }
     }
@@ -179,7 +179,7 @@ template <typename Problem>
     for (const auto& p : problems) {
         // A message may quote a cell: show its control bytes (even NUL) as \xNN, one problem per line.
         std::string message;
-        for (const char ch : p.message) {
+        for (const char ch : p.message.english()) {
             const auto c = static_cast<unsigned char>(ch);
             if (c < 0x20 || c == 0x7F) {
                 static constexpr char kHex[] = "0123456789ABCDEF";
@@ -252,7 +252,7 @@ void refuse_repeated_import(const std::string& file, const ledger::ImportResult&
     }
     if (result.stopped) {
         std::fprintf(stderr, "%s:%d: checking stopped here (it may lean on a row left out above): %s\n", file.c_str(),
-                     result.stopped->line, result.stopped->message.c_str());
+                     result.stopped->line, result.stopped->message.english().c_str());
     }
     const std::int64_t n = result.duplicate_rows;
     throw ledger::Error(ledger::ErrorCode::rejected,
@@ -366,7 +366,7 @@ struct EvaluationArgs {
             refuse_file(indicators, problems, "nothing was scored");
         }
         for (const auto& w : evaluation.warnings) {
-            std::fprintf(stderr, "fundflow: warning: %s: %s\n", indicators.c_str(), w.c_str());
+            std::fprintf(stderr, "fundflow: warning: %s: %s\n", indicators.c_str(), w.english().c_str());
         }
         return evaluation;
     }

@@ -525,7 +525,7 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
             } else {
                 j.key("first_bad").null();
             }
-            j.key("problem").string(r.problem);
+            j.key("problem").string(r.problem.english());
         }
         j.end_object();
         write(j.str());
@@ -533,7 +533,7 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
     }
     if (o.csv()) {
         write(csv_line({"ok", "entries", "head", "problem"}));
-        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, r.problem}));
+        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, r.problem.english()}));
         return;
     }
     if (r.ok) {
@@ -638,7 +638,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
             j.begin_object().key("name").string(c.name).key("verdict").string(ledger::to_string(c.verdict));
             j.key("details").begin_array();
             for (const auto& d : c.details) {
-                j.string(d);
+                j.string(d.english());
             }
             j.end_array().end_object();
         }
@@ -653,7 +653,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
                 write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), ""}));
             }
             for (const auto& d : c.details) {
-                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), d}));
+                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), d.english()}));
             }
         }
         return;
@@ -662,7 +662,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
     for (const auto& c : r.checks) {
         out += std::string(ledger::to_string(c.verdict)) + "  " + c.name + "\n";
         for (const auto& d : c.details) {
-            out += "      " + d + "\n";
+            out += "      " + d.english() + "\n";
         }
     }
     write(out);

@@ -626,7 +626,7 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
                 } catch (const Error& e) {
                     const bool about_the_row = e.code() != ErrorCode::storage && e.code() != ErrorCode::integrity;
                     if (result.duplicate_rows > 0 && about_the_row) {
-                        result.stopped = ImportProblem{row->line, 0, e.what()};
+                        result.stopped = ImportProblem{row->line, 0, e.message()};
                         throw RollBack{};
                     }
                     throw Error(e.code(), "line " + std::to_string(row->line) + ": " + e.what());

@@ -157,7 +157,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
     return verified;
 }
 
-std::optional<std::string> Ledger::spot_check(const std::vector<ReportedYear>& years, std::int64_t links) const {
+std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years, std::int64_t links) const {
     return detail::read_guarded(*store_, [&]() -> std::optional<std::string> {
         std::optional<std::string> problem;
         const detail::Head head = store_->head();

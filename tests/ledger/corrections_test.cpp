@@ -379,8 +379,8 @@ TEST_CASE("Reopening a closed year unlocks it and every later year; closing it a
     bool named = false;
     for (const auto& c : report.checks) {
         for (const auto& line : c.details) {
-            if (line.find("year 2021 was reopened by 会计张三") != std::string::npos &&
-                line.find("审计调整") != std::string::npos) {
+            if (line.english().find("year 2021 was reopened by 会计张三") != std::string::npos &&
+                line.english().find("审计调整") != std::string::npos) {
                 named = true;
                 CHECK(c.verdict == Verdict::warn);
             }

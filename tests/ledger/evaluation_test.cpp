@@ -141,7 +141,7 @@ TEST_CASE("Sheet problems are reported with line and column, all of them", "[eva
         REQUIRE(s.problems.size() == 1);
         CHECK(s.problems[0].line == 3);
         CHECK(s.problems[0].column == 4);
-        CHECK_THAT(s.problems[0].message, Catch::Contains("99") && Catch::Contains("100"));
+        CHECK_THAT(s.problems[0].message.english(), Catch::Contains("99") && Catch::Contains("100"));
     }
     SECTION("a lost point without a deviation note") {
         const std::string sheet = std::string(kHeader) + "产出指标,数量指标,甲,50,≥,2,1,\n产出指标,数量指标,乙,50,≥,1,1,\n";

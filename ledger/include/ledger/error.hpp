@@ -29,9 +29,6 @@ public:
     // The message as data (ledger/message.hpp): the front end words it; what() is its English.
     Error(ErrorCode code, Message message)
         : std::runtime_error(message.english()), code_(code), message_(std::move(message)) {}
-    // Untranslated text (being retired: every message of the library becomes a Message).
-    Error(ErrorCode code, const std::string& message)
-        : std::runtime_error(message), code_(code), message_(Message::verbatim(message)) {}
     ErrorCode code() const noexcept { return code_; }
     const Message& message() const noexcept { return message_; }
 

@@ -60,7 +60,7 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name);
 struct IndicatorProblem {
     int line = 0;
     int column = 0;  // 1-based; 0 when the problem is the whole line
-    std::string message;
+    Message message;
 };
 
 struct IndicatorLine {
@@ -103,7 +103,7 @@ struct Evaluation {
     std::vector<ScoredLine> lines;
     std::int64_t total = 0;  // hundredths of a point
     std::string grade;
-    std::vector<std::string> warnings;  // e.g. an execution rate typed in the sheet that differs
+    std::vector<Message> warnings;  // e.g. an execution rate typed in the sheet that differs
 };
 
 // Scores the sheet against the ledger's budget execution (total column of `execution`). Problems that

@@ -28,7 +28,7 @@ namespace ledger {
 struct ImportProblem {
     int line = 0;
     int column = 0;  // 1-based; 0 for the whole row
-    std::string message;
+    Message message;
 };
 
 struct ImportOptions {

@@ -233,7 +233,7 @@ public:
         int year = 0;
     };
     static constexpr std::int64_t kSpotCheckLinks = 1000;
-    std::optional<std::string> spot_check(const std::vector<ReportedYear>& years,
+    std::optional<Message> spot_check(const std::vector<ReportedYear>& years,
                                           std::int64_t links = kSpotCheckLinks) const;
 
 private:

@@ -11,6 +11,7 @@
 
 #include "ledger/calendar.hpp"
 #include "ledger/entry.hpp"
+#include "ledger/message.hpp"
 #include "ledger/money.hpp"
 
 namespace ledger {
@@ -115,7 +116,7 @@ std::string_view to_string(Verdict verdict);
 struct CheckResult {
     std::string name;  // chain, invariants, retentions_overdue, retentions_due, years_closed
     Verdict verdict = Verdict::pass;
-    std::vector<std::string> details;
+    std::vector<Message> details;
 };
 
 struct CheckReport {
@@ -143,7 +144,7 @@ struct VerifyResult {
     bool ok = true;
     Digest digest;                    // what the chain adds up to (up to the first bad entry if !ok)
     std::optional<EntryId> first_bad;  // the first entry that fails, when one does
-    std::string problem;               // one line naming what is wrong, when !ok
+    Message problem;                   // one line naming what is wrong, when !ok
 };
 
 }  // namespace ledger
