@@ -22,6 +22,7 @@
 #include "ledger/ledger.hpp"
 #include "render.hpp"
 #include "export.hpp"
+#include "i18n.hpp"
 #include "xlsx.hpp"
 
 namespace fundflow {
@@ -1030,7 +1031,17 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
 }
 
 int run(int argc, char** argv) {
+    std::string bad_language;
+    set_language(language_from(argc, argv, &bad_language));
+    if (!bad_language.empty()) {
+        std::fprintf(stderr, "fundflow: %s\n",
+                     word(ledger::msg("the language '{lang}' is not zh or en (--lang, FUNDFLOW_LANG)")
+                              .with("lang", bad_language))
+                         .c_str());
+        return static_cast<int>(ExitStatus::usage);
+    }
     Context ctx;
+    ctx.lang = language() == Language::en ? "en" : "zh";
     Action action;
     CLI::App app{"fundflow — a fund-flow ledger for government project money (预算执行, 质保金, 绩效自评)", "fundflow"};
     app.fallthrough();
@@ -1088,11 +1099,11 @@ int run(int argc, char** argv) {
         const ExitStatus status = exit_status_of(e.code());
         std::fflush(stdout);
         // One line, whatever the message quotes (SQLite may quote schema text with line breaks).
-        std::string message = e.what();
+        std::string message = word(e.message());
         std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
         std::fprintf(stderr, "fundflow: %s%s\n",
-                     status == ExitStatus::rejected    ? "refused: "
-                     : status == ExitStatus::integrity ? "integrity: "
+                     status == ExitStatus::rejected    ? tr("refused: ").c_str()
+                     : status == ExitStatus::integrity ? tr("integrity: ").c_str()
                                                        : "",
                      message.c_str());
         return static_cast<int>(status);
