@@ -68,31 +68,31 @@ void set_language(Language language) { current = language; }
 Language language() { return current; }
 
 Language language_from(int argc, const char* const* argv, std::string* bad) {
-    std::optional<std::string> asked;
+    Language chosen = Language::zh;
     if (const char* env = std::getenv("FUNDFLOW_LANG"); env != nullptr && *env != '\0') {
-        asked = env;
+        if (const auto l = parse_language(env)) {
+            chosen = *l;
+        } else if (bad != nullptr) {
+            *bad = env;
+        }
     }
+    // A --lang that is not zh or en is left to the option's own check (exit 2), worded in the language above.
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--") {
             break;
         }
+        std::optional<Language> l;
         if (arg == "--lang" && i + 1 < argc) {
-            asked = argv[++i];
+            l = parse_language(argv[++i]);
         } else if (arg.rfind("--lang=", 0) == 0) {
-            asked = std::string(arg.substr(7));
+            l = parse_language(arg.substr(7));
+        }
+        if (l) {
+            chosen = *l;
         }
     }
-    if (!asked) {
-        return Language::zh;
-    }
-    if (const auto l = parse_language(*asked)) {
-        return *l;
-    }
-    if (bad != nullptr) {
-        *bad = *asked;
-    }
-    return Language::zh;
+    return chosen;
 }
 
 std::optional<std::string> translation(std::string_view english) {

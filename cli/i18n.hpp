@@ -25,8 +25,8 @@ void set_language(Language language);
 Language language();
 
 // The language asked for before the command line is parsed (help texts are worded while the command table
-// is built): the last --lang VALUE / --lang=VALUE in argv, else $FUNDFLOW_LANG, else zh. An unknown value
-// yields nullopt in `bad` with the offending text, so the caller can refuse it (exit 2).
+// is built): the last valid --lang VALUE / --lang=VALUE in argv, else $FUNDFLOW_LANG, else zh. A
+// FUNDFLOW_LANG that is neither is put in `bad`, so the caller can refuse it (exit 2).
 Language language_from(int argc, const char* const* argv, std::string* bad);
 
 // A plain UI string: its translation in Chinese, `english` itself in English (or when it has none).
