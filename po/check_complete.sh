@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# i18n/catalogue-complete: every msg("...") template and tr("...") string in ledger/ and cli/ has a Chinese
+# i18n/catalogue-complete: every msg("..."), tr("...") and N_("...") string in ledger/ and cli/ has a Chinese
 # translation in po/zh_CN/*.po. Lists each one that lacks it (FILE:LINE of its use) and fails.
 #   bash po/check_complete.sh SOURCE_ROOT
 set -u
@@ -11,7 +11,7 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-i18n-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mapfile -t sources < <(find ledger cli -name '*.cpp' -o -name '*.hpp' | LC_ALL=C sort)
-xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=msg:1 --keyword=tr:1 --sort-by-file \
+xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=msg:1 --keyword=tr:1 --keyword=N_:1 --sort-by-file \
     --no-wrap -o "$work/fundflow.pot" "${sources[@]}" || { echo "FAIL: xgettext failed"; exit 1; }
 msgcat --use-first --to-code=UTF-8 -o "$work/zh_CN.po" po/zh_CN/*.po || { echo "FAIL: msgcat failed"; exit 1; }
 total=$(grep -c '^msgid "' "$work/fundflow.pot")
