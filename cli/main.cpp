@@ -1327,7 +1327,7 @@ void word_help_labels(CLI::App& app) {
     formatter->label("Subcommands", tr("Subcommands"));
 }
 
-// The problem of a CLI11 parse error, worded: the common ones (unknown option or argument, a missing
+// The problem of a CLI11 parse error in Chinese: the common ones (unknown option or argument, a missing
 // required option, a bad value, an option given twice) by name; anything else as CLI11 says it.
 ledger::Message parse_problem(const CLI::ParseError& e) {
     const std::string what = e.what();
@@ -1440,7 +1440,9 @@ int run(int argc, char** argv) {
         } else {
             std::fprintf(stderr, "fundflow: %s\n",
                          word(msg("{problem}; see 'fundflow {command}--help'")
-                                  .with("problem", parse_problem(e))
+                                  .with("problem", language() == Language::en
+                                                       ? ledger::Message::verbatim(e.what())  // CLI11's own words
+                                                       : parse_problem(e))
                                   .with("command", words))
                              .c_str());
         }
