@@ -1260,6 +1260,7 @@ void add_commands(CLI::App& app, Context& ctx, const Command*& chosen) {
                     }
                 }
                 under = app.add_subcommand(row.parent, tr(help));
+                under->set_help_flag("-h,--help", tr("Print this help message and exit"));  // in the options' group
                 under->require_subcommand(1);
                 under->fallthrough();
                 under->group(tr(group_title(row.group)));
@@ -1267,6 +1268,7 @@ void add_commands(CLI::App& app, Context& ctx, const Command*& chosen) {
             }
         }
         CLI::App* sub = under->add_subcommand(row.name, tr(row.help));
+        sub->set_help_flag("-h,--help", tr("Print this help message and exit"));  // in the options' group
         sub->fallthrough();
         sub->group(row.parent != nullptr ? std::string(tr("Subcommands")) : tr(group_title(row.group)));
         sub->footer(word(msg("Example:\n  {example}\nGlobal options that apply here: {globals}; see 'fundflow "
@@ -1321,9 +1323,7 @@ void word_help_labels(CLI::App& app) {
     formatter->label("SUBCOMMAND", tr("SUBCOMMAND"));
     formatter->label("SUBCOMMANDS", tr("SUBCOMMANDS"));
     formatter->label("Positionals", tr("Positionals"));
-    formatter->label("REQUIRED", tr("REQUIRED"));
-    formatter->label("TEXT", tr("TEXT"));
-    formatter->label("INT", tr("INT"));
+    // TEXT, INT and REQUIRED stay as they are: CLI11 aligns the columns by bytes, and CJK would skew them.
     formatter->label("Subcommands", tr("Subcommands"));
 }
 
