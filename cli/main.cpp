@@ -290,14 +290,18 @@ void refuse_repeated_import(const std::string& file, const ledger::ImportResult&
     if (result.duplicates.empty()) {
         return;
     }
+    const bool zh = language() == Language::zh;  // kind and level by their Chinese names (支付, 县区级)
     for (const auto& d : result.duplicates) {
         const ledger::Entry& e = d.entry;
         const ledger::Money amount =
             e.kind == ledger::EntryKind::adjustment || e.amount >= ledger::Money{} ? e.amount : -e.amount;
         ledger::Message what = msg("{kind} of {amount} 元{level}, {date}{contract}")
-                                   .with("kind", std::string(ledger::to_string(e.kind)))
+                                   .with("kind", std::string(zh ? ledger::chinese_name(e.kind) : ledger::to_string(e.kind)))
                                    .with("amount", ledger::format_yuan(amount))
-                                   .with("level", e.level ? ", " + std::string(ledger::to_string(*e.level)) : "")
+                                   .with("level", e.level ? (zh ? "，" : ", ") +
+                                                                std::string(zh ? ledger::chinese_name(*e.level)
+                                                                               : ledger::to_string(*e.level))
+                                                          : "")
                                    .with("date", ledger::to_string(e.effective_on))
                                    .with("contract", e.contract ? msg(", contract {contract}").with("contract", *e.contract)
                                                                 : ledger::Message::verbatim(""));
