@@ -53,4 +53,11 @@ F report execution P001 --lang en >/dev/null 2>"$d/err" || fail "report executio
 # With --year or --as-of the year is the user's: nothing on stderr.
 F report execution P001 --year 2020 >/dev/null 2>"$d/err" && [[ ! -s $d/err ]] || fail "with --year: $(cat "$d/err")"
 F report execution P001 --as-of 2020-12-31 >/dev/null 2>"$d/err" && [[ ! -s $d/err ]] || fail "with --as-of: $(cat "$d/err")"
-echo "ok first-hour: init keeps an existing ledger, xlsx export keeps an existing file without --force, report execution names its default year (zh and en)"
+# A message with nested phrases is worded whole: the refusal of a file imported before, in Chinese.
+printf 'kind,project,level,amount,date,ref\nappropriation,P001,county,1,2020-05-01,R-1\n' >"$d/a.csv"
+F import "$d/a.csv" >/dev/null 2>"$d/err" || fail "import: $(cat "$d/err")"
+F import "$d/a.csv" >/dev/null 2>"$d/err"; rc=$?
+((rc == 3)) || fail "a second import exited $rc, want 3"
+perl -0777 -ne 'exit(/\Afundflow: 拒绝：该文件（sha256 [0-9a-f]{64}）此前已导入过：\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ，操作人 zhangsan(?:（登录名 .+?）)?（分录 #\d+）；如确需再次导入，请加 --again\n\z/ ? 0 : 1)' "$d/err" ||
+    fail "the refusal of a repeated import (zh): $(cat "$d/err")"
+echo "ok first-hour: init keeps an existing ledger, xlsx export keeps an existing file without --force, report execution names its default year, a nested message worded whole (zh and en)"
