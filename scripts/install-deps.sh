@@ -13,6 +13,8 @@ packages=(
   libssl-dev                      # SHA-256 for the hash chain
   libtomlplusplus-dev             # scoring profiles (TOML) of the self-evaluation
   libxlsxwriter-dev               # the xlsx workbook of the forms
+  libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
+  gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it

@@ -24,7 +24,7 @@ done
 # Three problems at once: a unit mismatch (line 6), an unknown direction (line 3), weights adding to 99.
 sed -e '6s/119.6525万元/1项/' -e '3s/,≥,1,1项,/,大于,1,1项,/' -e '10s/^满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,5,/满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,4,/' \
     "$d/ind.csv" >"$d/bad.csv"
-F evaluate P001 --year 2020 --indicators "$d/bad.csv" >"$d/out" 2>"$d/err"; rc=$?
+FUNDFLOW_LANG=en F evaluate P001 --year 2020 --indicators "$d/bad.csv" >"$d/out" 2>"$d/err"; rc=$?  # pins the English
 [[ $rc == 2 ]] || fail "a bad sheet exited $rc, want 2"
 [[ ! -s $d/out ]] || fail "a bad sheet printed on stdout: $(cat "$d/out")"
 grep -q "bad.csv:3:5: '大于' is not a direction" "$d/err" || fail "no line/column for the direction: $(cat "$d/err")"
@@ -33,7 +33,7 @@ grep -q "bad.csv:6:7: the unit '项' of the actual does not match '万元'" "$d/
 # Once those two are fixed, the weights (99) are reported, at the last line's weight column.
 sed -e '10s/^满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,5,/满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,4,/' \
     "$d/ind.csv" >"$d/bad2.csv"
-F evaluate P001 --year 2020 --indicators "$d/bad2.csv" >/dev/null 2>"$d/err"; rc=$?
+FUNDFLOW_LANG=en F evaluate P001 --year 2020 --indicators "$d/bad2.csv" >/dev/null 2>"$d/err"; rc=$?
 [[ $rc == 2 ]] || fail "weights adding to 99 exited $rc"
 grep -q "bad2.csv:10:4: the weights add up to 99, not 100" "$d/err" || fail "weights: $(cat "$d/err")"
 

@@ -49,7 +49,7 @@ expect_warned() {
     local at=$1 want=$2; shift 2
     local rc
     # shellcheck disable=SC2068
-    "$bin" --db "$at" $@ >"$d/out" 2>"$d/err"; rc=$?
+    FUNDFLOW_LANG=en "$bin" --db "$at" $@ >"$d/out" 2>"$d/err"; rc=$?  # the warning's English is checked
     runs=$((runs + 1))
     if ((rc != 4)); then
         problem "$(basename "$at"): '$*' exited $rc, want 4 (stderr: $(head -c 200 "$d/err"))"

@@ -19,7 +19,7 @@
 # Arguments are split like a shell does (quotes work, '#' starts a comment, $(cat file) is expanded in
 # the temp dir); every fundflow command gets `--db ledger.db` first unless it names --db itself. The
 # temp dir is the working directory, TZ is Asia/Shanghai, FUNDFLOW_USER is zhangsan, FUNDFLOW_DB,
-# FUNDFLOW_READ_ONLY and FUNDFLOW_LOG are unset.
+# FUNDFLOW_READ_ONLY, FUNDFLOW_LOG and FUNDFLOW_LANG are unset (a test that pins stderr runs in English).
 #
 # Before comparing, the volatile parts of both streams are masked, keeping their width so tables stay
 # aligned: 64-hex hashes (not the all-zero genesis hash) become 64 'x', a 16-hex hash prefix after
@@ -55,7 +55,7 @@ cleanup() { chattr -R -i "$work" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" || exit 1
 export TZ=Asia/Shanghai FUNDFLOW_USER=zhangsan LC_ALL=C.UTF-8 FUNDFLOW_BIN=$bin
-unset FUNDFLOW_DB FUNDFLOW_READ_ONLY FUNDFLOW_LOG
+unset FUNDFLOW_DB FUNDFLOW_READ_ONLY FUNDFLOW_LOG FUNDFLOW_LANG
 login=$(id -un 2>/dev/null || echo "uid$(id -u)")
 recorded_login=root  # the login the golden files were recorded under (CI runs as root)
 
@@ -89,7 +89,8 @@ run_fundflow() {
     local u1 l1 u2 l2 has_db=0 w
     for w in "$@"; do [[ $w == --db || $w == --db=* ]] && has_db=1; done
     u1=$(utc_today); l1=$(local_today)
-    if ((has_db)); then "$bin" "$@" >raw.out 2>raw.err </dev/null; else "$bin" --db ledger.db "$@" >raw.out 2>raw.err </dev/null; fi
+    if ((has_db)); then FUNDFLOW_LANG=$run_lang "$bin" "$@" >raw.out 2>raw.err </dev/null
+    else FUNDFLOW_LANG=$run_lang "$bin" --db ledger.db "$@" >raw.out 2>raw.err </dev/null; fi
     rc=$?
     u2=$(utc_today); l2=$(local_today)
     mask "$u1 $u2" "$l1 $l2" <raw.out >act.out
@@ -98,6 +99,7 @@ run_fundflow() {
 
 failures=0
 tests=0
+run_lang=
 fail() { echo "FAIL $name.test:$1: $2"; failures=$((failures + 1)); }
 
 # Exactly one line on stderr beginning 'fundflow: ' for a nonzero exit; nothing for exit 0.
@@ -171,7 +173,12 @@ while IFS= read -r line || [[ -n $line ]]; do
         if [[ $line == "end test" ]]; then
             tests=$((tests + 1))
             split_words "$test_args"
+            # A test that pins stderr pins the English (the msgid; the Chinese is i18n.sh's to check): unless it
+            # names --lang itself, it runs with FUNDFLOW_LANG=en. Stdout keeps the default language otherwise.
+            run_lang=
+            ((has_err)) && [[ " $test_args " != *" --lang zh "* && " $test_args " != *" --lang en "* ]] && run_lang=en
             run_fundflow "${words[@]}"
+            run_lang=
             ok=1
             if ((rc != want_rc)); then
                 fail "$test_line" "'$test_args' exited $rc, want $want_rc"
