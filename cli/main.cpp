@@ -22,6 +22,7 @@
 #include "ledger/ledger.hpp"
 #include "render.hpp"
 #include "export.hpp"
+#include "docx.hpp"
 #include "xlsx.hpp"
 
 namespace fundflow {
@@ -81,6 +82,10 @@ struct Context {
         if (render.format_name == "md" && !markdown) {
             throw ledger::Error(ledger::ErrorCode::invalid_input,
                                 "--format md is for evaluate and report execution; use table, json or csv here");
+        }
+        if (render.format_name == "docx" && command != "evaluate") {
+            throw ledger::Error(ledger::ErrorCode::invalid_input,
+                                "--format docx is for evaluate (the 自评报告); use table, json, csv or md here");
         }
     }
 
@@ -944,16 +949,32 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
     // evaluate
     {
         static EvaluationArgs evaluation_args;
+        static std::string docx_output;
+        static bool docx_force = false;
         auto* sub = command(
             app, ctx, action, "evaluate", "The performance self-evaluation (绩效自评表), scored from the ledger",
             "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", [&ctx] {
                 ctx.finish_render_options(Unit::wan, true);
                 const auto l = ctx.reader();
                 const auto cut = ctx.cut();
+                if (ctx.render.format_name == "docx" && docx_output.empty()) {
+                    throw ledger::Error(ledger::ErrorCode::invalid_input, "--format docx needs --output FILE.docx");
+                }
                 ctx.checked_read(l, {{evaluation_args.code, evaluation_args.year.value_or(ledger::year_of(cut.as_of))}},
-                                 [&] { print_evaluation(ctx.render, evaluation_args.run(l, cut)); });
+                                 [&] {
+                                     if (ctx.render.format_name == "docx") {
+                                         write_evaluation_docx(docx_output, evaluation_args.run(l, cut), docx_force);
+                                     } else {
+                                         print_evaluation(ctx.render, evaluation_args.run(l, cut));
+                                     }
+                                 });
+                if (ctx.render.format_name == "docx") {
+                    print_line(ctx.render, "wrote " + docx_output);
+                }
             });
         evaluation_args.add_to(*sub, true);
+        sub->add_option("--output", docx_output, "with --format docx: the report file to write, e.g. 自评报告.docx");
+        sub->add_flag("--force", docx_force, "with --format docx: overwrite an existing file");
     }
 
     // export
@@ -1040,7 +1061,7 @@ int run(int argc, char** argv) {
     app.add_option("--db", ctx.db, "the ledger file (default $FUNDFLOW_DB, else ./fundflow.db)");
     app.add_option("--user", ctx.user, "who is posting (default $FUNDFLOW_USER, else the login name)");
     app.add_option("--format", ctx.render.format_name, "table, json, csv, or md (evaluate, report execution)")
-        ->check(CLI::IsMember({"table", "json", "csv", "md"}));
+        ->check(CLI::IsMember({"table", "json", "csv", "md", "docx"}));
     app.add_option("--unit", ctx.unit, "money unit: yuan or wan (forms default to wan, listings to yuan)")
         ->check(CLI::IsMember({"yuan", "wan"}));
     app.add_option("--lang", ctx.lang, "headings: zh or en")->check(CLI::IsMember({"zh", "en"}));
