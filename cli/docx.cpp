@@ -5,6 +5,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -69,20 +70,81 @@ bool is_figure(const std::string& text) {
     return text.find_first_not_of("0123456789.,-%") == std::string::npos;
 }
 
-std::string table(const DocBlock& b) {
+// Display width of the longest line of a cell: CJK characters count two, others one.
+std::size_t display_width(const std::string& text) {
+    std::size_t longest = 0;
+    std::size_t width = 0;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            longest = std::max(longest, width);
+            width = 0;
+        } else if (c < 0x80) {
+            ++width;
+        } else if (c >= 0xC0) {  // the first byte of a multi-byte character
+            width += c >= 0xE0 ? 2 : 1;
+        }
+    }
+    return std::max(longest, width);
+}
+
+// Column widths in twips over the text width of the page (A4 less the margins: 8844 twips): each column
+// wants its widest body cell (at most 40), or half its heading (headings wrap), and at least 6.
+std::vector<long> column_widths(const DocBlock& b, long text_width) {
     const std::size_t columns = b.headings.size();
+    std::vector<std::size_t> want(columns, 6);  // room for "100.00" and the cell margins
+    for (std::size_t i = 0; i < columns; ++i) {
+        want[i] = std::max(want[i], (display_width(b.headings[i]) + 1) / 2 + 1);
+        for (const auto& row : b.rows) {
+            if (i < row.size()) {
+                want[i] = std::max(want[i], std::min<std::size_t>(display_width(row[i]) + 1, 40));
+            }
+        }
+    }
+    // Columns of figures get what they need (about 110 twips a half-width character at 9 pt, and the
+    // cell's margins); the
+    // columns of text share the rest in proportion.
+    std::vector<bool> figures(columns, true);
+    for (const auto& row : b.rows) {
+        for (std::size_t i = 0; i < columns && i < row.size(); ++i) {
+            figures[i] = figures[i] && (row[i].empty() || is_figure(row[i]));
+        }
+    }
+    long fixed = 0;
+    std::size_t text_units = 0;
+    for (std::size_t i = 0; i < columns; ++i) {
+        if (figures[i]) {
+            fixed += static_cast<long>(want[i]) * 110 + 120;
+        } else {
+            text_units += want[i];
+        }
+    }
+    const long rest = std::max(text_width - fixed, text_width / 3);
+    std::vector<long> twips;
+    for (std::size_t i = 0; i < columns; ++i) {
+        twips.push_back(figures[i] || text_units == 0
+                            ? static_cast<long>(want[i]) * 110 + 120
+                            : rest * static_cast<long>(want[i]) / static_cast<long>(text_units));
+    }
+    return twips;
+}
+
+std::string table(const DocBlock& b, long text_width) {
+    const std::size_t columns = b.headings.size();
+    const std::vector<long> widths = column_widths(b, text_width);
     std::string out =
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"FormTable\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/>"
-        "<w:jc w:val=\"center\"/><w:tblLayout w:type=\"autofit\"/></w:tblPr><w:tblGrid>";
+        "<w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>";
     for (std::size_t i = 0; i < columns; ++i) {
-        out += "<w:gridCol/>";
+        out += "<w:gridCol w:w=\"" + std::to_string(widths[i]) + "\"/>";
     }
     out += "</w:tblGrid>";
     const auto row = [&](const std::vector<std::string>& cells, bool head) {
         out += head ? "<w:tr><w:trPr><w:tblHeader/></w:trPr>" : "<w:tr>";
         for (std::size_t i = 0; i < columns; ++i) {
             const std::string text = i < cells.size() ? cells[i] : std::string();
-            out += "<w:tc><w:tcPr><w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>";
+            out += "<w:tc><w:tcPr><w:tcW w:w=\"" + std::to_string(widths[i]) +
+                   "\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>";
             out += head ? "<w:jc w:val=\"center\"/>" : is_figure(text) ? "<w:jc w:val=\"right\"/>" : "";
             out += "</w:pPr>" + run(text, head ? "<w:b/>" : "") + "</w:p></w:tc>";
         }
@@ -145,9 +207,25 @@ std::string styles_xml() {
            "</w:styles>";
 }
 
+// A4 (11906 × 16838 twips) with the margins of GB/T 9704: 37 mm top, 35 mm bottom, 28 / 26 mm sides.
+std::string section(bool landscape) {
+    return landscape ? "<w:sectPr><w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\"/>"
+                       "<w:pgMar w:top=\"1588\" w:right=\"2098\" w:bottom=\"1474\" w:left=\"1984\" w:header=\"851\" "
+                       "w:footer=\"992\" w:gutter=\"0\"/></w:sectPr>"
+                     : "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
+                       "<w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\" w:header=\"851\" "
+                       "w:footer=\"992\" w:gutter=\"0\"/></w:sectPr>";
+}
+
 std::string document_xml(const std::vector<DocBlock>& blocks) {
     std::string body;
+    bool landscape = false;
     for (const auto& b : blocks) {
+        if (b.landscape && !landscape) {
+            // What came before ends a portrait section; the rest (a wide attachment) is landscape.
+            body += "<w:p><w:pPr>" + section(false) + "</w:pPr></w:p>";
+            landscape = true;
+        }
         switch (b.kind) {
             case DocBlock::Kind::title:
                 body += paragraph("Title", b.text);
@@ -165,19 +243,15 @@ std::string document_xml(const std::vector<DocBlock>& blocks) {
                 body += paragraph("Placeholder", "【待填写】" + b.text);
                 break;
             case DocBlock::Kind::table:
-                body += table(b);
+                body += table(b, landscape ? 16838 - 1984 - 2098 : 11906 - 1588 - 1474);
                 body += "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:p>";
                 break;
         }
     }
-    // A4 portrait (11906 × 16838 twips), the margins of GB/T 9704: 37 mm top, 35 mm bottom, 28 / 26 mm sides.
     return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
            "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>" +
-           body +
-           "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
-           "<w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\" w:header=\"851\" "
-           "w:footer=\"992\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>";
+           body + section(landscape) + "</w:body></w:document>";
 }
 
 const char* const kContentTypes =
@@ -205,7 +279,7 @@ const char* const kDocumentRels =
     "Target=\"styles.xml\"/></Relationships>";
 
 [[noreturn]] void cannot_write(const std::string& path) {
-    throw ledger::Error(ledger::ErrorCode::storage, "cannot write '" + path + "'");
+    throw ledger::Error(ledger::ErrorCode::storage, ledger::msg("cannot write '{file}'").with("file", path));
 }
 
 }  // namespace
@@ -267,7 +341,7 @@ void write_docx(const std::string& path, const std::vector<DocBlock>& blocks, bo
     std::error_code ec;
     if (!force && std::filesystem::exists(path, ec)) {
         throw ledger::Error(ledger::ErrorCode::rejected,
-                            "'" + path + "' already exists; add --force to overwrite it");
+                            ledger::msg("'{file}' already exists; add --force to overwrite it").with("file", path));
     }
     const std::string temporary = path + ".part";
     zipFile zip = zipOpen64(temporary.c_str(), APPEND_STATUS_CREATE);

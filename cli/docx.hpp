@@ -15,6 +15,7 @@ struct DocBlock {
     std::string text;                               // all but tables
     std::vector<std::string> headings;              // tables: the header row
     std::vector<std::vector<std::string>> rows;     // tables: the body
+    bool landscape = false;  // this block and all after it on landscape pages (a wide attachment)
 };
 
 // The blocks as Markdown: one blank line between blocks.

@@ -85,7 +85,7 @@ struct Context {
         }
         if (render.format_name == "docx" && command != "evaluate") {
             throw ledger::Error(ledger::ErrorCode::invalid_input,
-                                "--format docx is for evaluate (the 自评报告); use table, json, csv or md here");
+                                ledger::msg("--format docx is for evaluate (the 自评报告); use table, json, csv or md here"));
         }
     }
 
@@ -958,7 +958,7 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                 const auto l = ctx.reader();
                 const auto cut = ctx.cut();
                 if (ctx.render.format_name == "docx" && docx_output.empty()) {
-                    throw ledger::Error(ledger::ErrorCode::invalid_input, "--format docx needs --output FILE.docx");
+                    throw ledger::Error(ledger::ErrorCode::invalid_input, ledger::msg("--format docx needs --output FILE.docx"));
                 }
                 ctx.checked_read(l, {{evaluation_args.code, evaluation_args.year.value_or(ledger::year_of(cut.as_of))}},
                                  [&] {

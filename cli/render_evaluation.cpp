@@ -244,9 +244,9 @@ std::string execution_analysis(Lang lang, const ledger::ExecutionReport& r) {
 std::vector<DocBlock> evaluation_report_blocks(const ledger::Evaluation& e) {
     using Kind = DocBlock::Kind;
     std::vector<DocBlock> doc;
-    const auto add = [&](Kind kind, std::string text) { doc.push_back(DocBlock{kind, std::move(text), {}, {}}); };
+    const auto add = [&](Kind kind, std::string text) { doc.push_back(DocBlock{kind, std::move(text), {}, {}, false}); };
     const auto add_table = [&](std::vector<std::string> headings, std::vector<std::vector<std::string>> rows) {
-        doc.push_back(DocBlock{Kind::table, {}, std::move(headings), std::move(rows)});
+        doc.push_back(DocBlock{Kind::table, {}, std::move(headings), std::move(rows), false});
     };
     const ledger::ExecutionReport& x = e.execution;
     add(Kind::title, e.project_name + "项目支出绩效自评报告");
@@ -329,6 +329,7 @@ std::vector<DocBlock> evaluation_report_blocks(const ledger::Evaluation& e) {
     add(Kind::heading1, "六、进一步加强项目管理措施及建议");
     add(Kind::placeholder, "措施及建议。");
     add(Kind::heading1, "附件1.项目支出绩效自评表");
+    doc.back().landscape = true;  // the nine-column sheet, as filed: a landscape attachment
     std::vector<std::vector<std::string>> rows;
     for (const auto& l : e.lines) {
         rows.push_back(sheet_cells(l));
