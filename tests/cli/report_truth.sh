@@ -42,6 +42,34 @@ F report execution P001 --year 2020 --format csv --lang en | grep -q "^of which 
 j=$(F report execution P001 --year 2020 --format json | jq -r '"\(.unit_name) \(.func_code) \(.recovered_fen)"')
 [[ $j == "县融媒体中心 2070808 500000" ]] || fail "json: '$j'"
 
+# The workbook: the title names the unit and function code, the note is under the table, and an absent
+# rate is a "-" aligned right like the figures (it read "97.50-" beside a left-aligned dash before).
+F export --to xlsx P001 --year 2020 --output "$d/a.xlsx" >/dev/null || fail "export --to xlsx"
+python3 - "$d/a.xlsx" <<'PY' || fail "the workbook of ledger A"
+import sys, zipfile
+import xml.etree.ElementTree as ET
+m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+z = zipfile.ZipFile(sys.argv[1])
+strings = ["".join(t.text or "" for t in si.iter(m + "t")) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(m + "si")]
+xfs = ET.fromstring(z.read("xl/styles.xml")).find(m + "cellXfs").findall(m + "xf")
+cells = {c.get("r"): c for c in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(m + "c")}
+text = lambda r: strings[int(cells[r].find(m + "v").text)]
+problems = []
+if not ("预算单位：县融媒体中心" in text("A1") and "功能分类：2070808" in text("A1")):
+    problems.append("title: " + text("A1"))
+if "其中：已收回 0.50 万元" not in strings:
+    problems.append("no 其中：已收回 note")
+if not any(s.startswith("填报单位（盖章）") for s in strings):
+    problems.append("no 填报单位（盖章） line")
+dash = cells["E10"]
+align = xfs[int(dash.get("s", "0"))].find(m + "alignment")
+if text("E10") != "-" or align is None or align.get("horizontal") != "right":
+    problems.append("E10 is not a right-aligned '-'")
+if problems:
+    print(problems)
+    sys.exit(1)
+PY
+
 # Ledger B: the seed's case with demo.sh's 24-month warranty (due 2022-11-20): held, nothing recovered.
 db=$d/b.db
 { F init && F project add P001 --name 县级融媒体中心建设项目 --date 2020-01-02 &&
