@@ -3,7 +3,7 @@
 # with several problems (each reported with file:line:column, exit 2, nothing on stdout), a profile.
 source "$(dirname "$0")/lib.sh"
 post_exact_seed || fail "posting the seed's case"
-seed_sheet || fail "could not cut the seed sheet out of shared/spec/cli.md"
+seed_sheet || fail "the seed sheet docs/examples/indicators-P001-2020.csv is missing"
 
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" >"$d/t.txt" 2>"$d/err" || fail "evaluate table: $(cat "$d/err")"
 [[ ! -s $d/err ]] || fail "evaluate printed on stderr: $(cat "$d/err")"

@@ -3,7 +3,7 @@
 # standard library), and LibreOffice opens it headless and converts it to a PDF whose text has the forms.
 source "$(dirname "$0")/lib.sh"
 post_exact_seed || fail "posting the seed's case"
-seed_sheet || fail "could not cut the seed sheet out of shared/spec/cli.md"
+seed_sheet || fail "the seed sheet docs/examples/indicators-P001-2020.csv is missing"
 F export --to xlsx P001 --year 2020 --indicators "$d/ind.csv" --output "$d/seed.xlsx" >/dev/null || fail "export"
 
 command -v python3 >/dev/null || fail "python3 is needed"
