@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "docx.hpp"
 #include "export.hpp"
 #include "i18n.hpp"
 #include "ledger/import.hpp"
@@ -1039,13 +1040,34 @@ void run(Context& ctx, const Command&) {
 
 namespace evaluate {
 EvaluationArgs args;
-void options(CLI::App& sub, const Command&) { args.add_to(sub, true); }
+std::string output;  // --format docx: the 自评报告 as a Word document
+bool force = false;
+void options(CLI::App& sub, const Command&) {
+    args.add_to(sub, true);
+    sub.add_option("--output", output, tr("with --format docx: the report file to write, e.g. 自评报告.docx"));
+    sub.add_flag("--force", force, tr("with --format docx: overwrite an existing file"));
+}
 void run(Context& ctx, const Command&) {
     ctx.finish_render_options(Unit::wan);
+    const bool docx = ctx.render.format_name == "docx";
+    if (docx && output.empty()) {
+        usage_error(msg("--format docx needs --output FILE.docx"));
+    }
+    if (!docx && (!output.empty() || force)) {
+        usage_error(msg("--output and --force are for --format docx"));
+    }
     const auto l = ctx.reader();
     const auto cut = ctx.cut();
-    ctx.checked_read(l, {{args.code, args.year.value_or(ledger::year_of(cut.as_of))}},
-                     [&] { print_evaluation(ctx.render, args.run(l, cut)); });
+    ctx.checked_read(l, {{args.code, args.year.value_or(ledger::year_of(cut.as_of))}}, [&] {
+        if (docx) {
+            write_evaluation_docx(output, args.run(l, cut), force);
+        } else {
+            print_evaluation(ctx.render, args.run(l, cut));
+        }
+    });
+    if (docx) {
+        print_line(ctx.render, word(msg("wrote {file}").with("file", output)));
+    }
 }
 }  // namespace evaluate
 
@@ -1196,7 +1218,7 @@ const Command kCommands[] = {
     // Self-evaluation (自评)
     {nullptr, "evaluate", Group::evaluation, N_("The performance self-evaluation (绩效自评表), scored from the ledger"),
      "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", kFormat | kUnit | kCut,
-     kForm, kNone, evaluate::options, evaluate::run},
+     "table,json,csv,md,docx", kNone, evaluate::options, evaluate::run},
     // Audit (审计)
     {nullptr, "verify", Group::audit, N_("Recompute the hash chain; with --digest, prove the ledger still extends it"),
      "fundflow verify --digest 7:5f3a…(as printed by 'fundflow digest')", kFormat, kTable, kNone, verify::options,
@@ -1403,8 +1425,8 @@ int run(int argc, char** argv) {
                         "bad usage or input, 3 refused by a ledger rule, 4 integrity failure, 1 other.\n")));
     app.add_option("--db", ctx.db, tr("the ledger file (default $FUNDFLOW_DB, else ./fundflow.db)"));
     app.add_option("--user", ctx.user, tr("who is posting (default $FUNDFLOW_USER, else the login name)"));
-    app.add_option("--format", ctx.render.format_name, tr("table, json, csv, or md (evaluate, report execution)"))
-        ->check(CLI::IsMember({"table", "json", "csv", "md"}));
+    app.add_option("--format", ctx.render.format_name, tr("table, json, csv, md (evaluate, report execution) or docx (evaluate)"))
+        ->check(CLI::IsMember({"table", "json", "csv", "md", "docx"}));
     app.add_option("--unit", ctx.unit, tr("money unit: yuan or wan (forms default to wan, listings to yuan)"))
         ->check(CLI::IsMember({"yuan", "wan"}));
     app.add_option("--lang", ctx.lang, tr("language of headings and messages: zh or en (default zh, or $FUNDFLOW_LANG)"))

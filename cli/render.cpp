@@ -191,14 +191,19 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
         }
         j.end_object();
         j.key("retention_outstanding_fen").integer(r.retention_outstanding.fen());
+        j.key("unit_name").string(r.unit_name);
+        j.key("func_code").string(r.func_code);
+        j.key("recovered_fen").integer(r.total.recovered.fen());
         j.end_object();
         write(j.str());
         return;
     }
 
     if (o.format_name == "md") {
+        const std::string heading = execution_heading_line(Lang::zh, r);
         write("### 预算执行情况  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) + "年度（截至 " +
-              ledger::to_string(r.as_of) + "，单位：万元）\n\n" + execution_markdown(r) + "\n未付质保金 " +
+              ledger::to_string(r.as_of) + "，单位：万元）\n\n" + (heading.empty() ? "" : heading + "\n\n") +
+              execution_markdown(r) + execution_recovered_note(Lang::zh, r, true) + "\n未付质保金 " +
               ledger::format_wan(r.retention_outstanding) + " 万元。\n");
         return;
     }
@@ -244,6 +249,14 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
             cells.push_back(spec.cell(o, *f));
         }
         rows.push_back(std::move(cells));
+        if (o.csv() && spec.cell == kRows[4].cell && r.total.recovered != Money{}) {
+            // 其中：已收回 — under (5), the part of the balance recovered to the treasury in the year.
+            std::vector<std::string> recovered{pick(o, "其中：已收回", "of which recovered"), ""};
+            for (const auto* f : columns) {
+                recovered.push_back(money(o, f->recovered));
+            }
+            rows.push_back(std::move(recovered));
+        }
     }
     std::vector<Table::Align> aligns{Table::Align::left, Table::Align::left};
     aligns.resize(headings.size(), Table::Align::right);
@@ -255,9 +268,15 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
     if (r.known_at) {
         title += std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at);
     }
-    emit(o, title + "\n", headings, aligns, std::move(rows),
-         std::string(pick(o, "未付质保金：", "Retention outstanding: ")) + money(o, r.retention_outstanding) + " " +
-             unit_label + "\n");
+    const std::string heading = execution_heading_line(o.lang, r);
+    std::string footer;
+    if (r.total.recovered != Money{}) {
+        footer += std::string(pick(o, "其中：已收回 ", "Of which recovered to the treasury: ")) +
+                  money(o, r.total.recovered) + " " + unit_label + "\n";
+    }
+    footer += std::string(pick(o, "未付质保金：", "Retention outstanding: ")) + money(o, r.retention_outstanding) + " " +
+              unit_label + "\n";
+    emit(o, title + "\n" + (heading.empty() ? "" : heading + "\n"), headings, aligns, std::move(rows), footer);
 }
 
 void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledger::BalanceBy by) {

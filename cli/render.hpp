@@ -54,5 +54,13 @@ void print_import(const RenderOptions& options, const ledger::ImportResult& resu
 void print_evaluation_report(const ledger::Evaluation& evaluation);
 // The 预算执行情况 table as Markdown (万元).
 std::string execution_markdown(const ledger::ExecutionReport& report);
+// The execution form's heading line "预算单位：… 功能分类：…" (empty when neither is registered), and the
+// note "其中：已收回 X 万元" under the table (empty when nothing was recovered in the year; markdown: a
+// paragraph starting with a blank line).
+std::string execution_heading_line(Lang lang, const ledger::ExecutionReport& report);
+std::string execution_recovered_note(Lang lang, const ledger::ExecutionReport& report, bool markdown = false);
+// The 自评报告's sentence on budget execution, true to the ledger: balance, 已收回国库, deposits held and
+// deposits past their due date unpaid (with the days as of the form's date).
+std::string execution_analysis(Lang lang, const ledger::ExecutionReport& report);
 
 }  // namespace fundflow

@@ -20,6 +20,10 @@ std::int64_t wan_hundredths(ledger::Money m) { return ledger::multiply_divide_ro
 
 struct Formats {
     lxw_format* title;
+    lxw_format* title_big;    // the rich title's first run
+    lxw_format* title_small;  // its second line: project, unit, function code
+    lxw_format* note;         // lines under the table
+    lxw_format* dash;         // an absent rate or figure: "-", right-aligned like the numbers
     lxw_format* head;
     lxw_format* text;
     lxw_format* wrap;
@@ -42,12 +46,27 @@ Formats make_formats(lxw_workbook* book) {
     Formats f{};
     f.title = workbook_add_format(book);
     format_set_bold(f.title);
-    format_set_font_size(f.title, 14);
+    format_set_font_size(f.title, 16);
+    format_set_font_name(f.title, "SimHei");
     format_set_align(f.title, LXW_ALIGN_CENTER);
+    format_set_align(f.title, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(f.title);
+    f.title_big = workbook_add_format(book);
+    format_set_bold(f.title_big);
+    format_set_font_size(f.title_big, 16);
+    format_set_font_name(f.title_big, "SimHei");
+    f.title_small = workbook_add_format(book);
+    format_set_font_size(f.title_small, 10);
+    format_set_font_name(f.title_small, "SimSun");
+    f.note = workbook_add_format(book);
+    format_set_font_name(f.note, "SimSun");
+    format_set_font_size(f.note, 11);
     f.head = base(true);
     format_set_align(f.head, LXW_ALIGN_CENTER);
     format_set_text_wrap(f.head);
     f.text = base(false);
+    f.dash = base(false);
+    format_set_align(f.dash, LXW_ALIGN_RIGHT);
     f.wrap = base(false);
     format_set_text_wrap(f.wrap);
     f.money = base(false);
@@ -66,24 +85,52 @@ void print_setup(lxw_worksheet* ws) {
     worksheet_fit_to_pages(ws, 1, 0);
 }
 
+// 填报单位（盖章）/ 负责人 / 填报日期 under a form, left blank to be filled in by hand.
+void sign_lines(lxw_worksheet* ws, const Formats& f, lxw_row_t row, lxw_col_t last) {
+    const auto third = static_cast<lxw_col_t>((last + 1) / 3);
+    worksheet_set_row(ws, row, 24, nullptr);
+    worksheet_merge_range(ws, row, 0, row, static_cast<lxw_col_t>(third), "填报单位（盖章）：", f.note);
+    worksheet_merge_range(ws, row, static_cast<lxw_col_t>(third + 1), row, static_cast<lxw_col_t>(2 * third), "负责人：",
+                          f.note);
+    worksheet_merge_range(ws, row, static_cast<lxw_col_t>(2 * third + 1), row, last, "填报日期：　　年　　月　　日",
+                          f.note);
+}
+
 void execution_sheet(lxw_workbook* book, const Formats& f, const ledger::ExecutionReport& r) {
     lxw_worksheet* ws = workbook_add_worksheet(book, "预算执行情况");
     print_setup(ws);
+    // Even widths: the two label columns, then eight figure columns of one width (headers wrap).
     worksheet_set_column(ws, 0, 0, 16, nullptr);
-    worksheet_set_column(ws, 1, 1, 13, nullptr);
+    worksheet_set_column(ws, 1, 1, 12, nullptr);
     worksheet_set_column(ws, 2, 9, 12, nullptr);
-    worksheet_set_column(ws, 2, 2, 17, nullptr);
-    worksheet_set_column(ws, 8, 8, 19, nullptr);
-    const std::string title = "预算执行情况  " + r.project + " " + r.project_name + "  " + std::to_string(r.year) +
-                              "年度（截至 " + ledger::to_string(r.as_of) + "，单位：万元）";
-    worksheet_merge_range(ws, 0, 0, 0, 9, title.c_str(), f.title);
+    worksheet_set_row(ws, 0, 48, nullptr);
+    worksheet_set_row(ws, 1, 20, nullptr);
+    worksheet_set_row(ws, 2, 30, nullptr);
+    for (lxw_row_t line = 3; line < 10; ++line) {
+        worksheet_set_row(ws, line, 20, nullptr);
+    }
+    // The title (bold, larger, merged across) and, under it, the project, 预算单位 and 功能分类.
+    std::string big = std::to_string(r.year) + "年度项目预算执行情况";
+    std::string small = "\n项目：" + r.project + " " + r.project_name;
+    if (!r.unit_name.empty()) {
+        small += "　　预算单位：" + r.unit_name;
+    }
+    if (!r.func_code.empty()) {
+        small += "　　功能分类：" + r.func_code;
+    }
+    small += "　　截至 " + ledger::to_string(r.as_of) + "　　单位：万元";
+    worksheet_merge_range(ws, 0, 0, 0, 9, "", f.title);
+    lxw_rich_string_tuple run_big{f.title_big, big.data()};
+    lxw_rich_string_tuple run_small{f.title_small, small.data()};
+    lxw_rich_string_tuple* runs[] = {&run_big, &run_small, nullptr};
+    worksheet_write_rich_string(ws, 0, 0, runs, f.title);
     // Two header rows, as the seed: 财政资金 spans 小计 … 县区级.
     worksheet_merge_range(ws, 1, 0, 2, 0, "项目", f.head);
     worksheet_merge_range(ws, 1, 1, 2, 1, "行次", f.head);
-    worksheet_merge_range(ws, 1, 2, 2, 2, "年度总金额(万元)", f.head);
+    worksheet_merge_range(ws, 1, 2, 2, 2, "年度总金额\n(万元)", f.head);
     worksheet_merge_range(ws, 1, 3, 1, 7, "财政资金", f.head);
-    worksheet_merge_range(ws, 1, 8, 2, 8, "上年结转资金(万元)", f.head);
-    worksheet_merge_range(ws, 1, 9, 2, 9, "其他资金(万元)", f.head);
+    worksheet_merge_range(ws, 1, 8, 2, 8, "上年结转资金\n(万元)", f.head);
+    worksheet_merge_range(ws, 1, 9, 2, 9, "其他资金\n(万元)", f.head);
     const char* sub[] = {"小计", "中央级", "省级", "市级", "县区级"};
     for (lxw_col_t c = 0; c < 5; ++c) {
         worksheet_write_string(ws, 2, static_cast<lxw_col_t>(3 + c), sub[c], f.head);
@@ -118,13 +165,19 @@ void execution_sheet(lxw_workbook* book, const Formats& f, const ledger::Executi
             if (const auto v = spec.value(*columns[c])) {
                 worksheet_write_number(ws, row, col, cell_number(*v), spec.rate ? f.percent : f.money);
             } else {
-                worksheet_write_string(ws, row, col, "-", f.text);
+                worksheet_write_string(ws, row, col, "-", f.dash);
             }
         }
         ++row;
     }
+    ++row;
+    if (r.total.recovered != ledger::Money{}) {
+        const std::string recovered = "其中：已收回 " + ledger::format_wan(r.total.recovered) + " 万元";
+        worksheet_write_string(ws, row++, 0, recovered.c_str(), f.note);
+    }
     const std::string held = "未付质保金：" + ledger::format_wan(r.retention_outstanding) + " 万元";
-    worksheet_write_string(ws, row + 1, 0, held.c_str(), nullptr);
+    worksheet_write_string(ws, row, 0, held.c_str(), f.note);
+    sign_lines(ws, f, row + 2, 9);
 }
 
 void evaluation_sheet(lxw_workbook* book, const Formats& f, const ledger::Evaluation& e) {
@@ -136,6 +189,7 @@ void evaluation_sheet(lxw_workbook* book, const Formats& f, const ledger::Evalua
     }
     const std::string title = "附件1.项目支出绩效自评表  " + e.project + " " + e.project_name + "  " +
                               std::to_string(e.year) + "年度";
+    worksheet_set_row(ws, 0, 30, nullptr);
     worksheet_merge_range(ws, 0, 0, 0, 8, title.c_str(), f.title);
     const char* heads[] = {"一级指标", "二级指标", "三级指标", "权重", "目标值", "业绩值", "完成率(%)", "指标得分",
                            "偏差原因分析及改进措施"};
@@ -189,6 +243,7 @@ void evaluation_sheet(lxw_workbook* book, const Formats& f, const ledger::Evalua
     worksheet_write_number(ws, total_row, 7, cell_number(e.total), f.points);
     const std::string grade = "等级：" + e.grade;
     worksheet_write_string(ws, total_row, 8, grade.c_str(), f.text);
+    sign_lines(ws, f, total_row + 2, 8);
 }
 
 }  // namespace

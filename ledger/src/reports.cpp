@@ -30,6 +30,7 @@ ExecutionFigures& ExecutionFigures::operator+=(const ExecutionFigures& other) {
     full_year_budget += other.full_year_budget;
     arrived += other.arrived;
     executed += other.executed;
+    recovered += other.recovered;
     return *this;
 }
 
@@ -43,8 +44,11 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
         report.project = row.project.code;
         report.year = year;
         report.as_of = std::min(cut.as_of, last_day_of(year));
-        // The name in force on the form's date (项目变更).
-        report.project_name = terms_in_force(row.project, store_->amendments(row.id, std::nullopt), report.as_of).name;
+        // The name, unit and function code in force on the form's date (项目变更).
+        const Project terms = terms_in_force(row.project, store_->amendments(row.id, std::nullopt), report.as_of);
+        report.project_name = terms.name;
+        report.unit_name = terms.unit_name;
+        report.func_code = terms.func_code;
         report.known_at = cut.known_at;
         for (const auto& sum : store_->sums(row.id, first_day_of(year), report.as_of, cut.known_at, false)) {
             ExecutionFigures& f = report.levels[static_cast<std::size_t>(sum.level)];
@@ -58,6 +62,9 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
                     break;
                 case EntryKind::arrival:
                     f.arrived += sum.amount;
+                    break;
+                case EntryKind::recovery:
+                    f.recovered += sum.amount;  // stays in (5): recovered money was arrived and not executed
                     break;
                 default:
                     f.executed += times(sum.amount, weights_of(sum.kind).executed);
@@ -84,6 +91,18 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
         }
         for (const auto& sum : store_->sums(row.id, std::nullopt, report.as_of, cut.known_at, false)) {
             report.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
+        }
+        // Deposits still held after their due date: the self-evaluation must not call them "to be paid
+        // when the warranty ends". The warranty schedule settles releases first-due first (same read).
+        WarrantyFilter filter;
+        filter.project = report.project;
+        filter.cut = ReadCut{report.as_of, cut.known_at};
+        for (const WarrantyRow& deposit : warranty(filter).rows) {
+            if (deposit.outstanding() > Money{} && deposit.days_to_due < 0) {
+                report.deposits_past_due.push_back(
+                    DepositPastDue{deposit.contract, deposit.supplier, deposit.outstanding(), deposit.due,
+                                   -deposit.days_to_due});
+            }
         }
         return report;
     });

@@ -12,7 +12,8 @@ import sys, zipfile, re
 import xml.etree.ElementTree as ET
 ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 z = zipfile.ZipFile(sys.argv[1])
-strings = [si.find("m:t", ns).text for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+# A rich string (the title) has its text in runs: join every <t> of the item.
+strings = ["".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
 def cells(sheet):
     out = {}
     for c in ET.fromstring(z.read(f"xl/worksheets/sheet{sheet}.xml")).iter("{%s}c" % ns["m"]):

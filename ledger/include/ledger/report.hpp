@@ -28,15 +28,27 @@ struct ExecutionFigures {
     Money full_year_budget;  // (2) 全年预算 = (1) + adjustments
     Money arrived;           // (3) 实际到位
     Money executed;          // (4) 全年执行 = payments − refunds + releases
+    Money recovered;         // 其中：已收回 — recovered to the treasury in the year (part of (5))
     Money balance() const { return arrived - executed; }                              // (5)
     Rate arrival_rate() const { return Rate::of(arrived, full_year_budget); }          // (6)
     Rate execution_rate() const { return Rate::of(executed, full_year_budget); }       // (7)
     ExecutionFigures& operator+=(const ExecutionFigures& other);
 };
 
+// An outstanding warranty deposit whose due date has passed by the form's date (the 自评报告 says so).
+struct DepositPastDue {
+    std::string contract;
+    std::string supplier;
+    Money outstanding;
+    Date due;
+    std::int64_t days_past_due = 0;  // days from the due date to the form's date (as_of), > 0
+};
+
 struct ExecutionReport {
     std::string project;
     std::string project_name;
+    std::string unit_name;  // 预算单位, as registered (amended) on the form's date; may be empty
+    std::string func_code;  // 功能分类 (e.g. 2070808); may be empty
     int year = 0;
     Date as_of;  // the effective cut-off actually applied (never later than the year's end)
     std::optional<Instant> known_at;
@@ -44,6 +56,7 @@ struct ExecutionReport {
     ExecutionFigures fiscal_subtotal;                        // 财政资金小计: central … county
     ExecutionFigures total;                                  // 年度总金额
     Money retention_outstanding;  // retained − released − forfeited, as of as_of
+    std::vector<DepositPastDue> deposits_past_due;  // outstanding deposits due before as_of, first due first
     const ExecutionFigures& level(Level l) const { return levels[static_cast<std::size_t>(l)]; }
 };
 
