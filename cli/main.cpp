@@ -21,6 +21,7 @@
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
+#include "render_lists.hpp"
 #include "export.hpp"
 #include "xlsx.hpp"
 
@@ -473,6 +474,15 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         amend->add_option("--func-code", amend_func_code, "the new functional classification code");
         amend->add_option("--date", amend_date, "effective date of the change, YYYY-MM-DD")->required();
         amend->add_option("--memo", amend_memo, "what approved the change (批复文号, 摘要)")->required();
+
+        // project list (issue 12.3)
+        command(*project, ctx, action, "list", "Every project with its unit, function code, years and totals",
+                "fundflow project list --as-of 2020-12-31", [&ctx] {
+                    ctx.finish_render_options(Unit::yuan);
+                    const auto cut = ctx.cut();
+                    const auto l = ctx.reader();
+                    ctx.checked_read(l, {}, [&] { print_project_list(ctx.render, l.project_list(cut)); });
+                });
     }
 
     // contract add
@@ -539,6 +549,23 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         amend->add_option("--supplier", amend_supplier, "the new supplier");
         amend->add_option("--date", amend_date, "effective date of the new terms, YYYY-MM-DD")->required();
         amend->add_option("--memo", amend_memo, "what agreed the change (补充协议 number, 摘要)")->required();
+
+        // contract list (合同台账, issue 12.3)
+        static std::string list_code;
+        auto* list = command(*contract, ctx, action, "list",
+                             "The contract ledger (合同台账): amounts in force, paid, deposits, progress",
+                             "fundflow contract list P001 --as-of 2021-12-31", [&ctx] {
+                                 ctx.finish_render_options(Unit::yuan);
+                                 const auto cut = ctx.cut();
+                                 const auto l = ctx.reader();
+                                 ctx.checked_read(l, {}, [&] {
+                                     print_contract_list(ctx.render,
+                                                         l.contract_list(list_code.empty() ? std::nullopt
+                                                                                           : std::optional(list_code),
+                                                                         cut));
+                                 });
+                             });
+        list->add_option("CODE", list_code, "project code (default: every project)");
     }
 
     // Money postings.
@@ -784,6 +811,11 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         static std::string from;
         static std::string to;
         static std::string posted_by;
+        static std::string log_contract;
+        static std::string log_level;
+        static std::string log_ref;
+        static std::string recorded_from;
+        static std::string recorded_to;
         auto* sub = command(app, ctx, action, "log", "The entries, with ids, dates, users and hashes",
                             "fundflow log P001 --kind payment --from 2020-01-01 --to 2020-12-31", [&ctx] {
                                 ctx.finish_render_options(Unit::yuan);
@@ -801,7 +833,25 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
                                     f.to = ledger::parse_date(to);
                                 }
                                 if (!posted_by.empty()) {
-                                    f.user = posted_by;
+                                    f.posted_by = posted_by;  // the --user name or the login
+                                }
+                                if (!log_contract.empty()) {
+                                    f.contract = log_contract;
+                                }
+                                if (!log_level.empty()) {
+                                    f.level = ledger::parse_level(log_level);
+                                }
+                                if (!log_ref.empty()) {
+                                    f.ref = log_ref;
+                                }
+                                if (!recorded_from.empty()) {
+                                    f.recorded_from = ledger::parse_instant(recorded_from);
+                                }
+                                if (!recorded_to.empty()) {
+                                    f.recorded_to = ledger::parse_instant(recorded_to);
+                                    if (recorded_to.size() == 10) {  // a bare date: to the end of that day (UTC)
+                                        *f.recorded_to += std::chrono::days(1) - std::chrono::microseconds(1);
+                                    }
                                 }
                                 f.cut = ctx.cut();
                                 const auto l = ctx.reader();
@@ -811,7 +861,12 @@ void add_commands(CLI::App& app, Context& ctx, Action& action) {
         sub->add_option("--kind", kind, "only entries of this kind (payment, 支付, ...)");
         sub->add_option("--from", from, "effective on or after this date");
         sub->add_option("--to", to, "effective on or before this date");
-        sub->add_option("--posted-by", posted_by, "only entries posted by this user");
+        sub->add_option("--posted-by", posted_by, "only entries posted by this user (--user name or login)");
+        sub->add_option("--contract", log_contract, "only entries of this contract");
+        sub->add_option("--level", log_level, "only entries of this funding level (county, 县级, ...)");
+        sub->add_option("--ref", log_ref, "only entries with this voucher reference (凭证号)");
+        sub->add_option("--recorded-from", recorded_from, "recorded at or after this UTC instant or date");
+        sub->add_option("--recorded-to", recorded_to, "recorded at or before this UTC instant (a date: its end)");
     }
 
     // show

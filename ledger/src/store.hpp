@@ -245,6 +245,11 @@ public:
                                            std::optional<std::int64_t> contract_id, std::string_view memo,
                                            int limit) const;
 
+    // Lists (lists.cpp; statement slots 100–129). The first and last effective dates of a project's
+    // money entries effective by as_of and recorded by known_at; nullopt when it has none.
+    std::optional<std::pair<Date, Date>> money_date_span(std::int64_t project_id, Date as_of,
+                                                         const std::optional<Instant>& known_at) const;
+
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);
     SQLite::Statement& prepared(int slot, const char* sql) const;
