@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <string_view>
+#include <vector>
 
 #include "guarded.hpp"
 #include "ledger/ledger.hpp"
@@ -28,6 +29,24 @@ std::optional<std::int64_t> parse_fen(std::string_view text) {
     return value;
 }
 
+// The amendments known at known_at: terms_in_force() then applies those effective by the date. (An
+// amendment recorded later was not in the books then, whatever date it takes effect.)
+std::vector<Amendment> known_amendments(const detail::Store& store, std::vector<Amendment> amendments,
+                                        const std::optional<Instant>& known_at) {
+    if (!known_at) {
+        return amendments;
+    }
+    const std::string cut = to_string(*known_at);
+    std::erase_if(amendments, [&](const Amendment& a) {
+        if (!a.entry) {
+            return false;
+        }
+        const auto e = store.entry(static_cast<std::int64_t>(*a.entry));
+        return !e || e->recorded_at > cut;
+    });
+    return amendments;
+}
+
 }  // namespace
 
 ProjectList Ledger::project_list(const ReadCut& cut) const {
@@ -36,10 +55,17 @@ ProjectList Ledger::project_list(const ReadCut& cut) const {
         list.as_of = cut.as_of;
         list.known_at = cut.known_at;
         std::map<std::string, ProjectListRow> rows;
+        // Only what was registered by as_of, as known at known_at (a later registration is not listed).
+        const auto registered = store_->registered(cut.as_of, cut.known_at);
         for (const auto& row : store_->projects()) {
+            if (!registered.contains({row.id, 0})) {
+                continue;
+            }
             ProjectListRow r;
             // Name, unit and function code in force at the as-of date (项目变更).
-            r.project = terms_in_force(row.project, store_->amendments(row.id, std::nullopt), cut.as_of);
+            r.project = terms_in_force(
+                row.project, known_amendments(*store_, store_->amendments(row.id, std::nullopt), cut.known_at),
+                cut.as_of);
             if (const auto span = store_->money_date_span(row.id, cut.as_of, cut.known_at)) {
                 r.first_year = year_of(span->first);
                 r.last_year = year_of(span->second);
@@ -96,13 +122,18 @@ ContractList Ledger::contract_list(const std::optional<std::string>& project, co
         ContractList list;
         list.as_of = cut.as_of;
         list.known_at = cut.known_at;
+        const auto registered = store_->registered(cut.as_of, cut.known_at);
         for (const auto& p : projects) {
             std::map<std::string, ContractListRow> rows;
             for (const auto& c : store_->contracts(p.id)) {
+                if (!registered.contains({p.id, c.id})) {
+                    continue;  // registered after as_of, or recorded after known_at
+                }
                 ContractListRow r;
                 r.project = p.project.code;
                 // Supplier, amount, rate and SME flag in force at the as-of date (合同变更).
-                r.terms = terms_in_force(c.contract, store_->amendments(p.id, c.id), cut.as_of);
+                r.terms = terms_in_force(
+                    c.contract, known_amendments(*store_, store_->amendments(p.id, c.id), cut.known_at), cut.as_of);
                 rows.emplace(c.contract.code, std::move(r));
             }
             for (const auto& sum : store_->sums(p.id, std::nullopt, cut.as_of, cut.known_at, true)) {

@@ -1613,4 +1613,19 @@ std::optional<std::pair<Date, Date>> Store::money_date_span(std::int64_t project
     return std::pair(parse_date(q.getColumn(0).getString()), parse_date(q.getColumn(1).getString()));
 }
 
+std::set<std::pair<std::int64_t, std::int64_t>> Store::registered(Date as_of,
+                                                                 const std::optional<Instant>& known_at) const {
+    auto& q = prepared(101,
+                       "SELECT project_id, coalesce(contract_id, 0) FROM entries WHERE kind IN ('project', 'contract') "
+                       "AND effective_on <= ?1 AND recorded_at <= ?2");
+    const ResetAfterUse reset{q};
+    q.bind(1, to_string(as_of));
+    q.bind(2, known_at ? to_string(*known_at) : std::string(kForever));
+    std::set<std::pair<std::int64_t, std::int64_t>> known;
+    while (q.executeStep()) {
+        known.emplace(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+    }
+    return known;
+}
+
 }  // namespace ledger::detail

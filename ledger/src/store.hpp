@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -249,6 +250,9 @@ public:
     // money entries effective by as_of and recorded by known_at; nullopt when it has none.
     std::optional<std::pair<Date, Date>> money_date_span(std::int64_t project_id, Date as_of,
                                                          const std::optional<Instant>& known_at) const;
+    // The projects and contracts registered (their project/contract entry) effective by as_of and
+    // recorded by known_at: (project id, contract id or 0 for the project itself).
+    std::set<std::pair<std::int64_t, std::int64_t>> registered(Date as_of, const std::optional<Instant>& known_at) const;
 
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);

@@ -102,6 +102,9 @@ TEST_CASE("contract list: amount in force, paid, deposits and progress of the se
     CHECK(list.rows[0].outstanding() == Money::parse("62975"));
     CHECK(list.rows[0].progress().percent_hundredths() == 10000);  // 100.00 %
     // A supplementary agreement raises the amount from 2021 on; half the deposit is released in 2022.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const Instant before_amendment = now_utc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
     Amendment a;
     a.project = "P001";
     a.contract = "C001";
@@ -117,6 +120,9 @@ TEST_CASE("contract list: amount in force, paid, deposits and progress of the se
     CHECK(list.rows[0].outstanding() == Money::parse("32975"));
     // (1,196,525 + 62,975) / 1,400,000 = 89.9642…% → 89.96, from the exact ratio.
     CHECK(list.rows[0].progress().percent_hundredths() == 8996);
+    // Known before the amendment was recorded: the registered amount, whatever date the amendment takes.
+    CHECK(l.contract_list(std::nullopt, ReadCut{parse_date("2022-12-31"), before_amendment}).rows[0].terms.amount ==
+          Money::parse("1259500"));
     // As of 2020 the amendment is not in force yet.
     CHECK(l.contract_list(std::nullopt, ReadCut{parse_date("2020-12-31"), std::nullopt}).rows[0].terms.amount ==
           Money::parse("1259500"));
@@ -287,6 +293,12 @@ TEST_CASE("project and contract lists equal sums over the log, now and as known 
     const auto then = l.project_list(ReadCut{parse_date("2099-12-31"), instants.front()});
     const auto now = l.project_list(ReadCut{parse_date("2099-12-31"), std::nullopt});
     CHECK((then.rows[0].arrived + then.rows[1].arrived) < (now.rows[0].arrived + now.rows[1].arrived));
+    // What was not registered yet (as of the date, or as known at the instant) is not listed.
+    const Instant before_anything = parse_instant("2000-01-01T00:00:00Z");
+    CHECK(l.project_list(ReadCut{parse_date("2099-12-31"), before_anything}).rows.empty());
+    CHECK(l.contract_list(std::nullopt, ReadCut{parse_date("2099-12-31"), before_anything}).rows.empty());
+    CHECK(l.project_list(ReadCut{parse_date("2019-12-31"), std::nullopt}).rows.empty());
+    CHECK(l.contract_list(std::string("A"), ReadCut{parse_date("2019-12-31"), std::nullopt}).rows.empty());
 }
 
 TEST_CASE("log filters: contract, level, ref, recorded time, posted by the --user name or the login", "[lists]") {
