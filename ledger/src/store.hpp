@@ -252,7 +252,8 @@ public:
                                                          const std::optional<Instant>& known_at) const;
     // The projects and contracts registered (their project/contract entry) effective by as_of and
     // recorded by known_at: (project id, contract id or 0 for the project itself).
-    std::set<std::pair<std::int64_t, std::int64_t>> registered(Date as_of, const std::optional<Instant>& known_at) const;
+    std::set<std::pair<std::int64_t, std::int64_t>> registered(Date as_of,
+                                                               const std::optional<Instant>& known_at) const;
 
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);
