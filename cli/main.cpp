@@ -26,6 +26,7 @@
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
+#include "render_lists.hpp"
 #include "xlsx.hpp"
 
 namespace fundflow {
@@ -596,6 +597,31 @@ void run(Context& ctx, const Command&) {
 }
 }  // namespace project_amend
 
+namespace project_list {
+void options(CLI::App&, const Command&) {}
+void run(Context& ctx, const Command&) {
+    ctx.finish_render_options(Unit::yuan);
+    const auto cut = ctx.cut();
+    const auto l = ctx.reader();
+    ctx.checked_read(l, {}, [&] { print_project_list(ctx.render, l.project_list(cut)); });
+}
+}  // namespace project_list
+
+namespace contract_list {
+std::string code;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("CODE", code, tr("project code (default: every project)"));
+}
+void run(Context& ctx, const Command&) {
+    ctx.finish_render_options(Unit::yuan);
+    const auto cut = ctx.cut();
+    const auto l = ctx.reader();
+    ctx.checked_read(l, {}, [&] {
+        print_contract_list(ctx.render, l.contract_list(code.empty() ? std::nullopt : std::optional(code), cut));
+    });
+}
+}  // namespace contract_list
+
 namespace contract_add {
 ledger::Contract spec;
 std::string amount;
@@ -924,12 +950,22 @@ std::string kind;
 std::string from;
 std::string to;
 std::string posted_by;
+std::string contract;
+std::string level;
+std::string ref;
+std::string recorded_from;
+std::string recorded_to;
 void options(CLI::App& sub, const Command&) {
     sub.add_option("CODE", code, tr("project code (default: every project)"));
     sub.add_option("--kind", kind, tr("only entries of this kind (payment, 支付, ...)"));
     sub.add_option("--from", from, tr("effective on or after this date"));
     sub.add_option("--to", to, tr("effective on or before this date"));
-    sub.add_option("--posted-by", posted_by, tr("only entries posted by this user"));
+    sub.add_option("--posted-by", posted_by, tr("only entries posted by this user (--user name or login)"));
+    sub.add_option("--contract", contract, tr("only entries of this contract"));
+    sub.add_option("--level", level, tr("only entries of this funding level (county, 县级, ...)"));
+    sub.add_option("--ref", ref, tr("only entries with this voucher reference (凭证号)"));
+    sub.add_option("--recorded-from", recorded_from, tr("recorded at or after this UTC instant or date"));
+    sub.add_option("--recorded-to", recorded_to, tr("recorded at or before this UTC instant (a date: its end)"));
 }
 void run(Context& ctx, const Command&) {
     ctx.finish_render_options(Unit::yuan);
@@ -947,7 +983,25 @@ void run(Context& ctx, const Command&) {
         f.to = ledger::parse_date(to);
     }
     if (!posted_by.empty()) {
-        f.user = posted_by;
+        f.posted_by = posted_by;  // the --user name or the login
+    }
+    if (!contract.empty()) {
+        f.contract = contract;
+    }
+    if (!level.empty()) {
+        f.level = ledger::parse_level(level);
+    }
+    if (!ref.empty()) {
+        f.ref = ref;
+    }
+    if (!recorded_from.empty()) {
+        f.recorded_from = ledger::parse_instant(recorded_from);
+    }
+    if (!recorded_to.empty()) {
+        f.recorded_to = ledger::parse_instant(recorded_to);
+        if (recorded_to.size() == 10) {  // a bare date: to the end of that day (UTC)
+            *f.recorded_to += std::chrono::days(1) - std::chrono::microseconds(1);
+        }
     }
     f.cut = ctx.cut();
     const auto l = ctx.reader();
@@ -1197,6 +1251,13 @@ const Command kCommands[] = {
      "fundflow reopen-year P001 --year 2020 --reason 审计调整", kFormat, kTable, kNone, reopen_year::options,
      reopen_year::run},
     // Queries (查询)
+    {"project", "list", Group::queries, N_("Every project with its unit, function code, years and totals"),
+     "fundflow project list --as-of 2020-12-31", kFormat | kUnit | kCut, kTable, kNone, project_list::options,
+     project_list::run},
+    {"contract", "list", Group::queries,
+     N_("The contract ledger (合同台账): amounts in force, paid, deposits, progress"),
+     "fundflow contract list P001 --as-of 2021-12-31", kFormat | kUnit | kCut, kTable, kNone, contract_list::options,
+     contract_list::run},
     {"report", "execution", Group::queries, N_("The budget execution form (预算执行情况)"),
      "fundflow report execution P001 --year 2020 --format json", kFormat | kUnit | kCut, kForm, kNone,
      report_execution::options, report_execution::run},

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "output.hpp"
+#include "render_lists.hpp"
 
 namespace fundflow {
 namespace {
@@ -395,7 +396,7 @@ void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries
                                       pick(o, "合同", "contract"), pick(o, "凭证号", "ref"), pick(o, "摘要", "memo"),
                                       "hash"};
     const auto cells_of = [&](const ledger::Entry& e) {
-        std::string memo = e.memo;
+        std::string memo = memo_text(o, e);  // a close entry's figures in words
         if (e.reverses) {
             memo = std::string(pick(o, "冲销 #", "reverses #")) + id_text(*e.reverses) + (memo.empty() ? "" : ": ") + memo;
         }
@@ -473,7 +474,7 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
         {pick(o, "登录名", "login"), e.os_user},
         {pick(o, "合同", "contract"), e.contract.value_or("")},
         {pick(o, "凭证号", "ref"), e.ref.value_or("")},
-        {pick(o, "摘要", "memo"), e.memo},
+        {pick(o, "摘要", "memo"), memo_text(o, e)},  // a close entry's figures in words
         {pick(o, "冲销", "reverses"), e.reverses ? "#" + id_text(*e.reverses) : ""},
         {pick(o, "被冲销", "reversed by"), reversed_by ? "#" + id_text(*reversed_by) : ""},
         {pick(o, "验收日期", "accepted"), e.accepted_on ? ledger::to_string(*e.accepted_on) : ""},
@@ -585,6 +586,14 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
             j.key("due").string(ledger::to_string(row.due));
             j.key("status").string(ledger::to_string(row.status));
             j.key("days_to_due").integer(row.days_to_due);
+            // Added by issue 12: where the deposit was withheld, when it was settled, how late it is.
+            j.key("original_level").string(ledger::to_string(row.original_level));
+            j.key("released_on").optional_string(row.released_on ? std::optional(ledger::to_string(*row.released_on))
+                                                                  : std::nullopt);
+            j.key("forfeited_on").optional_string(row.forfeited_on ? std::optional(ledger::to_string(*row.forfeited_on))
+                                                                   : std::nullopt);
+            j.key("days_late");
+            row.days_late ? j.integer(*row.days_late) : j.null();
             j.end_object();
         }
         j.end_array().end_object();
@@ -617,12 +626,17 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
                                       pick(o, "中小企业", "SME"),    pick(o, "资金来源", "level"),
                                       pick(o, "预留", "retained"),   pick(o, "已支付", "released"),
                                       pick(o, "已扣除", "forfeited"), pick(o, "未付", "outstanding"),
-                                      pick(o, "验收日期", "accepted")};
+                                      pick(o, "验收日期", "accepted"), pick(o, "原资金来源", "withheld from"),
+                                      pick(o, "支付日期", "released on"), pick(o, "扣除日期", "forfeited on"),
+                                      pick(o, "逾期天数", "days late")};
+    const auto date_text = [](const std::optional<ledger::Date>& d) { return d ? ledger::to_string(*d) : ""; };
     const auto cells = [&](const ledger::WarrantyRow& row) -> std::vector<std::string> {
         return {ledger::to_string(row.due), status_name(row.status), std::to_string(row.days_to_due),
                 row.project, row.contract, row.supplier, row.sme ? pick(o, "是", "yes") : pick(o, "否", "no"),
                 level_name(o, row.level), money(o, row.retained), money(o, row.released),
-                money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted)};
+                money(o, row.forfeited), money(o, row.outstanding()), ledger::to_string(row.accepted),
+                level_name(o, row.original_level), date_text(row.released_on), date_text(row.forfeited_on),
+                row.days_late ? std::to_string(*row.days_late) : ""};
     };
     // A ledger may hold tens of thousands of deposits: each row goes straight into the CSV or the table.
     if (o.csv()) {
@@ -633,7 +647,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
         return;
     }
     std::vector<Table::Align> aligns(headings.size(), Table::Align::left);
-    for (std::size_t i : {2U, 8U, 9U, 10U, 11U}) {
+    for (std::size_t i : {2U, 8U, 9U, 10U, 11U, 16U}) {
         aligns[i] = Table::Align::right;
     }
     Table table;

@@ -265,6 +265,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                     row.sme = terms ? terms->sme : e.sme;
                     row.entry = e.id;
                     row.level = e.level;  // moved to carryover below if it outlived its year
+                    row.original_level = e.level;
                     row.retained = e.amount;
                     row.accepted = e.accepted_on.value_or(e.effective_on);
                     row.due = e.due_on.value_or(e.effective_on);
@@ -284,6 +285,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                         continue;
                     }
                     (e.kind == EntryKind::release ? row.released : row.forfeited) += take;
+                    (e.kind == EntryKind::release ? row.released_on : row.forfeited_on) = e.effective_on;
                     settled_on[by_due[k]] = e.effective_on;
                     left -= take;
                 }
@@ -319,6 +321,7 @@ WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
                     row.status = RetentionStatus::due;
                 } else {
                     row.status = RetentionStatus::overdue;
+                    row.days_late = -row.days_to_due;
                 }
             } else {
                 row.status = row.released > Money{} ? RetentionStatus::released : RetentionStatus::forfeited;

@@ -1165,7 +1165,9 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
     std::string sql = std::string(kEntrySelect) +
                       "WHERE (?1 IS NULL OR p.code = ?1) AND (?2 IS NULL OR e.kind = ?2) "
                       "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
-                      "AND e.recorded_at <= ?6 ORDER BY e.id";
+                      "AND e.recorded_at <= ?6 AND (?7 IS NULL OR c.code = ?7) AND (?8 IS NULL OR e.level = ?8) "
+                      "AND (?9 IS NULL OR e.ref = ?9) AND e.recorded_at >= ?10 "
+                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) ORDER BY e.id";
     SQLite::Statement q(*db_, sql);
     bind_optional(q, 1, f.project);
     bind_optional(q, 2, f.kind ? std::optional<std::string>(std::string(to_string(*f.kind))) : std::nullopt);
@@ -1173,7 +1175,16 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
     const Date to = f.to && *f.to < f.cut.as_of ? *f.to : f.cut.as_of;
     q.bind(4, to_string(to));
     bind_optional(q, 5, f.user);
-    q.bind(6, f.cut.known_at ? to_string(*f.cut.known_at) : std::string(kForever));
+    std::optional<Instant> recorded_to = f.cut.known_at;
+    if (f.recorded_to && (!recorded_to || *f.recorded_to < *recorded_to)) {
+        recorded_to = f.recorded_to;
+    }
+    q.bind(6, recorded_to ? to_string(*recorded_to) : std::string(kForever));
+    bind_optional(q, 7, f.contract);
+    bind_optional(q, 8, f.level ? std::optional<std::string>(std::string(to_string(*f.level))) : std::nullopt);
+    bind_optional(q, 9, f.ref);
+    q.bind(10, f.recorded_from ? to_string(*f.recorded_from) : std::string());
+    bind_optional(q, 11, f.posted_by);
     while (q.executeStep()) {
         visit(read_record(q).entry);
     }
@@ -1585,6 +1596,36 @@ std::vector<std::int64_t> Store::same_entries(std::int64_t project_id, EntryKind
         ids.push_back(q.getColumn(0).getInt64());
     }
     return ids;
+}
+
+std::optional<std::pair<Date, Date>> Store::money_date_span(std::int64_t project_id, Date as_of,
+                                                            const std::optional<Instant>& known_at) const {
+    auto& q = prepared(100,
+                       "SELECT min(effective_on), max(effective_on) FROM entries WHERE project_id = ?1 "
+                       "AND level IS NOT NULL AND effective_on <= ?2 AND recorded_at <= ?3");
+    const ResetAfterUse reset{q};
+    q.bind(1, project_id);
+    q.bind(2, to_string(as_of));
+    q.bind(3, known_at ? to_string(*known_at) : std::string(kForever));
+    if (!q.executeStep() || q.getColumn(0).isNull()) {
+        return std::nullopt;
+    }
+    return std::pair(parse_date(q.getColumn(0).getString()), parse_date(q.getColumn(1).getString()));
+}
+
+std::set<std::pair<std::int64_t, std::int64_t>> Store::registered(Date as_of,
+                                                                 const std::optional<Instant>& known_at) const {
+    auto& q = prepared(101,
+                       "SELECT project_id, coalesce(contract_id, 0) FROM entries WHERE kind IN ('project', 'contract') "
+                       "AND effective_on <= ?1 AND recorded_at <= ?2");
+    const ResetAfterUse reset{q};
+    q.bind(1, to_string(as_of));
+    q.bind(2, known_at ? to_string(*known_at) : std::string(kForever));
+    std::set<std::pair<std::int64_t, std::int64_t>> known;
+    while (q.executeStep()) {
+        known.emplace(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+    }
+    return known;
 }
 
 }  // namespace ledger::detail

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -244,6 +245,15 @@ public:
                                            std::optional<Level> level, std::optional<Money> amount,
                                            std::optional<std::int64_t> contract_id, std::string_view memo,
                                            int limit) const;
+
+    // Lists (lists.cpp; statement slots 100–129). The first and last effective dates of a project's
+    // money entries effective by as_of and recorded by known_at; nullopt when it has none.
+    std::optional<std::pair<Date, Date>> money_date_span(std::int64_t project_id, Date as_of,
+                                                         const std::optional<Instant>& known_at) const;
+    // The projects and contracts registered (their project/contract entry) effective by as_of and
+    // recorded by known_at: (project id, contract id or 0 for the project itself).
+    std::set<std::pair<std::int64_t, std::int64_t>> registered(Date as_of,
+                                                               const std::optional<Instant>& known_at) const;
 
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);

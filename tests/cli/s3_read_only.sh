@@ -80,6 +80,9 @@ reads=(
     "digest"
     "warranty list --as-of 2022-12-25 --format json"
     "export --to csv"
+    "project list --as-of 2021-12-31"
+    "contract list --format json"
+    "log --contract C001 --level county --posted-by zhangsan"
 )
 immutable=
 if command -v chattr >/dev/null; then
@@ -98,7 +101,7 @@ else
 fi
 for r in "${reads[@]}"; do
     read -ra words <<<"$r"
-    if [[ ${words[0]} == report || ${words[0]} == warranty ]]; then have "${words[0]}" "${words[1]}"; else have "${words[0]}"; fi ||
+    if [[ ${words[0]} == report || ${words[0]} == warranty || ${words[1]:-} == list ]]; then have "${words[0]}" "${words[1]}"; else have "${words[0]}"; fi ||
         { echo "skip: '${words[0]}' is not in this build yet (cli.md lists it)"; continue; }
     if ! "$bin" --db "$db" "${words[@]}" >"$d/plain" 2>"$d/err"; then
         grep -q "not available yet" "$d/err" && { echo "skip: '$r' is not in this build yet"; continue; }

@@ -38,6 +38,7 @@
 #include "ledger/calendar.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/error.hpp"
+#include "ledger/lists.hpp"
 #include "ledger/money.hpp"
 #include "ledger/report.hpp"
 
@@ -205,6 +206,10 @@ public:
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
     WarrantyReport warranty(const WarrantyFilter& filter) const;
     std::vector<Entry> log(const LogFilter& filter) const;
+    // `project list`: every project, its terms in force and totals as of cut (ledger/lists.hpp).
+    ProjectList project_list(const ReadCut& cut) const;
+    // `contract list` (合同台账): every contract of one project (Error{not_found}) or of all, as of cut.
+    ContractList contract_list(const std::optional<std::string>& project, const ReadCut& cut) const;
     // The same entries, one at a time (memory stays flat over a large ledger).
     void each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const;
     Entry entry(EntryId id) const;  // Error{not_found}

@@ -96,6 +96,7 @@ struct WarrantyRow {
     bool sme = false;
     EntryId entry{};     // the retention entry
     Level level = Level::county;  // where the money is held as of the date: carryover after its year
+    Level original_level = Level::county;  // the level the retention was withheld from (its entry's level)
     Money retained;
     Money released;
     Money forfeited;
@@ -104,6 +105,10 @@ struct WarrantyRow {
     Date due;
     RetentionStatus status = RetentionStatus::held;
     std::int64_t days_to_due = 0;  // negative once past due
+    std::optional<Date> released_on;   // the last release that settled part of it, as of the date
+    std::optional<Date> forfeited_on;  // the last forfeit that settled part of it, as of the date
+    // overdue only: days past the due date as of the date (the grace period is not subtracted)
+    std::optional<std::int64_t> days_late;
 };
 
 struct WarrantyFilter {
@@ -144,7 +149,13 @@ struct LogFilter {
     std::optional<EntryKind> kind;
     std::optional<Date> from;
     std::optional<Date> to;
-    std::optional<std::string> user;
+    std::optional<std::string> user;  // the --user name recorded on the entry, exactly
+    std::optional<std::string> contract;      // entries of this contract (with `project`: of that project's)
+    std::optional<Level> level;
+    std::optional<std::string> ref;           // voucher reference, exactly
+    std::optional<Instant> recorded_from;     // recorded at or after
+    std::optional<Instant> recorded_to;       // recorded at or before (besides cut.known_at)
+    std::optional<std::string> posted_by;     // the --user name OR the login (os_user), exactly
     ReadCut cut;
 };
 

@@ -1,0 +1,205 @@
+#include "render_lists.hpp"
+
+#include <cstdio>
+#include <map>
+#include <string_view>
+
+#include "output.hpp"
+
+namespace fundflow {
+namespace {
+
+using ledger::Money;
+
+void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
+
+std::string money(const RenderOptions& o, Money amount) {
+    if (o.unit == Unit::wan) {
+        return ledger::format_wan(amount);
+    }
+    std::string text = ledger::format_yuan(amount);
+    if (o.csv()) {
+        std::erase(text, ',');
+    }
+    return text;
+}
+
+std::string rate(const RenderOptions& o, const ledger::Rate& r) {
+    const std::string text = ledger::format_percent(r);
+    return o.csv() && text == "-" ? std::string() : text;
+}
+
+std::string unit_title(const RenderOptions& o) {
+    return std::string(pick(o, "单位：", "unit: ")) +
+           (o.unit == Unit::wan ? pick(o, "万元", "10k yuan") : pick(o, "元", "yuan"));
+}
+
+std::string cut_title(const RenderOptions& o, ledger::Date as_of, const std::optional<ledger::Instant>& known_at) {
+    return std::string(pick(o, "截至 ", "as of ")) + ledger::to_string(as_of) + "  " + unit_title(o) +
+           (known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*known_at) : "");
+}
+
+void emit(const RenderOptions& o, const std::string& title, const std::vector<std::string>& headings,
+          const std::vector<Table::Align>& aligns, const std::vector<std::vector<std::string>>& rows) {
+    if (o.csv()) {
+        write(csv_line(headings));
+        for (const auto& cells : rows) {
+            write(csv_line(cells));
+        }
+        return;
+    }
+    Table table;
+    table.columns(headings, aligns);
+    for (const auto& cells : rows) {
+        table.row(cells);
+    }
+    write(title);
+    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+}
+
+void cut_json(Json& j, ledger::Date as_of, const std::optional<ledger::Instant>& known_at) {
+    j.key("as_of").string(ledger::to_string(as_of));
+    if (known_at) {
+        j.key("known_at").string(ledger::to_string(*known_at));
+    }
+}
+
+// The Chinese of this area's templates: the same text as po/zh_CN/lists.po (msgid → msgstr).
+const std::map<std::string, std::string, std::less<>>& chinese() {
+    static const std::map<std::string, std::string, std::less<>> table{
+        {"Year {year} closed (10k yuan): carried in {carried_in}, arrived {arrived}, executed {executed}, "
+         "recovered {recovered}, carried to next year {carried_out}, of which deposits outstanding {retention}",
+         "{year}年度关账（万元）：上年结转 {carried_in}，本年到位 {arrived}，本年执行 {executed}，收回 {recovered}，"
+         "结转下年 {carried_out}，其中未付质保金 {retention}"},
+        {"Year {year} closed (10k yuan): carried in {carried_in}, earlier years' payments returned {prior_refunds}, "
+         "arrived {arrived}, executed {executed}, recovered {recovered}, carried to next year {carried_out}, of which "
+         "deposits outstanding {retention}",
+         "{year}年度关账（万元）：上年结转 {carried_in}，以前年度支出收回 {prior_refunds}，本年到位 {arrived}，"
+         "本年执行 {executed}，收回 {recovered}，结转下年 {carried_out}，其中未付质保金 {retention}"},
+        {"no project {project}; see 'fundflow project list'", "没有项目 {project}；请用 'fundflow project list' 查看"},
+    };
+    return table;
+}
+
+}  // namespace
+
+std::string word(const RenderOptions& o, const ledger::Message& m) {
+    if (m.is_verbatim()) {
+        return m.text();
+    }
+    std::string_view pattern = m.text();
+    if (o.lang == Lang::zh) {
+        if (const auto it = chinese().find(m.text()); it != chinese().end()) {
+            pattern = it->second;
+        }
+    }
+    return m.format(pattern, [&](const ledger::Message& phrase) { return word(o, phrase); });
+}
+
+std::string memo_text(const RenderOptions& o, const ledger::Entry& e) {
+    if (const auto m = ledger::close_memo_message(e)) {
+        return word(o, *m);
+    }
+    return e.memo;
+}
+
+void print_project_list(const RenderOptions& o, const ledger::ProjectList& list) {
+    if (o.json()) {
+        Json j;
+        j.begin_object();
+        cut_json(j, list.as_of, list.known_at);
+        j.key("rows").begin_array();
+        for (const auto& r : list.rows) {
+            j.begin_object();
+            j.key("project").string(r.project.code);
+            j.key("name").string(r.project.name);
+            j.key("unit_name").string(r.project.unit_name);
+            j.key("func_code").string(r.project.func_code);
+            j.key("first_year");
+            r.first_year ? j.integer(*r.first_year) : j.null();
+            j.key("last_year");
+            r.last_year ? j.integer(*r.last_year) : j.null();
+            j.key("budget_fen").integer(r.budget.fen());
+            j.key("arrived_fen").integer(r.arrived.fen());
+            j.key("executed_fen").integer(r.executed.fen());
+            j.key("recovered_fen").integer(r.recovered.fen());
+            j.key("balance_fen").integer(r.balance().fen());
+            j.key("retention_outstanding_fen").integer(r.retention_outstanding.fen());
+            j.end_object();
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    const std::vector<std::string> headings{
+        pick(o, "项目编码", "project"),      pick(o, "项目名称", "name"),     pick(o, "预算单位", "unit"),
+        pick(o, "功能分类", "func code"),    pick(o, "年度", "years"),        pick(o, "预算", "budget"),
+        pick(o, "到位", "arrived"),          pick(o, "执行", "executed"),     pick(o, "收回", "recovered"),
+        pick(o, "结余", "balance"),          pick(o, "未付质保金", "retention")};
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : list.rows) {
+        std::string years;
+        if (r.first_year) {
+            years = std::to_string(*r.first_year);
+            if (*r.last_year != *r.first_year) {
+                years += "–" + std::to_string(*r.last_year);
+            }
+        }
+        rows.push_back({r.project.code, r.project.name, r.project.unit_name, r.project.func_code, years,
+                        money(o, r.budget), money(o, r.arrived), money(o, r.executed), money(o, r.recovered),
+                        money(o, r.balance()), money(o, r.retention_outstanding)});
+    }
+    std::vector<Table::Align> aligns(5, Table::Align::left);
+    aligns.resize(headings.size(), Table::Align::right);
+    emit(o, std::string(pick(o, "项目一览  ", "Projects  ")) + cut_title(o, list.as_of, list.known_at) + "\n",
+         headings, aligns, rows);
+}
+
+void print_contract_list(const RenderOptions& o, const ledger::ContractList& list) {
+    if (o.json()) {
+        Json j;
+        j.begin_object();
+        cut_json(j, list.as_of, list.known_at);
+        j.key("rows").begin_array();
+        for (const auto& r : list.rows) {
+            j.begin_object();
+            j.key("project").string(r.project);
+            j.key("contract").string(r.terms.code);
+            j.key("supplier").string(r.terms.supplier);
+            j.key("sme").boolean(r.terms.sme);
+            j.key("amount_fen").integer(r.terms.amount.fen());
+            j.key("retention_rate").hundredths(r.terms.retention_rate_bp);
+            j.key("warranty_months").integer(r.terms.warranty_months);
+            j.key("paid_fen").integer(r.paid.fen());
+            j.key("retained_fen").integer(r.retained.fen());
+            j.key("released_fen").integer(r.released.fen());
+            j.key("forfeited_fen").integer(r.forfeited.fen());
+            j.key("outstanding_fen").integer(r.outstanding().fen());
+            j.key("progress").hundredths(r.progress().percent_hundredths());
+            j.end_object();
+        }
+        j.end_array().end_object();
+        write(j.str());
+        return;
+    }
+    const std::vector<std::string> headings{
+        pick(o, "项目", "project"),         pick(o, "合同", "contract"),          pick(o, "供应商", "supplier"),
+        pick(o, "中小企业", "SME"),          pick(o, "合同金额", "amount"),         pick(o, "已支付", "paid"),
+        pick(o, "质保金预留", "retained"),   pick(o, "质保金已支付", "released"),   pick(o, "质保金已扣除", "forfeited"),
+        pick(o, "未付质保金", "outstanding"), pick(o, "进度(%)", "progress %")};
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : list.rows) {
+        rows.push_back({r.project, r.terms.code, r.terms.supplier,
+                        r.terms.sme ? pick(o, "是", "yes") : pick(o, "否", "no"), money(o, r.terms.amount),
+                        money(o, r.paid), money(o, r.retained), money(o, r.released), money(o, r.forfeited),
+                        money(o, r.outstanding()), rate(o, r.progress())});
+    }
+    std::vector<Table::Align> aligns(4, Table::Align::left);
+    aligns.resize(headings.size(), Table::Align::right);
+    emit(o, std::string(pick(o, "合同台账  ", "Contracts  ")) + cut_title(o, list.as_of, list.known_at) + "\n",
+         headings, aligns, rows);
+}
+
+}  // namespace fundflow

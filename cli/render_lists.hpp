@@ -1,0 +1,25 @@
+// Renderers of the accountant's and auditor's lists (issue 12 item 3): project list, contract list
+// (合同台账) and the close entry's memo in words. Like render.hpp: they only format.
+#pragma once
+
+#include <string>
+
+#include "ledger/ledger.hpp"
+#include "ledger/lists.hpp"
+#include "render.hpp"
+
+namespace fundflow {
+
+void print_project_list(const RenderOptions& options, const ledger::ProjectList& list);
+void print_contract_list(const RenderOptions& options, const ledger::ContractList& list);
+
+// A library message in the language of `options`. Until the front end has its catalogue
+// (po/zh_CN/*.po compiled), the Chinese of this area's templates (po/zh_CN/lists.po) is looked up here;
+// any other message is printed in English.
+std::string word(const RenderOptions& options, const ledger::Message& message);
+
+// The memo as the log and show print it: a close entry's figures in words (2020年度关账：…), any other
+// entry's memo as stored.
+std::string memo_text(const RenderOptions& options, const ledger::Entry& entry);
+
+}  // namespace fundflow
