@@ -1,6 +1,7 @@
 #include "ledger/csv.hpp"
 
 #include <sstream>
+#include <utility>
 
 #include "ledger/error.hpp"
 
@@ -35,8 +36,8 @@ std::optional<CsvRecord> CsvReader::next() {
         bool any = false;  // the record has content (a field, a separator or a quote)
         // Problems are placed where their field starts (a quoted field may span lines).
         int field_line = line_;
-        const auto fail = [&](const std::string& why) {
-            throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, why);
+        const auto fail = [&](Message why) {
+            throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, std::move(why));
         };
         int c = get();
         if (c == EOF) {
@@ -45,7 +46,7 @@ std::optional<CsvRecord> CsvReader::next() {
         for (;; c = get()) {
             if (c == EOF) {
                 if (quoted) {
-                    fail("a quoted field is never closed");
+                    fail(msg("a quoted field is never closed"));
                 }
                 break;
             }
@@ -67,7 +68,7 @@ std::optional<CsvRecord> CsvReader::next() {
                 }
             } else if (ch == '"') {
                 if (!field.empty() || was_quoted) {
-                    fail("a quote inside an unquoted field (quote the whole field and double the quote: \"\")");
+                    fail(msg("a quote inside an unquoted field (quote the whole field and double the quote: \"\")"));
                 }
                 quoted = true;
                 any = true;
@@ -84,13 +85,13 @@ std::optional<CsvRecord> CsvReader::next() {
                 break;
             } else {
                 if (was_quoted) {
-                    fail("text after a closing quote");
+                    fail(msg("text after a closing quote"));
                 }
                 field += ch;
                 any = true;
             }
             if (field.size() > kMaxField) {
-                fail("a field longer than 1 MiB");
+                fail(msg("a field longer than 1 MiB"));
             }
         }
         if (!any && field.empty()) {
