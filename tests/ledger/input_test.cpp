@@ -13,7 +13,9 @@
 #include "ledger/entry.hpp"
 #include "ledger/error.hpp"
 #include "ledger/money.hpp"
+#include "ledger/ledger.hpp"
 #include "ledger/words.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -246,4 +248,35 @@ TEST_CASE("A refused status or breakdown lists the words", "[input][words]") {
     CHECK(ledger::parse_balance_by("合同") == "contract");
     CHECK(ledger::parse_balance_by("contract") == "contract");
     CHECK_THROWS_WITH(ledger::parse_balance_by("供应商"), Catch::Contains("级次") && Catch::Contains("contract"));
+}
+
+TEST_CASE("Text limits count characters, not bytes", "[input][ledger]") {
+    ledger_test::TempDir dir;
+    const std::string path = dir.file("books.db");
+    ledger::Ledger::create(path);
+    ledger::Ledger l = ledger::Ledger::open(path, ledger::Ledger::Mode::read_write);
+    const ledger::Actor actor{"会计张三", "tester"};
+    std::string name;
+    for (int i = 0; i < 512; ++i) {
+        name += "项";  // 3 bytes each: 1,536 bytes, 512 characters
+    }
+    l.add_project(ledger::Project{"P1", name, "", ""}, actor, ledger::parse_date("2021-01-02"));
+    CHECK(l.digest().entries == 1);
+    try {
+        l.add_project(ledger::Project{"P2", name + "目", "", ""}, actor, ledger::parse_date("2021-01-02"));
+        FAIL("a name of 513 characters was taken");
+    } catch (const ledger::Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_input);
+        CHECK_THAT(e.what(), Catch::Contains("at most 512 characters"));
+        CHECK(e.message().text() == std::string("{what} is too long: at most {max} characters"));
+    }
+    // A code of 64 汉字 is 192 bytes, within the 64 the schema's length() counts too.
+    std::string code;
+    for (int i = 0; i < 64; ++i) {
+        code += "码";
+    }
+    l.add_project(ledger::Project{code, "长代码项目", "", ""}, actor, ledger::parse_date("2021-01-02"));
+    CHECK_THROWS_WITH(l.add_project(ledger::Project{code + "码", "x", "", ""}, actor, ledger::parse_date("2021-01-02")),
+                      Catch::Contains("at most 64 characters"));
+    CHECK(l.digest().entries == 2);
 }
