@@ -10,7 +10,31 @@ namespace {
 constexpr std::size_t kMaxField = 1 << 20;
 }
 
+// A read that meets a byte that is not text (DecodedFile) throws CsvError for the whole line (column 0):
+// placed here in the field being read.
 int CsvReader::get() {
+    try {
+        return read();
+    } catch (const CsvError& e) {
+        if (e.column() != 0) {
+            throw;
+        }
+        throw CsvError(e.line(), column_, e.reason());
+    }
+}
+
+int CsvReader::peek() {
+    try {
+        return in_.peek();
+    } catch (const CsvError& e) {
+        if (e.column() != 0) {
+            throw;
+        }
+        throw CsvError(e.line(), column_, e.reason());
+    }
+}
+
+int CsvReader::read() {
     const int c = in_.get();
     if (!started_) {
         started_ = true;
@@ -39,6 +63,7 @@ std::optional<CsvRecord> CsvReader::next() {
         const auto fail = [&](Message why) {
             throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, std::move(why));
         };
+        column_ = 1;
         int c = get();
         if (c == EOF) {
             return std::nullopt;
@@ -53,7 +78,7 @@ std::optional<CsvRecord> CsvReader::next() {
             const char ch = static_cast<char>(c);
             if (quoted) {
                 if (ch == '"') {
-                    if (in_.peek() == '"') {
+                    if (peek() == '"') {
                         in_.get();
                         field += '"';
                     } else {
@@ -74,11 +99,12 @@ std::optional<CsvRecord> CsvReader::next() {
                 any = true;
             } else if (ch == ',') {
                 record.fields.push_back(std::move(field));
+                column_ = static_cast<int>(record.fields.size()) + 1;
                 field.clear();
                 was_quoted = false;
                 any = true;
                 field_line = line_;
-            } else if (ch == '\r' && in_.peek() == '\n') {
+            } else if (ch == '\r' && peek() == '\n') {
                 continue;  // CRLF: the LF ends the record
             } else if (ch == '\n') {
                 ++line_;

@@ -110,10 +110,17 @@ bool reads_as_gb18030(std::string_view bytes, bool may_be_cut) {
     return result == Iconv::Result::done || (result == Iconv::Result::incomplete && may_be_cut);
 }
 
-Message not_utf8(bool looks_gb18030) {
+Message not_utf8(bool looks_gb18030, bool utf8_before) {
+    if (utf8_before) {
+        return msg("not UTF-8 text, though the Chinese before it is: the file mixes encodings; save it as UTF-8");
+    }
     return looks_gb18030 ? msg("not UTF-8 text: this looks like GBK/GB18030 (saved by Excel or WPS): add "
                                "--encoding gb18030 or save the file as UTF-8")
                          : msg("not UTF-8 text (nor GBK/GB18030): save the file as UTF-8");
+}
+
+bool has_multibyte(std::string_view bytes) {
+    return std::any_of(bytes.begin(), bytes.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80u) != 0; });
 }
 
 Message not_gb18030() {
@@ -121,20 +128,23 @@ Message not_gb18030() {
                "--encoding it is read as UTF-8)");
 }
 
-// The problem of `bytes` whose first non-UTF-8 byte is at `bad`; `line` is the line of bytes[0].
-EncodingProblem utf8_problem(std::string_view bytes, std::size_t bad, int line, bool may_be_cut) {
+// The problem of `bytes` whose first non-UTF-8 byte is at `bad`; `line` is the line of bytes[0]. A file
+// with UTF-8 Chinese before the bad byte (`utf8_before`, or in bytes before `bad`) is not called GBK: it mixes.
+EncodingProblem utf8_problem(std::string_view bytes, std::size_t bad, int line, bool may_be_cut, bool utf8_before) {
     EncodingProblem problem;
     problem.line = line + lines_in(bytes.substr(0, bad));
-    // Judge by the bad line and what follows it (in a block: up to its last whole line).
+    // Judge by the bad line and what follows it (in a block: up to its last whole line). Only whole lines
+    // before it count as UTF-8 Chinese: GBK bytes of the bad line itself may happen to look like UTF-8.
     const std::size_t line_start = bytes.rfind('\n', bad) == std::string_view::npos ? 0 : bytes.rfind('\n', bad) + 1;
+    utf8_before = utf8_before || has_multibyte(bytes.substr(0, line_start));
     std::string_view rest = bytes.substr(line_start);
     if (may_be_cut) {
         if (const auto last = rest.rfind('\n'); last != std::string_view::npos) {
             rest = rest.substr(0, last + 1);
         }
     }
-    problem.looks_gb18030 = reads_as_gb18030(rest, may_be_cut);
-    problem.message = not_utf8(problem.looks_gb18030);
+    problem.looks_gb18030 = !utf8_before && reads_as_gb18030(rest, may_be_cut);
+    problem.message = not_utf8(problem.looks_gb18030, utf8_before);
     return problem;
 }
 
@@ -162,7 +172,7 @@ std::optional<EncodingProblem> check_utf8(std::string_view bytes) {
     if (valid == bytes.size()) {
         return std::nullopt;
     }
-    return utf8_problem(bytes, valid, 1, false);
+    return utf8_problem(bytes, valid, 1, false, false);
 }
 
 std::string gb18030_to_utf8(std::string_view bytes) {
@@ -215,6 +225,9 @@ private:
     // Decodes the next block into text_; false at the end of the file.
     bool fill() {
         text_.clear();
+        if (failure_) {
+            throw *failure_;
+        }
         while (text_.empty()) {
             std::array<char, 65536> block{};
             source_.read(block.data(), static_cast<std::streamsize>(block.size()));
@@ -229,15 +242,23 @@ private:
                 bool incomplete = false;
                 used = utf8_prefix(pending_, incomplete);
                 if (used < pending_.size() && (!incomplete || at_end)) {
-                    const auto problem = utf8_problem(pending_, used, line_, !at_end);
-                    throw CsvError(problem.line, 0, problem.message);
+                    const auto problem = utf8_problem(pending_, used, line_, !at_end, utf8_before_);
+                    failure_ = CsvError(problem.line, 0, problem.message);
                 }
                 text_.assign(pending_, 0, used);
+                utf8_before_ = utf8_before_ || has_multibyte(text_);
             } else {
                 const auto result = converter_->convert(pending_, text_, used);
                 if (result == Iconv::Result::bad || (result == Iconv::Result::incomplete && at_end)) {
-                    throw CsvError(line_ + lines_in(std::string_view(pending_).substr(0, used)), 0, not_gb18030());
+                    failure_ = CsvError(line_ + lines_in(std::string_view(pending_).substr(0, used)), 0, not_gb18030());
                 }
+            }
+            // The text before a bad byte is served first (its rows are checked as usual); the next read throws.
+            if (failure_) {
+                if (text_.empty()) {
+                    throw *failure_;
+                }
+                return true;
             }
             line_ += lines_in(std::string_view(pending_).substr(0, used));
             pending_.erase(0, used);
@@ -254,6 +275,8 @@ private:
     std::string pending_;  // bytes read but not yet decoded: a character cut by the block's end
     std::string text_;     // the UTF-8 text being served
     int line_ = 1;         // the line of pending_'s first byte
+    bool utf8_before_ = false;          // UTF-8 Chinese was served: a bad byte then is a mixed file, not GBK
+    std::optional<CsvError> failure_;  // a bad byte after the text served: thrown by the next read
 };
 
 DecodedFile::DecodedFile(const std::string& path, Encoding encoding)

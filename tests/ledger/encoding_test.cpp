@@ -109,7 +109,7 @@ TEST_CASE("check_utf8 finds the first line that is not UTF-8 and says whether it
         CHECK(problem->line == 1);
         CHECK(problem->looks_gb18030);
     }
-    SECTION("one bad byte deep in a UTF-8 file: neither encoding") {
+    SECTION("one bad byte deep in a UTF-8 file: not called GBK, as the Chinese before it is UTF-8") {
         std::string bytes = payments(6000);
         const auto at = bytes.find("第4998笔");  // on line 5000 (the header is line 1)
         REQUIRE(at != std::string::npos);
@@ -118,7 +118,14 @@ TEST_CASE("check_utf8 finds the first line that is not UTF-8 and says whether it
         REQUIRE(problem);
         CHECK(problem->line == 5000);
         CHECK_FALSE(problem->looks_gb18030);
-        CHECK_THAT(problem->message.english(), Catch::Contains("save the file as UTF-8"));
+        CHECK_THAT(problem->message.english(), Catch::Contains("mixes encodings") && !Catch::Contains("--encoding"));
+    }
+    SECTION("bytes that are neither UTF-8 nor GB18030") {
+        const auto problem = check_utf8("kind,date\npayment,\xFF\xFF\n");
+        REQUIRE(problem);
+        CHECK(problem->line == 2);
+        CHECK_FALSE(problem->looks_gb18030);
+        CHECK_THAT(problem->message.english(), Catch::Contains("nor GBK/GB18030"));
     }
     SECTION("a cut sequence at the very end") {
         const auto problem = check_utf8("a\nb\n\xE9\xA1");
@@ -172,7 +179,7 @@ TEST_CASE("DecodedFile converts across its blocks and throws CsvError at the bad
             FAIL("a GBK file was read as UTF-8");
         } catch (const CsvError& e) {
             CHECK(e.line() == 1);
-            CHECK(e.column() == 0);
+            CHECK(e.column() == 1);  // the reader places it in the field it was reading
             CHECK_THAT(e.reason().english(), Catch::Contains("--encoding gb18030"));
         }
     }
@@ -187,7 +194,7 @@ TEST_CASE("import_csv refuses a GBK file with one problem, and imports it with e
     const ImportResult refused = import_csv(l, file, kActor, {});
     REQUIRE(refused.problems.size() == 1);
     CHECK(refused.problems[0].line == 1);
-    CHECK(refused.problems[0].column == 0);
+    CHECK(refused.problems[0].column == 1);
     CHECK_THAT(refused.problems[0].message.english(),
                Catch::Contains("looks like GBK/GB18030 (saved by Excel or WPS)") && Catch::Contains("--encoding gb18030"));
     CHECK(refused.added == 0);
@@ -220,6 +227,7 @@ TEST_CASE("import_csv names line 5000 for one bad byte there, in either encoding
         const ImportResult result = import_csv(l, write(books.dir.file("bad.csv"), bytes), kActor, {});
         REQUIRE(result.problems.size() == 1);
         CHECK(result.problems[0].line == 5000);
+        CHECK(result.problems[0].column == 6);  // the memo
         CHECK(l.digest().entries == 3);
     }
     SECTION("GB18030") {
@@ -230,6 +238,7 @@ TEST_CASE("import_csv names line 5000 for one bad byte there, in either encoding
         const ImportResult result = import_csv(l, write(books.dir.file("bad.csv"), bytes), kActor, options);
         REQUIRE(result.problems.size() == 1);
         CHECK(result.problems[0].line == 5000);
+        CHECK(result.problems[0].column == 6);
         CHECK_THAT(result.problems[0].message.english(), Catch::Contains("not GB18030"));
         CHECK(l.digest().entries == 3);
     }
@@ -248,4 +257,24 @@ TEST_CASE("An indicator sheet saved as GBK is refused with one line, and reads o
     for (const auto& p : problems) {
         CHECK_THAT(p.message.english(), !Catch::Contains("UTF-8"));
     }
+}
+
+TEST_CASE("Rows before a bad byte are checked as usual, and a file mixing encodings is not called GBK",
+          "[encoding][import]") {
+    Books books;
+    // Line 2 is bad on its own (a negative payment); line 4 carries 支付 in GBK after UTF-8 Chinese on line 3.
+    const std::string bytes = kHeader + "支付,2021-02-01,P1,县级,-1,负数\n" + "支付,2021-02-01,P1,县级,1,正常\n" +
+                              "支付,2021-02-01,P1,县级,1," + gb18030("支付") + "\n";
+    Ledger l = books.open();
+    const ImportResult result = import_csv(l, write(books.dir.file("mixed.csv"), bytes), kActor, {});
+    REQUIRE(result.problems.size() == 2);
+    CHECK(result.problems[0].line == 2);
+    CHECK(result.problems[0].column == 5);
+    CHECK(result.problems[1].line == 4);
+    CHECK(result.problems[1].column == 6);
+    CHECK_THAT(result.problems[1].message.english(), Catch::Contains("mixes encodings") && !Catch::Contains("--encoding"));
+    const auto whole = check_utf8(bytes);
+    REQUIRE(whole);
+    CHECK(whole->line == 4);
+    CHECK_FALSE(whole->looks_gb18030);
 }

@@ -51,7 +51,10 @@ public:
 
 private:
     int get();
+    int peek();
+    int read();
     std::istream& in_;
+    int column_ = 1;  // of the field being read
     int line_ = 1;
     bool started_ = false;
 };
