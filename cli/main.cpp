@@ -23,7 +23,9 @@
 #include "docx.hpp"
 #include "export.hpp"
 #include "i18n.hpp"
+#include "ledger/encoding.hpp"
 #include "ledger/import.hpp"
+#include "ledger/words.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
 #include "render_lists.hpp"
@@ -444,17 +446,20 @@ struct EvaluationArgs {
     std::optional<int> year;
     std::string indicators;
     std::string profile_file;
+    std::string encoding = "utf-8";  // of the indicator sheet: utf-8, or gb18030 (GBK) as Excel/WPS save it
 
     void add_to(CLI::App& sub, bool required) {
         sub.add_option("CODE", code, tr("project code"))->required(required);
         sub.add_option("--year", year, tr("fiscal year (default: the year of --as-of)"));
         sub.add_option("--indicators", indicators, tr("the indicator sheet (CSV, see cli.md)"))->required(required);
         sub.add_option("--profile", profile_file, tr("a scoring profile (TOML, see docs/evaluation.md)"));
+        sub.add_option("--encoding", encoding, tr("the indicator sheet's encoding: utf-8 (default) or gb18030 (GBK)"));
     }
 
     // Reads, checks and scores the sheet; every problem goes to stderr with its line and column.
     ledger::Evaluation run(const ledger::Ledger& l, const ledger::ReadCut& cut) const {
-        const std::string text = read_file(indicators, msg("indicator file"));
+        const std::string text =
+            ledger::to_utf8(read_file(indicators, msg("indicator file")), ledger::parse_encoding(encoding));
         const ledger::Profile profile =
             profile_file.empty() ? ledger::Profile{}
                                  : ledger::parse_profile(read_file(profile_file, msg("profile")), profile_file);
@@ -722,12 +727,14 @@ std::string file;
 bool dry_run = false;
 bool again = false;
 bool allow_duplicates = false;
+std::string encoding = "utf-8";
 void options(CLI::App& sub, const Command&) {
     sub.add_option("FILE", file, tr("the CSV file (columns: see the README)"))->required();
     sub.add_flag("--dry-run", dry_run, tr("check every row against the ledger's rules, write nothing"));
     sub.add_flag("--again", again, tr("import a file whose bytes were imported before (rows with a ref stay no-ops)"));
     sub.add_flag("--allow-duplicates", allow_duplicates,
                  tr("post rows without a ref (凭证号) that repeat an entry or an earlier row"));
+    sub.add_option("--encoding", encoding, tr("the file's encoding: utf-8 (default) or gb18030 (GBK, as Excel/WPS save it)"));
 }
 void run(Context& ctx, const Command&) {
     auto l = ctx.writer();
@@ -735,6 +742,8 @@ void run(Context& ctx, const Command&) {
     options.dry_run = dry_run;
     options.again = again;
     options.allow_duplicates = allow_duplicates;
+    ledger::parse_encoding(encoding);  // an unknown name is refused before the file is opened
+    options.encoding = encoding;
     if (isatty(STDERR_FILENO) != 0) {
         static const std::string rows = tr("rows");
         options.progress = [](std::int64_t done, std::int64_t total) {
@@ -894,13 +903,14 @@ std::string code;
 std::string by = "level";
 void options(CLI::App& sub, const Command&) {
     sub.add_option("CODE", code, tr("project code (default: every project)"));
-    sub.add_option("--by", by, tr("level, project or contract"))->check(CLI::IsMember({"level", "project", "contract"}));
+    sub.add_option("--by", by, tr("level, project or contract (级次, 项目, 合同)"));
 }
 void run(Context& ctx, const Command&) {
     ctx.finish_render_options(Unit::yuan);
     const auto l = ctx.reader();
-    const auto mode = by == "project"    ? ledger::BalanceBy::project
-                      : by == "contract" ? ledger::BalanceBy::contract
+    const std::string_view by_name = ledger::parse_balance_by(by);
+    const auto mode = by_name == "project"    ? ledger::BalanceBy::project
+                      : by_name == "contract" ? ledger::BalanceBy::contract
                                          : ledger::BalanceBy::level;
     const auto cut = ctx.cut();
     std::vector<ledger::Ledger::ReportedYear> years;
@@ -933,7 +943,7 @@ void run(Context& ctx, const Command&) {
         f.project = code;
     }
     if (!status.empty()) {
-        f.status = ledger::parse_retention_status(status);
+        f.status = ledger::parse_warranty_status(status);
     }
     f.due_before = optional_date(due_before);
     f.due_within_days = due_within;

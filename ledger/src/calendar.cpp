@@ -2,8 +2,11 @@
 
 #include <charconv>
 #include <ctime>
+#include <utility>
 
 #include "ledger/error.hpp"
+#include "ledger/message.hpp"
+#include "text.hpp"
 
 namespace ledger {
 namespace {
@@ -21,9 +24,56 @@ bool parse_fixed(std::string_view text, std::size_t pos, std::size_t width, int&
     return result.ec == std::errc{};
 }
 
-[[noreturn]] void not_a_date(std::string_view text, std::string_view why) {
-    throw Error(ErrorCode::invalid_input,
-                "'" + std::string(text) + "' is not a date like 2020-11-30 (" + std::string(why) + ")");
+[[noreturn]] void not_a_date(std::string_view text, Message why) {
+    throw Error(ErrorCode::invalid_input, msg("'{text}' is not a date like 2020-11-30 ({why})")
+                                              .with("text", std::string(text))
+                                              .with("why", std::move(why)));
+}
+
+// Reads 1 to `max_width` digits at `pos`; advances it.
+bool read_number(std::string_view text, std::size_t& pos, std::size_t max_width, int& out) {
+    std::size_t end = pos;
+    while (end < text.size() && end - pos < max_width && text[end] >= '0' && text[end] <= '9') {
+        ++end;
+    }
+    if (end == pos || (end < text.size() && text[end] >= '0' && text[end] <= '9')) {
+        return false;
+    }
+    const auto result = std::from_chars(text.data() + pos, text.data() + end, out);
+    pos = end;
+    return result.ec == std::errc{};
+}
+
+bool consume(std::string_view text, std::size_t& pos, std::string_view what) {
+    if (text.substr(pos, what.size()) == what) {
+        pos += what.size();
+        return true;
+    }
+    return false;
+}
+
+// Year, month and day of the forms accountants type: 2023-06-01, 2023-6-1, 2023/6/1, 2023.6.1 (one
+// separator throughout) and 2023年6月1日 (or 号); false for anything else.
+bool split_date(std::string_view text, int& y, int& m, int& d) {
+    std::size_t pos = 0;
+    if (!read_number(text, pos, 4, y) || pos != 4) {
+        return false;
+    }
+    if (consume(text, pos, "年")) {
+        if (!read_number(text, pos, 2, m) || !consume(text, pos, "月") || !read_number(text, pos, 2, d)) {
+            return false;
+        }
+        return (consume(text, pos, "日") || consume(text, pos, "号")) && pos == text.size();
+    }
+    if (pos >= text.size() || (text[pos] != '-' && text[pos] != '/' && text[pos] != '.')) {
+        return false;
+    }
+    const char separator = text[pos++];
+    if (!read_number(text, pos, 2, m) || pos >= text.size() || text[pos++] != separator ||
+        !read_number(text, pos, 2, d)) {
+        return false;
+    }
+    return pos == text.size();
 }
 
 std::string two_digits(unsigned value) {
@@ -35,20 +85,22 @@ std::string two_digits(unsigned value) {
 
 }  // namespace
 
-Date parse_date(std::string_view text) {
+Date parse_date(std::string_view original) {
+    // Full-width digits and separators (２０２３－６－１) read as ASCII.
+    const std::string normal = detail::half_width(original);
+    const std::string_view text = detail::trim_blanks(normal);
     int y = 0;
     int m = 0;
     int d = 0;
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !parse_fixed(text, 0, 4, y) ||
-        !parse_fixed(text, 5, 2, m) || !parse_fixed(text, 8, 2, d)) {
-        not_a_date(text, "expected YYYY-MM-DD");
+    if (!split_date(text, y, m, d)) {
+        not_a_date(original, msg("expected YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日"));
     }
     const Date day{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}};
     if (!day.ok()) {
-        not_a_date(text, "no such day in the calendar");
+        not_a_date(original, msg("no such day in the calendar"));
     }
     if (y < 1900) {
-        not_a_date(text, "years before 1900 are not accepted");
+        not_a_date(original, msg("years before 1900 are not accepted"));
     }
     return day;
 }
@@ -95,9 +147,9 @@ std::string to_string(Instant instant) {
 
 Instant parse_instant(std::string_view text) {
     const auto bad = [&] {
-        throw Error(ErrorCode::invalid_input, "'" + std::string(text) +
-                                                  "' is not a time like 2021-01-01T00:00:00Z "
-                                                  "(UTC, or with an offset such as +08:00)");
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{text}' is not a time like 2021-01-01T00:00:00Z (UTC, or with an offset such as +08:00)")
+                        .with("text", std::string(text)));
     };
     if (text.size() < 10) {
         bad();

@@ -1,6 +1,7 @@
 #include "ledger/csv.hpp"
 
 #include <sstream>
+#include <utility>
 
 #include "ledger/error.hpp"
 
@@ -9,7 +10,31 @@ namespace {
 constexpr std::size_t kMaxField = 1 << 20;
 }
 
+// A read that meets a byte that is not text (DecodedFile) throws CsvError for the whole line (column 0):
+// placed here in the field being read.
 int CsvReader::get() {
+    try {
+        return read();
+    } catch (const CsvError& e) {
+        if (e.column() != 0) {
+            throw;
+        }
+        throw CsvError(e.line(), column_, e.reason());
+    }
+}
+
+int CsvReader::peek() {
+    try {
+        return in_.peek();
+    } catch (const CsvError& e) {
+        if (e.column() != 0) {
+            throw;
+        }
+        throw CsvError(e.line(), column_, e.reason());
+    }
+}
+
+int CsvReader::read() {
     const int c = in_.get();
     if (!started_) {
         started_ = true;
@@ -35,9 +60,10 @@ std::optional<CsvRecord> CsvReader::next() {
         bool any = false;  // the record has content (a field, a separator or a quote)
         // Problems are placed where their field starts (a quoted field may span lines).
         int field_line = line_;
-        const auto fail = [&](const std::string& why) {
-            throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, why);
+        const auto fail = [&](Message why) {
+            throw CsvError(field_line, static_cast<int>(record.fields.size()) + 1, std::move(why));
         };
+        column_ = 1;
         int c = get();
         if (c == EOF) {
             return std::nullopt;
@@ -45,14 +71,14 @@ std::optional<CsvRecord> CsvReader::next() {
         for (;; c = get()) {
             if (c == EOF) {
                 if (quoted) {
-                    fail("a quoted field is never closed");
+                    fail(msg("a quoted field is never closed"));
                 }
                 break;
             }
             const char ch = static_cast<char>(c);
             if (quoted) {
                 if (ch == '"') {
-                    if (in_.peek() == '"') {
+                    if (peek() == '"') {
                         in_.get();
                         field += '"';
                     } else {
@@ -67,30 +93,31 @@ std::optional<CsvRecord> CsvReader::next() {
                 }
             } else if (ch == '"') {
                 if (!field.empty() || was_quoted) {
-                    fail("a quote inside an unquoted field (quote the whole field and double the quote: \"\")");
+                    fail(msg("a quote inside an unquoted field (quote the whole field and double the quote: \"\")"));
                 }
                 quoted = true;
                 any = true;
             } else if (ch == ',') {
                 record.fields.push_back(std::move(field));
+                column_ = static_cast<int>(record.fields.size()) + 1;
                 field.clear();
                 was_quoted = false;
                 any = true;
                 field_line = line_;
-            } else if (ch == '\r' && in_.peek() == '\n') {
+            } else if (ch == '\r' && peek() == '\n') {
                 continue;  // CRLF: the LF ends the record
             } else if (ch == '\n') {
                 ++line_;
                 break;
             } else {
                 if (was_quoted) {
-                    fail("text after a closing quote");
+                    fail(msg("text after a closing quote"));
                 }
                 field += ch;
                 any = true;
             }
             if (field.size() > kMaxField) {
-                fail("a field longer than 1 MiB");
+                fail(msg("a field longer than 1 MiB"));
             }
         }
         if (!any && field.empty()) {

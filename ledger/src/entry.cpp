@@ -1,6 +1,11 @@
 #include "ledger/entry.hpp"
 
+#include <optional>
+#include <string>
+
 #include "ledger/error.hpp"
+#include "ledger/message.hpp"
+#include "text.hpp"
 
 namespace ledger {
 namespace {
@@ -62,6 +67,17 @@ constexpr std::array<KindName, 16> kKindNames{{
     {EntryKind::prior_refund, "prior_refund", "年初余额调整"},
 }};
 
+struct KindAlias {
+    std::string_view text;
+    EntryKind kind;
+};
+constexpr std::array<KindAlias, 4> kKindAliases{{
+    {"年初预算批复", EntryKind::appropriation},
+    {"合同变更", EntryKind::amendment},
+    {"项目变更", EntryKind::amendment},
+    {"质保金退还", EntryKind::release},
+}};
+
 }  // namespace
 
 std::string_view to_string(Level level) { return kLevelNames[static_cast<std::size_t>(level)].id; }
@@ -79,10 +95,16 @@ Level parse_level(std::string_view text) {
             return alias.level;
         }
     }
-    throw Error(ErrorCode::invalid_input,
-                "'" + std::string(text) +
-                    "' is not a funding level: use central, provincial, municipal, county, carryover or other "
-                    "(or 中央级, 省级, 市级, 县区级, 上年结转, 其他资金)");
+    std::string ids;
+    std::string names;
+    for (const auto& name : kLevelNames) {
+        ids += (ids.empty() ? "" : ", ") + std::string(name.id);
+        names += (names.empty() ? "" : ", ") + std::string(name.chinese);
+    }
+    throw Error(ErrorCode::invalid_input, msg("'{text}' is not a funding level: use {ids} (or {names})")
+                                              .with("text", std::string(text))
+                                              .with("ids", ids)
+                                              .with("names", names));
 }
 
 std::string_view to_string(EntryKind kind) { return kKindNames[static_cast<std::size_t>(kind)].id; }
@@ -95,63 +117,117 @@ EntryKind parse_entry_kind(std::string_view text) {
             return name.kind;
         }
     }
-    if (text == "年初预算批复") {
-        return EntryKind::appropriation;
+    for (const auto& alias : kKindAliases) {
+        if (alias.text == text) {
+            return alias.kind;
+        }
     }
-    throw Error(ErrorCode::invalid_input,
-                "'" + std::string(text) +
-                    "' is not an entry kind: use appropriation, adjustment, arrival, payment, refund, retention, "
-                    "release, forfeit, recovery, close, reversal, project or contract");
+    std::string ids;
+    std::string names;
+    for (const auto& name : kKindNames) {
+        if (name.kind == EntryKind::prior_refund) {
+            continue;  // an effect, not a kind anyone posts
+        }
+        ids += (ids.empty() ? "" : ", ") + std::string(name.id);
+        names += (names.empty() ? "" : ", ") + std::string(name.chinese);
+    }
+    throw Error(ErrorCode::invalid_input, msg("'{text}' is not an entry kind: use {ids} (or {names})")
+                                              .with("text", std::string(text))
+                                              .with("ids", ids)
+                                              .with("names", names));
 }
 
-std::int64_t parse_rate_bp(std::string_view original) {
-    std::string_view text = original;
-    if (!text.empty() && text.back() == '%') {
-        text.remove_suffix(1);
+namespace {
+
+// A decimal number: digits with at most one point and `max_decimals` decimals, as value × 10^max_decimals;
+// nullopt for anything else or above `limit`.
+std::optional<std::int64_t> scaled_decimal(std::string_view text, int max_decimals, std::int64_t limit) {
+    if (text.empty() || text.front() == '.' || text.back() == '.') {
+        return std::nullopt;
     }
-    const auto bad = [&] {
-        throw Error(ErrorCode::invalid_input, "'" + std::string(original) +
-                                                  "' is not a retention rate like 5% (0 to 100, at most 2 decimals)");
-    };
-    std::int64_t whole = 0;
-    std::int64_t hundredths = 0;
+    std::int64_t value = 0;
     int decimals = -1;
-    if (text.empty()) {
-        bad();
-    }
-    for (char c : text) {
+    for (const char c : text) {
         if (c == '.') {
             if (decimals >= 0) {
-                bad();
+                return std::nullopt;
             }
             decimals = 0;
         } else if (c >= '0' && c <= '9') {
-            if (decimals < 0) {
-                whole = whole * 10 + (c - '0');
-                if (whole > 100) {
-                    bad();
-                }
-            } else {
-                if (++decimals > 2) {
-                    bad();
-                }
-                hundredths = hundredths * 10 + (c - '0');
+            if (decimals >= 0 && ++decimals > max_decimals) {
+                return std::nullopt;
+            }
+            value = value * 10 + (c - '0');
+            if (value > limit * 10000) {  // far beyond the limit whatever decimals follow: stop before overflow
+                return std::nullopt;
             }
         } else {
-            bad();
+            return std::nullopt;
         }
     }
-    if (decimals == 0 || text.front() == '.') {
-        bad();
+    for (int d = decimals < 0 ? 0 : decimals; d < max_decimals; ++d) {
+        value *= 10;
     }
-    if (decimals == 1) {
-        hundredths *= 10;
+    if (value > limit) {
+        return std::nullopt;
     }
-    const std::int64_t bp = whole * 100 + hundredths;
-    if (bp > 10000) {
-        bad();
+    return value;
+}
+
+// 500 → "5%", 350 → "3.5%", 5 → "0.05%": basis points as an accountant writes the percent.
+std::string percent_text(std::int64_t bp) {
+    std::string text = std::to_string(bp / 100);
+    const auto hundredths = bp % 100;
+    if (hundredths != 0) {
+        text += '.';
+        text += static_cast<char>('0' + hundredths / 10);
+        if (hundredths % 10 != 0) {
+            text += static_cast<char>('0' + hundredths % 10);
+        }
     }
-    return bp;
+    return text + "%";
+}
+
+[[noreturn]] void not_a_rate(std::string_view text) {
+    throw Error(ErrorCode::invalid_input,
+                msg("'{text}' is not a retention rate like 5% (0 to 100, at most 2 decimals)")
+                    .with("text", std::string(text)));
+}
+
+}  // namespace
+
+std::int64_t parse_rate_bp(std::string_view original) {
+    // Full-width digits and signs (５％, ５．５％) read as ASCII; blanks around, and before the sign, are fine.
+    const std::string normal = detail::half_width(original);
+    std::string_view text = detail::trim_blanks(normal);
+    if (!text.empty() && text.back() == '%') {
+        text.remove_suffix(1);
+        const auto bp = scaled_decimal(detail::trim_blanks(text), 2, 10000);
+        if (!bp) {
+            not_a_rate(original);
+        }
+        return *bp;
+    }
+    // A bare number: 0 is 0 in any unit; anything else is ambiguous (0.05 of the amount is 5 %, and 5 is
+    // 5 % only if percent was meant), so it is refused with what it likely means.
+    const auto bp = scaled_decimal(text, 2, 10000);
+    if (bp && *bp == 0) {
+        return 0;
+    }
+    // As a fraction of the whole (0.05 → 5 %): at most 4 decimals make whole hundredths of a percent.
+    if (const auto fraction = scaled_decimal(text, 4, 9999); fraction) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{text}' has no percent sign: as a fraction it means {percent}; write {percent} (or "
+                        "{text}% if that is meant)")
+                        .with("text", std::string(text))
+                        .with("percent", percent_text(*fraction)));
+    }
+    if (bp) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{text}' has no percent sign: write {text}% if {text} percent is meant")
+                        .with("text", std::string(text)));
+    }
+    not_a_rate(original);
 }
 
 Contract terms_in_force(Contract registered, const std::vector<Amendment>& amendments, Date on) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "ledger/csv.hpp"
+#include "ledger/encoding.hpp"
 #include "ledger/error.hpp"
 
 namespace ledger {
@@ -336,6 +337,10 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
 IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<IndicatorProblem>& problems) {
     IndicatorSheet sheet;
     std::vector<CsvRecord> records;
+    if (auto bad = check_utf8(csv_text)) {  // a GBK sheet from Excel: convert it first (to_utf8, encoding.hpp)
+        problems.push_back({bad->line, 0, std::move(bad->message)});
+        return sheet;
+    }
     try {
         records = parse_csv(csv_text);
     } catch (const CsvError& e) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ledger/csv.hpp"
+#include "ledger/encoding.hpp"
 #include "ledger/ledger.hpp"
 #include "text.hpp"
 
@@ -92,7 +93,8 @@ std::optional<bool> parse_flag(const std::string& text) {
 
 class FileRows {
 public:
-    FileRows(const std::string& path, std::vector<ImportProblem>& problems) : in_(path, std::ios::binary), reader_(in_) {
+    FileRows(const std::string& path, Encoding encoding, std::vector<ImportProblem>& problems)
+        : in_(path, encoding), reader_(in_) {
         if (!in_) {
             throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
         }
@@ -158,7 +160,7 @@ public:
     }
 
 private:
-    std::ifstream in_;
+    DecodedFile in_;  // the file as UTF-8 text: checked, or converted from --encoding (encoding.hpp)
     CsvReader reader_;
     std::array<int, kColumns> position_{};
     std::size_t width_ = 0;
@@ -538,7 +540,7 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
     ImportResult result;
     {
         std::vector<ImportProblem>& problems = result.problems;
-        FileRows rows(path, problems);
+        FileRows rows(path, parse_encoding(options.encoding), problems);
         if (!problems.empty()) {
             return result;
         }
@@ -557,7 +559,7 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
     // The bytes are hashed apart from the two reads of the rows: an import reads its file three times.
     result.sha256 = file_sha256(path);
     std::vector<ImportProblem> none;
-    FileRows rows(path, none);
+    FileRows rows(path, parse_encoding(options.encoding), none);
     try {
         ledger.in_transaction([&] {
             // Inside BEGIN IMMEDIATE: of two imports of one file at once, the second sees the first's record.

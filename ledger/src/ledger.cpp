@@ -57,13 +57,15 @@ std::string tidy(std::string_view text) {
     return std::string(text);
 }
 
-void check_text(std::string_view what, const std::string& value, std::size_t max_bytes, bool required) {
+void check_text(std::string_view what, const std::string& value, std::size_t max_chars, bool required) {
     if (required && value.empty()) {
         throw Error(ErrorCode::invalid_input, std::string(what) + " must not be empty");
     }
-    if (value.size() > max_bytes) {
-        throw Error(ErrorCode::invalid_input, std::string(what) + " is longer than " + std::to_string(max_bytes) +
-                                                  " bytes");
+    // Characters, not bytes (as SQLite's length() counts): 50 汉字 weigh as much as 50 letters.
+    if (detail::char_count(value) > max_chars) {
+        throw Error(ErrorCode::invalid_input, msg("{what} is too long: at most {max} characters")
+                                                  .with("what", std::string(what))
+                                                  .with("max", std::to_string(max_chars)));
     }
     if (const auto why = detail::text_problem(value)) {
         throw Error(ErrorCode::invalid_input, std::string(what) + " contains " + *why);

@@ -1,8 +1,12 @@
 #include "ledger/money.hpp"
 
+#include <array>
 #include <limits>
+#include <utility>
 
 #include "ledger/error.hpp"
+#include "ledger/message.hpp"
+#include "text.hpp"
 
 namespace ledger {
 namespace {
@@ -10,14 +14,16 @@ namespace {
 __extension__ using Int128 = __int128;
 __extension__ using UInt128 = unsigned __int128;
 
-[[noreturn]] void not_an_amount(std::string_view text, std::string_view why) {
-    throw Error(ErrorCode::invalid_input, "'" + std::string(text) + "' is not an amount like 1,259,500.00 or 125.95万 (" +
-                                              std::string(why) + ")");
+[[noreturn]] void not_an_amount(std::string_view text, Message why) {
+    throw Error(ErrorCode::invalid_input, msg("'{text}' is not an amount like 1,259,500.00 or 125.95万 ({why})")
+                                              .with("text", std::string(text))
+                                              .with("why", std::move(why)));
 }
 
 [[noreturn]] void too_large(std::string_view text) {
     throw Error(ErrorCode::limit_exceeded,
-                "'" + std::string(text) + "' is too large: an amount can be at most 92,233,720,368,547,758.07 元");
+                msg("'{text}' is too large: an amount can be at most 92,233,720,368,547,758.07 元")
+                    .with("text", std::string(text)));
 }
 
 bool consume_suffix(std::string_view& s, std::string_view suffix) {
@@ -36,39 +42,54 @@ bool consume_prefix(std::string_view& s, std::string_view prefix) {
     return false;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A unit after the number and the fen digits it scales by: 1 元 = 10^2 fen, 1 万元 = 10^6, 1 亿元 = 10^10.
+struct Unit {
+    std::string_view suffix;
+    std::size_t scale_digits;
+};
+constexpr std::array<Unit, 5> kUnits{{
+    {"亿元", 10},
+    {"亿", 10},
+    {"万元", 6},
+    {"万", 6},
+    {"元", 2},
+}};
 
 }  // namespace
 
 Money Money::parse(std::string_view original) {
-    std::string_view s = trim(original);
+    // Full-width digits and punctuation (１，２３４．５６) as typed with a Chinese input method read as ASCII.
+    const std::string normal = detail::half_width(original);
+    std::string_view s = detail::trim_blanks(normal);
     bool negative = false;
     if (consume_prefix(s, "-")) {
         negative = true;
     } else {
         consume_prefix(s, "+");
     }
-    if (!consume_prefix(s, "¥")) {
-        consume_prefix(s, "￥");
+    s = detail::trim_blanks(s);
+    if (consume_prefix(s, "¥") || consume_prefix(s, "￥")) {
+        s = detail::trim_blanks(s);
+        // The sign may follow the currency sign too: ￥-100.00 as well as -￥100.00.
+        if (!negative && consume_prefix(s, "-")) {
+            negative = true;
+        } else if (!negative) {
+            consume_prefix(s, "+");
+        }
     }
-    bool wan = false;
-    if (consume_suffix(s, "万元") || consume_suffix(s, "万")) {
-        wan = true;
-    } else {
-        consume_suffix(s, "元");
+    s = detail::trim_blanks(s);
+    std::size_t scale_digits = 2;
+    for (const auto& unit : kUnits) {
+        if (consume_suffix(s, unit.suffix)) {
+            scale_digits = unit.scale_digits;
+            break;
+        }
     }
+    s = detail::trim_blanks(s);
     if (s.empty()) {
-        not_an_amount(original, "no digits");
+        not_an_amount(original, msg("no digits"));
     }
 
     std::string_view whole = s;
@@ -80,19 +101,21 @@ Money Money::parse(std::string_view original) {
         fraction = s.substr(point + 1);
     }
     if (whole.empty()) {
-        not_an_amount(original, "no digits before the decimal point");
+        not_an_amount(original, msg("no digits before the decimal point"));
     }
     if (has_point && fraction.empty()) {
-        not_an_amount(original, "no digits after the decimal point");
+        not_an_amount(original, msg("no digits after the decimal point"));
     }
     for (char c : fraction) {
         if (!is_digit(c)) {
-            not_an_amount(original, "unexpected character after the decimal point");
+            not_an_amount(original, msg("unexpected character after the decimal point"));
         }
     }
-    const std::size_t max_decimals = wan ? 6 : 2;
-    if (fraction.size() > max_decimals) {
-        not_an_amount(original, wan ? "more than 6 decimals of 万元" : "more than 2 decimals of 元");
+    // Exact, never rounded: the decimals the unit allows are exactly its fen digits.
+    if (fraction.size() > scale_digits) {
+        not_an_amount(original, scale_digits == 2   ? msg("more than 2 decimals of 元")
+                                : scale_digits == 6 ? msg("more than 6 decimals of 万元")
+                                                    : msg("more than 10 decimals of 亿元"));
     }
 
     // Thousands separators: either none, or every group after the first exactly three digits.
@@ -103,7 +126,7 @@ Money Money::parse(std::string_view original) {
         for (std::size_t i = 0; i <= whole.size(); ++i) {
             if (i == whole.size() || whole[i] == ',') {
                 if (group == 0 || group > 3 || (!first && group != 3)) {
-                    not_an_amount(original, "thousands separators must stand between groups of three digits");
+                    not_an_amount(original, msg("thousands separators must stand between groups of three digits"));
                 }
                 first = false;
                 group = 0;
@@ -111,21 +134,19 @@ Money Money::parse(std::string_view original) {
                 digits.push_back(whole[i]);
                 ++group;
             } else {
-                not_an_amount(original, "unexpected character");
+                not_an_amount(original, msg("unexpected character"));
             }
         }
     } else {
         for (char c : whole) {
             if (!is_digit(c)) {
-                not_an_amount(original, "unexpected character");
+                not_an_amount(original, msg("unexpected character"));
             }
         }
         digits = whole;
     }
 
     // Accumulate in Int128 so that overflow is detected once, at the end, exactly.
-    // 1 元 = 10^2 fen and 1 万元 = 10^6 fen: the decimals the unit allows are exactly its fen digits.
-    const std::int64_t scale_digits = wan ? 6 : 2;
     Int128 value = 0;
     constexpr Int128 kLimit = std::numeric_limits<std::int64_t>::max();
     for (char c : digits) {
@@ -134,15 +155,11 @@ Money Money::parse(std::string_view original) {
             too_large(original);
         }
     }
-    for (std::int64_t i = 0; i < scale_digits; ++i) {
-        const std::size_t index = static_cast<std::size_t>(i);
-        value = value * 10 + (index < fraction.size() ? fraction[index] - '0' : 0);
+    for (std::size_t i = 0; i < scale_digits; ++i) {
+        value = value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
         if (value > kLimit) {
             too_large(original);
         }
-    }
-    if (value > kLimit) {
-        too_large(original);
     }
     const auto fen = static_cast<std::int64_t>(value);
     return Money{negative ? -fen : fen};
@@ -151,7 +168,7 @@ Money Money::parse(std::string_view original) {
 Money Money::operator+(Money other) const {
     std::int64_t result = 0;
     if (__builtin_add_overflow(fen_, other.fen_, &result)) {
-        throw Error(ErrorCode::limit_exceeded, "a sum of amounts exceeds what the ledger can hold");
+        throw Error(ErrorCode::limit_exceeded, msg("a sum of amounts exceeds what the ledger can hold"));
     }
     return Money{result};
 }
@@ -159,7 +176,7 @@ Money Money::operator+(Money other) const {
 Money Money::operator-(Money other) const {
     std::int64_t result = 0;
     if (__builtin_sub_overflow(fen_, other.fen_, &result)) {
-        throw Error(ErrorCode::limit_exceeded, "a difference of amounts exceeds what the ledger can hold");
+        throw Error(ErrorCode::limit_exceeded, msg("a difference of amounts exceeds what the ledger can hold"));
     }
     return Money{result};
 }
@@ -182,14 +199,14 @@ std::int64_t multiply_divide_rounded(std::int64_t value, std::int64_t multiplier
     }
     const Int128 result = negative ? -quotient : quotient;
     if (result > std::numeric_limits<std::int64_t>::max() || result < std::numeric_limits<std::int64_t>::min()) {
-        throw Error(ErrorCode::limit_exceeded, "a computed amount exceeds what the ledger can hold");
+        throw Error(ErrorCode::limit_exceeded, msg("a computed amount exceeds what the ledger can hold"));
     }
     return static_cast<std::int64_t>(result);
 }
 
 Money Money::apply_ratio(std::int64_t numerator, std::int64_t denominator) const {
     if (denominator <= 0) {
-        throw Error(ErrorCode::invalid_input, "a ratio needs a positive denominator");
+        throw Error(ErrorCode::invalid_input, msg("a ratio needs a positive denominator"));
     }
     return Money{multiply_divide_rounded(fen_, numerator, denominator)};
 }

@@ -49,4 +49,61 @@ inline std::optional<std::string> text_problem(std::string_view text) {
     return std::nullopt;
 }
 
+// The number of characters (Unicode code points) of UTF-8 text: what a limit "at most N characters" counts,
+// so that 50 汉字 weigh as much as 50 letters. Bytes that are not a lead byte (continuations) are not counted.
+inline std::size_t char_count(std::string_view text) {
+    std::size_t count = 0;
+    for (const char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+// Full-width forms typed with a Chinese input method, as their ASCII: U+FF01–U+FF5E (０–９, ，．％－＋／：
+// and the full-width letters) become U+0021–U+007E, the ideographic space U+3000 a space. Everything else
+// (汉字, ￥ U+FFE5) is kept as it is. The result is what the parsers of amounts, rates and dates read.
+inline std::string half_width(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto b0 = static_cast<unsigned char>(text[i]);
+        if (b0 == 0xEF && i + 2 < text.size()) {
+            const auto b1 = static_cast<unsigned char>(text[i + 1]);
+            const auto b2 = static_cast<unsigned char>(text[i + 2]);
+            // U+FF01–U+FF3F is EF BC 81–BF, U+FF40–U+FF5E is EF BD 80–9E.
+            if (b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF) {
+                out += static_cast<char>(b2 - 0x81 + 0x21);
+                i += 2;
+                continue;
+            }
+            if (b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E) {
+                out += static_cast<char>(b2 - 0x80 + 0x60);
+                i += 2;
+                continue;
+            }
+        }
+        if (b0 == 0xE3 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+            static_cast<unsigned char>(text[i + 2]) == 0x80) {
+            out += ' ';
+            i += 2;
+            continue;
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+// Without leading and trailing spaces and tabs (after half_width, the ideographic space is one).
+inline std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
 }  // namespace ledger::detail

@@ -24,6 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(false && "format_yuan output re-parses", text);
         }
         FUZZ_CHECK(back.fen() == m.fen(), text);
+        // Its full-width form (as a Chinese input method types it: １，２３４．５６) is the same amount.
+        std::string wide;
+        for (const char c : shown) {
+            const unsigned cp = 0xFF01u + static_cast<unsigned>(c - 0x21);
+            wide += static_cast<char>(0xE0u | (cp >> 12));
+            wide += static_cast<char>(0x80u | ((cp >> 6) & 0x3Fu));
+            wide += static_cast<char>(0x80u | (cp & 0x3Fu));
+        }
+        FUZZ_CHECK(ledger::Money::parse(wide).fen() == m.fen(), text);
         (void)ledger::format_wan(m);
         (void)ledger::format_hundredths(m.fen());
         // The same text with an explicit sign or suffix must agree when it parses.

@@ -50,7 +50,7 @@ cat >"$d/breaks.tsv" <<'EOF'
 6	appropriation,2021-01-10,B1,county,"5,00,000",,R01,年初预算,,,,,,,	5	thousands separators
 7	年初预算,2021-01-10,B2,中央级,100000.001,,R02,,,,,,,,	5	more than 2 decimals
 8	arrival,2021-02-01,B1,县,"400,000.00",,R03,,,,,,,,,	16	more cells than the header
-9	arrival,2021/02/01,B2,central,80000,,R04,,,,,,,,	2	expected YYYY-MM-DD
+9	arrival,2021/02-01,B2,central,80000,,R04,,,,,,,,	2	expected YYYY-MM-DD
 10	支付,2021-03-01,B1,township,95000,HT1,R05,进度款,,,,,,,	4	is not a funding level
 11	retention,2021-03-01,B1,county,,HT1,R06,,,,,,2021-02-30,,	13	no such day
 12	adjustement,2021-04-01,B1,county,-10000,,R07,调减,,,,,,,	1	is not an entry kind

@@ -16,7 +16,9 @@ namespace ledger {
 using Date = date::year_month_day;
 using Instant = std::chrono::sys_time<std::chrono::microseconds>;
 
-// "2020-02-29" → the date; anything else (2020-02-30, 2020-2-3, 20200229) throws Error{invalid_input}.
+// The date of "2020-02-29", "2020-2-29", "2020/2/29", "2020.2.29" or "2020年2月29日" (also with full-width
+// digits, and blanks around); anything else (2020-02-30, 2020年2月30日, 20200229, 2020-2/29) throws
+// Error{invalid_input} naming the text.
 Date parse_date(std::string_view text);
 std::string to_string(Date day);  // "YYYY-MM-DD"; the date must be ok()
 int year_of(Date day);

@@ -1,6 +1,6 @@
 // ledger/csv.hpp — RFC 4180 CSV reading for the files accountants bring (indicator sheets, imports).
 //
-// UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields with doubled quotes and embedded line
+// UTF-8 with or without a BOM (a file in another encoding is read through DecodedFile, encoding.hpp), CRLF or LF line ends, quoted fields with doubled quotes and embedded line
 // breaks. Each record keeps the line number it starts on, for messages like "ind.csv:4:5: ...".
 // CsvReader streams: memory stays bounded by the longest record, whatever the file's size.
 #pragma once
@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ledger/error.hpp"
+#include "ledger/message.hpp"
 
 namespace ledger {
 
@@ -19,18 +21,20 @@ namespace ledger {
 // reason"; line() and column() (1-based) let a caller report FILE:LINE:COLUMN.
 class CsvError : public Error {
 public:
-    CsvError(int line, int column, const std::string& reason)
-        : Error(ErrorCode::invalid_input,
-                "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + reason),
-          line_(line), column_(column), reason_(reason) {}
+    CsvError(int line, int column, Message reason)
+        : Error(ErrorCode::invalid_input, msg("line {line}, column {column}: {reason}")
+                                              .with("line", std::to_string(line))
+                                              .with("column", std::to_string(column))
+                                              .with("reason", reason)),
+          line_(line), column_(column), reason_(std::move(reason)) {}
     int line() const noexcept { return line_; }
-    int column() const noexcept { return column_; }
-    const std::string& reason() const noexcept { return reason_; }
+    int column() const noexcept { return column_; }  // 0: the whole line (its encoding)
+    const Message& reason() const noexcept { return reason_; }
 
 private:
     int line_;
     int column_;
-    std::string reason_;
+    Message reason_;
 };
 
 struct CsvRecord {
@@ -47,7 +51,10 @@ public:
 
 private:
     int get();
+    int peek();
+    int read();
     std::istream& in_;
+    int column_ = 1;  // of the field being read
     int line_ = 1;
     bool started_ = false;
 };

@@ -53,7 +53,8 @@ enum class EntryKind {
 
 std::string_view to_string(EntryKind kind);     // "payment"
 std::string_view chinese_name(EntryKind kind);  // "支付"
-EntryKind parse_entry_kind(std::string_view text);  // English or Chinese; Error{invalid_input}
+// English or Chinese (支付, 年初预算 or 年初预算批复, 合同变更, ...); Error{invalid_input} listing both.
+EntryKind parse_entry_kind(std::string_view text);
 
 // One row of the ledger as read back, with its project and contract codes resolved.
 struct Entry {
@@ -132,8 +133,10 @@ struct Amendment {
 Contract terms_in_force(Contract registered, const std::vector<Amendment>& amendments, Date on);
 Project terms_in_force(Project registered, const std::vector<Amendment>& amendments, Date on);
 
-// Parses a retention rate: "5%", "5", "2.5%" → basis points; more than 2 decimals or outside
-// 0–100 % throws Error{invalid_input}.
+// Parses a retention rate in percent → basis points: "5%", "2.5%", "5 %", "５％" (full-width), and a bare
+// "0". A bare number other than 0 is ambiguous and refused with its likely meaning ("0.05" has no
+// percent sign: as a fraction it means 5%); more than 2 decimals or outside 0–100 % throws too. All
+// Error{invalid_input} naming the text.
 std::int64_t parse_rate_bp(std::string_view text);
 
 }  // namespace ledger

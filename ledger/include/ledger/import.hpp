@@ -35,6 +35,7 @@ struct ImportOptions {
     bool dry_run = false;  // check and post everything, then roll back
     bool again = false;    // load a file whose bytes were imported before
     bool allow_duplicates = false;  // post rows without a voucher ref that repeat an entry
+    std::string encoding = "utf-8";  // of the file: utf-8 or gb18030 (GBK) (ledger/encoding.hpp, parse_encoding)
     // Called every so often while posting: rows done, rows in all.
     std::function<void(std::int64_t done, std::int64_t total)> progress;
 };

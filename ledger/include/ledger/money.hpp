@@ -21,8 +21,10 @@ public:
     static constexpr Money from_fen(std::int64_t fen) noexcept { return Money{fen}; }
 
     // Parses an amount as accountants write it (domain.md §2): "1259500", "1,259,500.00", "¥1,259,500",
-    // "125.95万", "125.95万元", "100元", with an optional leading sign. At most 2 decimals of 元 or 6
-    // of 万元; thousands separators only in groups of three. Throws Error{invalid_input} naming the
+    // "￥1,259,500", "125.95万", "125.95万元", "1亿", "1.5亿元", "100元", with an optional leading sign, blanks
+    // around the parts, and full-width digits and punctuation ("１，２３４．５６", "，" between thousands).
+    // Exact: at most 2 decimals of 元, 6 of 万元, 10 of 亿元 (anything finer than a fen is refused, never
+    // rounded); thousands separators only in groups of three. Throws Error{invalid_input} naming the
     // text for anything else, Error{limit_exceeded} when the amount does not fit.
     static Money parse(std::string_view text);
 

@@ -41,7 +41,7 @@ pay amt-hex 0x10
 pay amt-nan NaN
 pay amt-inf inf
 pay amt-fraction 1/2
-pay amt-fullwidth １００
+pay amt-fullwidth-grouping １，２３，４
 pay amt-wan-twice 12万万
 pay amt-wan-7-decimals 1.2345678万
 pay amt-space-inside '"1 000"'
@@ -57,7 +57,7 @@ pay amt-empty ''
 dat date-feb-30 2021-02-30
 dat date-month-13 2021-13-01
 dat date-compact 20210101
-dat date-slashes 2021/01/01
+dat date-mixed-separators 2021/01-01
 dat date-month-0 2021-00-10
 dat date-day-0 2021-01-00
 dat date-day-32 2021-01-32
@@ -68,7 +68,7 @@ dat date-year-0 0000-01-01
 dat date-time-suffix 2024-01-01T00:00
 dat date-trailing-junk 2024-01-01x
 dat date-words yesterday
-dat date-chinese 2024年1月1日
+dat date-chinese-no-such-day 2023年2月29日
 dat date-negative -2024-01-01
 dat date-empty ''
 
