@@ -99,9 +99,9 @@ EntryKind parse_entry_kind(std::string_view text) {
         return EntryKind::appropriation;
     }
     throw Error(ErrorCode::invalid_input,
-                "'" + std::string(text) +
-                    "' is not an entry kind: use appropriation, adjustment, arrival, payment, refund, retention, "
-                    "release, forfeit, recovery, close, reversal, project or contract");
+                msg("'{text}' is not an entry kind: use appropriation, adjustment, arrival, payment, refund, retention, "
+                    "release, forfeit, recovery, close, reversal, project or contract")
+                    .with("text", std::string(text)));
 }
 
 std::int64_t parse_rate_bp(std::string_view original) {
@@ -110,8 +110,9 @@ std::int64_t parse_rate_bp(std::string_view original) {
         text.remove_suffix(1);
     }
     const auto bad = [&] {
-        throw Error(ErrorCode::invalid_input, "'" + std::string(original) +
-                                                  "' is not a retention rate like 5% (0 to 100, at most 2 decimals)");
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{text}' is not a retention rate like 5% (0 to 100, at most 2 decimals)")
+                        .with("text", std::string(original)));
     };
     std::int64_t whole = 0;
     std::int64_t hundredths = 0;
