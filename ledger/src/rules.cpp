@@ -405,12 +405,12 @@ void check_invariants(const Store& store, const Candidate& c) {
                         ? msg("{what} would bring contract {contract} to {committed} paid and retained, beyond its "
                               "amount of {amount}")
                         : msg("{what} would bring contract {contract} to {committed} paid and retained, beyond its "
-                              "amount of {amount} in force on {day}"))
+                              "amount of {amount} in force on {day}")
+                              .with("day", to_string(excess->day)))
                        .with("what", what)
                        .with("contract", contract.contract.code)
                        .with("committed", yuan(excess->committed))
-                       .with("amount", yuan(excess->amount))
-                       .with("day", to_string(excess->day)));
+                       .with("amount", yuan(excess->amount)));
         }
     }
 }
