@@ -25,6 +25,7 @@
 #include "i18n.hpp"
 #include "ledger/encoding.hpp"
 #include "ledger/import.hpp"
+#include "ledger/kinds.hpp"
 #include "ledger/words.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
@@ -363,40 +364,7 @@ ledger::EntryId parse_entry_id(const std::string& text) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// WHICH FIELDS A MONEY POSTING REQUIRES, by kind — the one place the CLI says so. To be replaced by the
-// library's table ledger::fields_of(EntryKind) once it lands (the integrator switches posting_fields() to it).
-struct PostingFields {
-    ledger::EntryKind kind;
-    bool level_required;
-    bool amount_required;
-    bool contract;  // false: no --contract option; true: --contract, required when contract_required
-    bool contract_required;
-    bool ref_required;
-    bool memo_required;
-};
-
-constexpr PostingFields kPostingFields[] = {
-    // kind                            level  amount contract c.req  ref    memo
-    {ledger::EntryKind::appropriation, true, true, false, false, false, false},
-    {ledger::EntryKind::adjustment, true, true, false, false, true, true},
-    {ledger::EntryKind::arrival, true, true, false, false, false, false},
-    {ledger::EntryKind::payment, true, true, true, false, false, false},
-    {ledger::EntryKind::refund, false, true, true, false, true, false},
-    {ledger::EntryKind::retention, true, false, true, true, false, false},
-    {ledger::EntryKind::release, false, false, true, true, false, false},
-    {ledger::EntryKind::forfeit, false, true, true, true, false, true},
-    {ledger::EntryKind::recovery, true, true, false, false, false, true},
-};
-
-const PostingFields& posting_fields(ledger::EntryKind kind) {
-    for (const PostingFields& f : kPostingFields) {
-        if (f.kind == kind) {
-            return f;
-        }
-    }
-    throw std::logic_error("no posting fields for this kind");
-}
-// ---------------------------------------------------------------------------------------------------------
+// Which fields a money posting takes and requires: the library's one table, ledger::kPostingKinds (kinds.hpp).
 
 // The options shared by money postings, bound to one Posting being built.
 struct PostingArgs {
@@ -692,27 +660,33 @@ void run(Context& ctx, const Command&) {
 namespace posting {
 PostingArgs args;
 void options(CLI::App& sub, const Command& row) {
-    const PostingFields& f = posting_fields(row.kind);
+    const ledger::PostingKind* kind = ledger::posting_kind(row.kind);
+    LEDGER_ASSERT(kind != nullptr);
+    const auto required = [](ledger::Need need) { return need == ledger::Need::required; };
+    const auto offered = [](ledger::Need need) { return need != ledger::Need::forbidden; };
     sub.add_option("CODE", args.project, tr("project code"))->required();
     sub.add_option("--level", args.level, tr("funding level: central provincial municipal county carryover other"))
-        ->required(f.level_required);
+        ->required(required(kind->level));
     sub.add_option("--amount", args.amount, tr("amount in 元 (1,259,500.00) or 万元 (125.95万)"))
-        ->required(f.amount_required);
+        ->required(required(kind->amount));
     sub.add_option("--date", args.date, tr("effective date (业务日期), YYYY-MM-DD"))->required();
-    if (f.contract) {
-        sub.add_option("--contract", args.contract, tr("contract code"))->required(f.contract_required);
+    if (offered(kind->contract)) {
+        sub.add_option("--contract", args.contract, tr("contract code"))->required(required(kind->contract));
     }
     sub.add_option("--ref", args.ref, tr("voucher reference (凭证号); a retry with the same ref is a no-op"))
-        ->required(f.ref_required);
-    sub.add_option("--memo", args.memo, tr("memo (摘要)"))->required(f.memo_required);
-    if (row.kind == ledger::EntryKind::refund) {
+        ->required(required(kind->ref) || kind->typed_ref);
+    sub.add_option("--memo", args.memo, tr("memo (摘要)"))->required(required(kind->memo) || kind->typed_memo);
+    if (offered(kind->of)) {
         sub.add_option("--of", args.of,
                        tr("voucher ref or entry id of the payment or release returned; its level, contract and "
                           "year decide the refund's (without it: --level, bounded by that pot)"));
     }
-    if (row.kind == ledger::EntryKind::retention) {
-        sub.add_option("--accepted", args.accepted, tr("acceptance date (验收日期)"))->required();
-        sub.add_option("--warranty-months", args.warranty_months, tr("warranty months (default: the contract's)"));
+    if (offered(kind->accepted)) {
+        sub.add_option("--accepted", args.accepted, tr("acceptance date (验收日期)"))->required(required(kind->accepted));
+    }
+    if (offered(kind->warranty_months)) {
+        sub.add_option("--warranty-months", args.warranty_months, tr("warranty months (default: the contract's)"))
+            ->required(required(kind->warranty_months));
     }
 }
 void run(Context& ctx, const Command& row) {

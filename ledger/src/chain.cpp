@@ -5,6 +5,7 @@
 #include <array>
 
 #include "ledger/error.hpp"
+#include "ledger/kinds.hpp"
 
 namespace ledger::detail {
 namespace {
@@ -64,13 +65,14 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
         field(out, "corrects", std::to_string(static_cast<std::int64_t>(*entry.corrects)));
     }
     // A registration without its record can only come from a file edited behind fundflow's back.
-    const auto missing = [&](const char* what) {
-        return Error(ErrorCode::integrity, "entry #" + std::to_string(static_cast<std::int64_t>(entry.id)) +
-                                               " registers a " + what + " whose record is missing or altered");
+    const auto missing = [&](EntryKind what) {
+        return Error(ErrorCode::integrity, msg("entry #{id} registers a {kind} whose record is missing or altered")
+                                               .with("id", std::to_string(static_cast<std::int64_t>(entry.id)))
+                                               .with("kind", kind_name(what)));
     };
     if (entry.kind == EntryKind::project) {
         if (!project_record) {
-            throw missing("project");
+            throw missing(EntryKind::project);
         }
         field(out, "project.name", project_record->name);
         field(out, "project.unit_name", project_record->unit_name);
@@ -78,7 +80,7 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
     }
     if (entry.kind == EntryKind::contract) {
         if (!contract_record) {
-            throw missing("contract");
+            throw missing(EntryKind::contract);
         }
         field(out, "contract.supplier", contract_record->supplier);
         field(out, "contract.amount_fen", std::to_string(contract_record->amount.fen()));
@@ -89,8 +91,8 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
     if (entry.kind == EntryKind::amendment) {
         // Every term, in this order, '-' for a term the amendment leaves as it was (docs/hash-chain.md).
         if (!amendment_record) {
-            throw Error(ErrorCode::integrity, "entry #" + std::to_string(static_cast<std::int64_t>(entry.id)) +
-                                                  " is an amendment whose terms are missing or altered");
+            throw Error(ErrorCode::integrity, msg("entry #{id} is an amendment whose terms are missing or altered")
+                                                  .with("id", std::to_string(static_cast<std::int64_t>(entry.id))));
         }
         const Amendment& a = *amendment_record;
         const auto text = [](const std::string& s) { return s; };
@@ -123,7 +125,7 @@ std::string chain_hash(std::string_view prev_hash, std::string_view encoding) {
     static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     EVP_MD_CTX* context = holder.context;
     if (context == nullptr || sha256 == nullptr) {
-        throw Error(ErrorCode::storage, "OpenSSL could not allocate a digest context");
+        throw Error(ErrorCode::storage, msg("OpenSSL could not allocate a digest context"));
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
@@ -132,7 +134,7 @@ std::string chain_hash(std::string_view prev_hash, std::string_view encoding) {
                     EVP_DigestUpdate(context, encoding.data(), encoding.size()) == 1 &&
                     EVP_DigestFinal_ex(context, digest.data(), &length) == 1;
     if (!ok || length != 32) {
-        throw Error(ErrorCode::storage, "OpenSSL failed to compute SHA-256");
+        throw Error(ErrorCode::storage, msg("OpenSSL failed to compute SHA-256"));
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;

@@ -11,6 +11,7 @@
 
 #include "ledger/csv.hpp"
 #include "ledger/encoding.hpp"
+#include "ledger/kinds.hpp"
 #include "ledger/ledger.hpp"
 #include "text.hpp"
 
@@ -91,12 +92,35 @@ std::optional<bool> parse_flag(const std::string& text) {
     return std::nullopt;
 }
 
+// The import column of a posting field (kinds.hpp).
+Column column_of(Field field) {
+    switch (field) {
+        case Field::level:
+            return level;
+        case Field::amount:
+            return amount;
+        case Field::contract:
+            return contract;
+        case Field::ref:
+            return ref;
+        case Field::memo:
+            return memo;
+        case Field::accepted:
+            return accepted;
+        case Field::warranty_months:
+            return months;
+        case Field::of:
+            return refunds;
+    }
+    return kind;
+}
+
 class FileRows {
 public:
     FileRows(const std::string& path, Encoding encoding, std::vector<ImportProblem>& problems)
         : in_(path, encoding), reader_(in_) {
         if (!in_) {
-            throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
+            throw Error(ErrorCode::not_found, msg("cannot read the import file '{path}'").with("path", path));
         }
         position_.fill(-1);
         std::optional<CsvRecord> header;
@@ -107,7 +131,7 @@ public:
             return;
         }
         if (!header) {
-            problems.push_back({1, 0, "the file is empty: expected a header like kind,date,project,level,amount,..."});
+            problems.push_back({1, 0, msg("the file is empty: expected a header like kind,date,project,level,amount,...")});
             return;
         }
         for (std::size_t i = 0; i < header->fields.size(); ++i) {
@@ -117,8 +141,9 @@ public:
                 if (cell == kNames[c][0] || cell == kNames[c][1]) {
                     if (position_[c] >= 0) {
                         problems.push_back({header->line, static_cast<int>(i) + 1,
-                                            "the column " + std::string(kNames[c][0]) + " (" +
-                                                std::string(kNames[c][1]) + ") is given twice"});
+                                            msg("the column {column} ({name}) is given twice")
+                                                .with("column", std::string(kNames[c][0]))
+                                                .with("name", std::string(kNames[c][1]))});
                     }
                     position_[c] = static_cast<int>(i);
                     known = true;
@@ -126,13 +151,15 @@ public:
             }
             if (!known) {
                 problems.push_back({header->line, static_cast<int>(i) + 1,
-                                    "unknown column '" + cell + "' (see the README's import columns)"});
+                                    msg("unknown column '{column}' (see the README's import columns)")
+                                        .with("column", cell)});
             }
         }
         for (Column c : {kind, project}) {
             if (position_[c] < 0) {
-                problems.push_back({header->line, 0, "the header lacks the column " + std::string(kNames[c][0]) + " (" +
-                                                         std::string(kNames[c][1]) + ")"});
+                problems.push_back({header->line, 0, msg("the header lacks the column {column} ({name})")
+                                                         .with("column", std::string(kNames[c][0]))
+                                                         .with("name", std::string(kNames[c][1]))});
             }
         }
         width_ = header->fields.size();
@@ -146,7 +173,7 @@ public:
             row.position = &position_;
             if (record->fields.size() > width_ && problems != nullptr) {
                 problems->push_back({record->line, static_cast<int>(width_) + 1,
-                                     "more cells than the header has columns (quote a cell that contains a comma)"});
+                                     msg("more cells than the header has columns (quote a cell that contains a comma)")});
             }
             for (std::size_t c = 0; c < kColumns; ++c) {
                 const auto p = static_cast<std::size_t>(position_[c]);
@@ -168,15 +195,18 @@ private:
 
 // Checks a row on its own; appends its problems.
 void check_row(const Row& row, std::vector<ImportProblem>& problems) {
-    const auto problem = [&](Column c, const std::string& message) {
+    const auto problem = [&](Column c, Message message) {
         if (problems.size() < kMaxProblems) {
-            problems.push_back({row.line, row.column(c), message});
+            problems.push_back({row.line, row.column(c), std::move(message)});
         }
     };
-    const auto need = [&](Column c, const char* why) {
+    // `what` names the row: a kind name, or a phrase such as msg("correction").
+    const auto need = [&](Column c, const Message& what) {
         if (!row.has(c)) {
-            problem(c, std::string("a ") + why + " row needs " + std::string(kNames[c][0]) + " (" +
-                           std::string(kNames[c][1]) + ")");
+            problem(c, msg("a {row} row needs {column} ({name})")
+                           .with("row", what)
+                           .with("column", std::string(kNames[c][0]))
+                           .with("name", std::string(kNames[c][1])));
             return false;
         }
         return true;
@@ -186,19 +216,19 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
             try {
                 parse(row[c]);
             } catch (const Error& e) {
-                problem(c, e.what());
+                problem(c, e.message());
             }
         }
     };
     if (is_correction(row[kind])) {
-        need(project, "correction");
-        need(ref, "correction (the voucher ref of the entry it corrects)");
-        need(reason, "correction");
+        need(project, msg("correction"));
+        need(ref, msg("correction (the voucher ref of the entry it corrects)"));
+        need(reason, msg("correction"));
         check(day, [](const std::string& t) { parse_date(t); });
         check(level, [](const std::string& t) { parse_level(t); });
         check(amount, [](const std::string& t) {
             if (Money::parse(t) == Money{}) {
-                throw Error(ErrorCode::invalid_input, "a corrected amount must not be zero");
+                throw Error(ErrorCode::invalid_input, msg("a corrected amount must not be zero"));
             }
         });
         for (std::size_t c = 0; c < kColumns; ++c) {
@@ -212,21 +242,21 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     try {
         k = parse_entry_kind(row[kind]);
     } catch (const Error& e) {
-        problem(kind, e.what());
+        problem(kind, e.message());
         return;
     }
-    const std::string what(to_string(k));
-    need(project, what.c_str());
+    const Message what = kind_name(k);
+    need(project, what);
     check(day, [](const std::string& t) { parse_date(t); });
     check(accepted, [](const std::string& t) { parse_date(t); });
     check(amount, [](const std::string& t) { Money::parse(t); });
     check(level, [](const std::string& t) { parse_level(t); });
     check(rate, [](const std::string& t) { parse_rate_bp(t); });
     if (row.has(months) && !parse_int(row[months], 0, 1200)) {
-        problem(months, "'" + row[months] + "' is not a number of months from 0 to 1200");
+        problem(months, msg("'{months}' is not a number of months from 0 to 1200").with("months", row[months]));
     }
     if (!parse_flag(row[sme])) {
-        problem(sme, "'" + row[sme] + "' is not yes/no (是/否, 1/0)");
+        problem(sme, msg("'{sme}' is not yes/no (是/否, 1/0)").with("sme", row[sme]));
     }
     // What the ledger would refuse for the row alone is reported here, with its column, not row by row
     // while posting.
@@ -234,8 +264,9 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
         try {
             const Money m = Money::parse(row[amount]);
             if (k == EntryKind::adjustment ? m == Money{} : m <= Money{}) {
-                problem(amount, k == EntryKind::adjustment ? "an adjustment must not be zero"
-                                                           : what + " amounts must be positive");
+                problem(amount, k == EntryKind::adjustment
+                                    ? msg("an adjustment must not be zero")
+                                    : msg("{kind} amounts must be positive").with("kind", what));
             }
         } catch (const Error&) {
             // reported above
@@ -244,14 +275,16 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     if (row.has(level) && (k == EntryKind::appropriation || k == EntryKind::adjustment || k == EntryKind::arrival)) {
         try {
             if (parse_level(row[level]) == Level::carryover) {
-                problem(level, "carryover is derived from the previous year and cannot take " + what);
+                problem(level,
+                        msg("carryover is derived from the previous year and cannot take {kind}").with("kind", what));
             }
         } catch (const Error&) {
             // reported above
         }
     }
     if (row.has(refunds) && k != EntryKind::refund) {
-        problem(refunds, "only a refund row names the payment it returns (refunds); leave it empty for " + what);
+        problem(refunds, msg("only a refund row names the payment it returns (refunds); leave it empty for {kind}")
+                             .with("kind", what));
     }
     for (std::size_t c = 0; c < kColumns; ++c) {
         if (const auto why = detail::text_problem(row.cell[c])) {
@@ -260,43 +293,49 @@ void check_row(const Row& row, std::vector<ImportProblem>& problems) {
     }
     switch (k) {
         case EntryKind::project:
-            need(name, what.c_str());
+            need(name, what);
             break;
         case EntryKind::contract:
-            need(contract, what.c_str());
-            need(supplier, what.c_str());
-            need(amount, what.c_str());
+            need(contract, what);
+            need(supplier, what);
+            need(amount, what);
             break;  // a zero or negative amount is caught by the amount check above
         case EntryKind::close:
-            need(day, "close (the year's last day, or any day of the year)");
+            need(day, msg("close (the year's last day, or any day of the year)"));
             break;
         case EntryKind::reversal:
-            need(reverses, what.c_str());
-            need(memo, "reversal (its reason)");
+            need(reverses, what);
+            need(memo, msg("reversal (its reason)"));
             break;
         case EntryKind::amendment:
-            need(day, "amendment (its effective date)");
-            need(memo, what.c_str());
+            need(day, msg("amendment (its effective date)"));
+            need(memo, what);
             break;
         case EntryKind::reopen:
-            need(day, "reopen (the reopened year's last day, or any day of it)");
-            need(memo, "reopen (its reason)");
+            need(day, msg("reopen (the reopened year's last day, or any day of it)"));
+            need(memo, msg("reopen (its reason)"));
             break;
-        default:
-            need(day, what.c_str());
-            if (k != EntryKind::retention && k != EntryKind::release) {
-                need(amount, what.c_str());
+        default: {
+            // The money kinds: what each needs and refuses is kinds.hpp's table.
+            need(day, what);
+            const PostingKind* fields = posting_kind(k);
+            if (fields == nullptr) {
+                break;
             }
-            if (k != EntryKind::release && k != EntryKind::forfeit && !(k == EntryKind::refund && row.has(refunds))) {
-                need(level, what.c_str());
-            }
-            if (k == EntryKind::retention || k == EntryKind::release || k == EntryKind::forfeit) {
-                need(contract, what.c_str());
-            }
-            if (k == EntryKind::retention) {
-                need(accepted, what.c_str());
+            for (const Field f : kFields) {
+                const Column c = column_of(f);
+                const Need n = fields->need(f);
+                if (f == Field::level ? level_needed(*fields, row.has(refunds)) : n == Need::required) {
+                    need(c, what);
+                } else if (n == Need::forbidden && row.has(c) && f != Field::of) {  // of: refused above
+                    problem(c, msg("a {row} row takes no {column} ({name}); leave it empty")
+                                   .with("row", what)
+                                   .with("column", std::string(kNames[c][0]))
+                                   .with("name", std::string(kNames[c][1])));
+                }
             }
             break;
+        }
     }
 }
 
@@ -308,8 +347,9 @@ using SkipRepeat = std::function<bool(const Posting&)>;
 bool post_correction(Ledger& ledger, const Row& row, const Actor& actor) {
     const auto live = ledger.entry_by_ref(row[project], row[ref]);
     if (!live) {
-        throw Error(ErrorCode::not_found,
-                    "no entry with voucher " + row[ref] + " on project " + row[project] + " to correct");
+        throw Error(ErrorCode::not_found, msg("no entry with voucher {ref} on project {project} to correct")
+                                              .with("ref", row[ref])
+                                              .with("project", row[project]));
     }
     // Already there: the live entry or an earlier replacement in its chain has the row's content (a
     // re-import of a file with several corrections of one voucher).
@@ -402,8 +442,10 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
             const Project p{row[project], row[name], row[unit_name], row[func_code]};
             if (const auto existing = ledger.find_project(p.code)) {
                 if (existing->name != p.name || existing->unit_name != p.unit_name || existing->func_code != p.func_code) {
-                    throw Error(ErrorCode::rejected, "project " + p.code + " exists with another name, unit or "
-                                                         "function code ('" + existing->name + "')");
+                    throw Error(ErrorCode::rejected,
+                                msg("project {project} exists with another name, unit or function code ('{name}')")
+                                    .with("project", p.code)
+                                    .with("name", existing->name));
                 }
                 return false;
             }
@@ -418,8 +460,9 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
                 if (existing->supplier != c.supplier || existing->amount != c.amount ||
                     existing->retention_rate_bp != c.retention_rate_bp || existing->warranty_months != c.warranty_months ||
                     existing->sme != c.sme) {
-                    throw Error(ErrorCode::rejected, "contract " + c.code + " exists on project " + c.project +
-                                                         " with other terms");
+                    throw Error(ErrorCode::rejected, msg("contract {contract} exists on project {project} with other terms")
+                                                         .with("contract", c.code)
+                                                         .with("project", c.project));
                 }
                 return false;
             }
@@ -453,8 +496,9 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
         case EntryKind::reversal: {
             const auto original = ledger.entry_by_ref(row[project], row[reverses]);
             if (!original) {
-                throw Error(ErrorCode::not_found, "no entry with voucher " + row[reverses] + " on project " +
-                                                      row[project] + " to reverse");
+                throw Error(ErrorCode::not_found, msg("no entry with voucher {ref} on project {project} to reverse")
+                                                      .with("ref", row[reverses])
+                                                      .with("project", row[project]));
             }
             if (ledger.reversed_by(original->id)) {
                 return false;
@@ -503,27 +547,27 @@ struct RollBack {};  // thrown to undo a dry run or a refused import
 std::string file_sha256(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw Error(ErrorCode::not_found, "cannot read the import file '" + path + "'");
+        throw Error(ErrorCode::not_found, msg("cannot read the import file '{path}'").with("path", path));
     }
     const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-        throw Error(ErrorCode::storage, "SHA-256 is not available (OpenSSL)");
+        throw Error(ErrorCode::storage, msg("SHA-256 is not available (OpenSSL)"));
     }
     std::array<char, 65536> block{};
     while (in) {
         in.read(block.data(), static_cast<std::streamsize>(block.size()));
         const auto got = static_cast<std::size_t>(in.gcount());
         if (got > 0 && EVP_DigestUpdate(ctx.get(), block.data(), got) != 1) {
-            throw Error(ErrorCode::storage, "SHA-256 failed (OpenSSL)");
+            throw Error(ErrorCode::storage, msg("SHA-256 failed (OpenSSL)"));
         }
     }
     if (in.bad()) {
-        throw Error(ErrorCode::storage, "reading the import file '" + path + "' failed");
+        throw Error(ErrorCode::storage, msg("reading the import file '{path}' failed").with("path", path));
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
-        throw Error(ErrorCode::storage, "SHA-256 failed (OpenSSL)");
+        throw Error(ErrorCode::storage, msg("SHA-256 failed (OpenSSL)"));
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
@@ -631,7 +675,9 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
                         result.stopped = ImportProblem{row->line, 0, e.message()};
                         throw RollBack{};
                     }
-                    throw Error(e.code(), "line " + std::to_string(row->line) + ": " + e.what());
+                    throw Error(e.code(), msg("line {line}: {message}")
+                                              .with("line", std::to_string(row->line))
+                                              .with("message", e.message()));
                 }
                 if (options.progress && (++done % 1000 == 0 || done == result.rows)) {
                     options.progress(done, result.rows);

@@ -18,6 +18,24 @@ using detail::guarded;
 
 }  // namespace
 
+namespace {
+
+Message missing_entry(std::int64_t expected, std::int64_t id) {
+    return msg("entry #{id} is missing: ids jump to #{next}")
+        .with("id", std::to_string(expected))
+        .with("next", std::to_string(id));
+}
+
+Message broken_link(std::int64_t id) {
+    return msg("entry #{id} does not follow the entry before it (its prev_hash differs)").with("id", std::to_string(id));
+}
+
+Message altered_entry(std::int64_t id) {
+    return msg("entry #{id} was altered: its contents no longer match its hash").with("id", std::to_string(id));
+}
+
+}  // namespace
+
 VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) const {
     // A digest is "HEX" or "N:HEX" (as 'fundflow digest' prints it).
     std::optional<std::int64_t> digest_entries;
@@ -27,7 +45,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         if (const auto colon = text.find(':'); colon != std::string_view::npos) {
             const std::string count(text.substr(0, colon));
             if (count.empty() || count.find_first_not_of("0123456789") != std::string::npos || count.size() > 18) {
-                throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) + "' is not a digest like 7:5f3a…");
+                throw Error(ErrorCode::invalid_input,
+                            msg("'{digest}' is not a digest like 7:5f3a…").with("digest", std::string(*digest)));
             }
             digest_entries = std::stoll(count);
             text = text.substr(colon + 1);
@@ -36,9 +55,9 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         std::transform(digest_hash.begin(), digest_hash.end(), digest_hash.begin(),
                        [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         if (!detail::is_hex_hash(digest_hash)) {
-            throw Error(ErrorCode::invalid_input, "'" + std::string(*digest) +
-                                                      "' is not a digest: expected the 64 hex digits 'fundflow digest' "
-                                                      "printed, optionally after 'N:'");
+            throw Error(ErrorCode::invalid_input, msg("'{digest}' is not a digest: expected the 64 hex digits "
+                                                      "'fundflow digest' printed, optionally after 'N:'")
+                                                      .with("digest", std::string(*digest)));
         }
     }
     VerifyResult verified;
@@ -56,7 +75,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         VerifyResult result;
         result.digest = Digest{0, std::string(detail::kGenesisHash)};
         bool digest_found = digest && digest_hash == detail::kGenesisHash && digest_entries.value_or(0) == 0;
-        const auto fail = [&](std::optional<EntryId> id, std::string problem) {
+        const auto fail = [&](std::optional<EntryId> id, Message problem) {
             result.ok = false;
             result.first_bad = id;
             result.problem = std::move(problem);
@@ -64,16 +83,16 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         // Registrations seen along the chain: each project and contract row must have exactly one.
         std::set<std::string> projects_registered;
         std::set<std::pair<std::string, std::string>> contracts_registered;
-        std::optional<std::string> registered_twice;
+        std::optional<Message> registered_twice;
         std::int64_t amendment_entries = 0;
         try {
             store_->for_each_chain_record([&](const ChainRecord& r) {
                 if (r.entry.kind == EntryKind::project && !projects_registered.insert(r.entry.project).second) {
-                    registered_twice = "project '" + r.entry.project + "'";
+                    registered_twice = msg("project '{project}'").with("project", r.entry.project);
                 }
                 if (r.entry.kind == EntryKind::contract && r.entry.contract &&
                     !contracts_registered.emplace(r.entry.project, *r.entry.contract).second) {
-                    registered_twice = "contract '" + *r.entry.contract + "'";
+                    registered_twice = msg("contract '{contract}'").with("contract", *r.entry.contract);
                 }
                 if (r.entry.kind == EntryKind::amendment) {
                     ++amendment_entries;
@@ -81,21 +100,18 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
                 const std::int64_t expected = result.digest.entries + 1;
                 if (id != expected) {
-                    fail(EntryId{expected}, "entry #" + std::to_string(expected) +
-                                                " is missing: ids jump to #" + std::to_string(id));
+                    fail(EntryId{expected}, missing_entry(expected, id));
                     return false;
                 }
                 if (r.entry.prev_hash != result.digest.head) {
-                    fail(r.entry.id, "entry #" + std::to_string(id) +
-                                         " does not follow the entry before it (its prev_hash differs)");
+                    fail(r.entry.id, broken_link(id));
                     return false;
                 }
                 const std::string computed = detail::chain_hash(
                     r.entry.prev_hash,
                     detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record));
                 if (computed != r.entry.hash) {
-                    fail(r.entry.id, "entry #" + std::to_string(id) +
-                                         " was altered: its contents no longer match its hash");
+                    fail(r.entry.id, altered_entry(id));
                     return false;
                 }
                 result.digest = Digest{id, r.entry.hash};
@@ -108,49 +124,54 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
             if (e.code() != ErrorCode::integrity) {
                 throw;
             }
-            fail(EntryId{result.digest.entries + 1}, e.what());
+            fail(EntryId{result.digest.entries + 1}, e.message());
         }
         if (!result.ok) {
             return result;
         }
         const auto [file_problems, derived_problems] = file_checks.get();
         if (const auto& problems = file_problems; !problems.empty()) {
-            fail(std::nullopt, "the file's pages or indexes are damaged (SQLite integrity_check: " + problems.front() +
-                                   "); restore the ledger from a copy");
+            fail(std::nullopt, msg("the file's pages or indexes are damaged (SQLite integrity_check: {problem}); "
+                                   "restore the ledger from a copy")
+                                   .with("problem", problems.front()));
             return result;
         }
         if (registered_twice) {
-            fail(std::nullopt, *registered_twice + " is registered by more than one entry");
+            fail(std::nullopt, msg("{what} is registered by more than one entry").with("what", *registered_twice));
             return result;
         }
         for (const auto& project : store_->projects()) {
             if (projects_registered.count(project.project.code) == 0) {
-                fail(std::nullopt, "project '" + project.project.code + "' has no entry that registered it");
+                fail(std::nullopt,
+                     msg("project '{project}' has no entry that registered it").with("project", project.project.code));
                 return result;
             }
         }
         for (const auto& contract : store_->contract_codes()) {
             if (contracts_registered.count(contract) == 0) {
-                fail(std::nullopt, "contract '" + contract.second + "' has no entry that registered it");
+                fail(std::nullopt,
+                     msg("contract '{contract}' has no entry that registered it").with("contract", contract.second));
                 return result;
             }
         }
         // Each amendment entry's row is covered by its hash; a row no entry wrote is an addition.
         if (const auto rows = store_->amendment_rows(); rows != amendment_entries) {
-            fail(std::nullopt, "the amendments table holds " + std::to_string(rows) + " rows for " +
-                                   std::to_string(amendment_entries) +
-                                   " amendment entries (the file was edited outside fundflow)");
+            fail(std::nullopt, msg("the amendments table holds {rows} rows for {entries} amendment entries (the file "
+                                   "was edited outside fundflow)")
+                                   .with("rows", std::to_string(rows))
+                                   .with("entries", std::to_string(amendment_entries)));
             return result;
         }
         for (const auto& problem : derived_problems) {
-            fail(std::nullopt, problem + " (the file was edited outside fundflow)");
+            fail(std::nullopt, msg("{problem} (the file was edited outside fundflow)").with("problem", problem));
             return result;
         }
         if (digest && !digest_found) {
-            fail(std::nullopt, "the ledger does not extend the digest " +
-                                   (digest_entries ? std::to_string(*digest_entries) + ":" : std::string()) +
-                                   digest_hash.substr(0, 16) +
-                                   "…: entries it covered were removed or rewritten, or an older copy was restored");
+            fail(std::nullopt, msg("the ledger does not extend the digest {digest}…: entries it covered were removed "
+                                   "or rewritten, or an older copy was restored")
+                                   .with("digest", (digest_entries ? std::to_string(*digest_entries) + ":"
+                                                                   : std::string()) +
+                                                       digest_hash.substr(0, 16)));
         }
         return result;
     }(); }); });
@@ -158,8 +179,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
 }
 
 std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years, std::int64_t links) const {
-    return detail::read_guarded(*store_, [&]() -> std::optional<std::string> {
-        std::optional<std::string> problem;
+    return detail::read_guarded(*store_, [&]() -> std::optional<Message> {
+        std::optional<Message> problem;
         const detail::Head head = store_->head();
         if (links > 0 && head.entries > 0) {
             // The entry before the first one checked gives the first link's expected prev_hash.
@@ -174,15 +195,13 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
                     [&](const ChainRecord& r) {
                         const auto id = static_cast<std::int64_t>(r.entry.id);
                         if (id != expected) {
-                            problem = "entry #" + std::to_string(expected) + " is missing: ids jump to #" +
-                                      std::to_string(id);
+                            problem = missing_entry(expected, id);
                             return false;
                         }
                         // The first row's own hash is not recomputed, so the link it gives is checked
                         // for form too (chain_hash takes only a well-formed hash).
                         if ((prev_hash && r.entry.prev_hash != *prev_hash) || !detail::is_hex_hash(r.entry.prev_hash)) {
-                            problem = "entry #" + std::to_string(id) +
-                                      " does not follow the entry before it (its prev_hash differs)";
+                            problem = broken_link(id);
                             return false;
                         }
                         if (id >= first && detail::chain_hash(r.entry.prev_hash,
@@ -190,8 +209,7 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
                                                                                          r.contract_record,
                                                                                          r.amendment_record)) !=
                                                r.entry.hash) {
-                            problem = "entry #" + std::to_string(id) +
-                                      " was altered: its contents no longer match its hash";
+                            problem = altered_entry(id);
                             return false;
                         }
                         prev_hash = r.entry.hash;
@@ -203,11 +221,12 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
                 if (e.code() != ErrorCode::integrity) {
                     throw;
                 }
-                problem = e.what();
+                problem = e.message();
             }
             if (!problem && expected != head.entries + 1) {
-                problem = "the newest entries end at #" + std::to_string(expected - 1) + ", not at the head #" +
-                          std::to_string(head.entries);
+                problem = msg("the newest entries end at #{last}, not at the head #{head}")
+                              .with("last", std::to_string(expected - 1))
+                              .with("head", std::to_string(head.entries));
             }
         }
         for (const auto& reported : years) {
@@ -216,8 +235,9 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
             }
             if (const auto row = store_->find_project(reported.project)) {
                 if (auto problems = store_->year_totals_problems(row->id, reported.year); !problems.empty()) {
-                    problem = "project " + reported.project + ": " + problems.front() +
-                              " (the file was edited outside fundflow)";
+                    problem = msg("project {project}: {problem} (the file was edited outside fundflow)")
+                                  .with("project", reported.project)
+                                  .with("problem", problems.front());
                 }
             }
         }
@@ -251,7 +271,9 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
         chain.verdict = Verdict::fail;
         chain.details.push_back(verified.problem);
     } else {
-        chain.details.push_back(std::to_string(verified.digest.entries) + " entries, head " + verified.digest.head);
+        chain.details.push_back(msg("{entries} entries, head {head}")
+                                    .with("entries", std::to_string(verified.digest.entries))
+                                    .with("head", verified.digest.head));
     }
     report.checks.push_back(chain);
 
@@ -260,7 +282,7 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
     const auto projects = guarded([&] { return store_->projects(); });
     if (!verified.ok) {
         invariants.verdict = Verdict::fail;
-        invariants.details.push_back("not recomputed: the chain is broken");
+        invariants.details.push_back(msg("not recomputed: the chain is broken"));
     } else {
         for (const auto& project : projects) {
             for (auto& problem : guarded([&] { return detail::audit_project(*store_, project); })) {
@@ -281,13 +303,22 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
     CheckResult overdue{"retentions_overdue", Verdict::pass, {}};
     CheckResult due{"retentions_due", Verdict::pass, {}};
     for (const auto& row : deposits.rows) {
-        const std::string line = row.project + " " + row.contract + " (" + row.supplier + (row.sme ? ", SME" : "") +
-                                 "): " + detail::yuan(row.outstanding()) + " due " + to_string(row.due);
+        const Message deposit = (row.sme ? msg("{project} {contract} ({supplier}, SME): {amount} due {due}")
+                                         : msg("{project} {contract} ({supplier}): {amount} due {due}"))
+                                    .with("project", row.project)
+                                    .with("contract", row.contract)
+                                    .with("supplier", row.supplier)
+                                    .with("amount", detail::yuan(row.outstanding()))
+                                    .with("due", to_string(row.due));
+        const std::string days = std::to_string(-row.days_to_due);
         if (row.status == RetentionStatus::overdue) {
-            overdue.details.push_back(line + ", " + std::to_string(-row.days_to_due) + " days ago");
+            overdue.details.push_back(msg("{deposit}, {days} days ago").with("deposit", deposit).with("days", days));
         } else if (row.status == RetentionStatus::due) {
-            due.details.push_back(line + (row.days_to_due == 0 ? ", today" : ", " + std::to_string(-row.days_to_due) +
-                                                                                  " days ago (within the grace period)"));
+            due.details.push_back(row.days_to_due == 0
+                                      ? msg("{deposit}, today").with("deposit", deposit)
+                                      : msg("{deposit}, {days} days ago (within the grace period)")
+                                            .with("deposit", deposit)
+                                            .with("days", days));
         }
     }
     overdue.verdict = overdue.details.empty() ? Verdict::pass : Verdict::fail;
@@ -319,7 +350,9 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
                 open += (open.empty() ? "" : ", ") + std::to_string(year);
             }
             if (!open.empty()) {
-                closed.details.push_back(project.project.code + ": past years not closed: " + open);
+                closed.details.push_back(msg("{project}: past years not closed: {years}")
+                                             .with("project", project.project.code)
+                                             .with("years", open));
             }
         }
     });
@@ -330,9 +363,14 @@ CheckReport Ledger::check_in_snapshot(const ReadCut& cut, int grace_days) const 
         reopens.cut = cut;
         reopens.cut.as_of = last_day_of(9999);
         for (const auto& e : store_->log(reopens)) {
-            closed.details.push_back(e.project + ": year " + std::to_string(year_of(e.effective_on)) +
-                                     " was reopened by " + e.user + " at " + e.recorded_at + " (entry #" +
-                                     std::to_string(static_cast<std::int64_t>(e.id)) + "): " + e.memo);
+            closed.details.push_back(msg("{project}: year {year} was reopened by {user} at {recorded} (entry #{id}): "
+                                         "{memo}")
+                                         .with("project", e.project)
+                                         .with("year", std::to_string(year_of(e.effective_on)))
+                                         .with("user", e.user)
+                                         .with("recorded", e.recorded_at)
+                                         .with("id", std::to_string(static_cast<std::int64_t>(e.id)))
+                                         .with("memo", e.memo));
         }
     });
     closed.verdict = closed.details.empty() ? Verdict::pass : Verdict::warn;

@@ -5,6 +5,7 @@
 
 #include "chain.hpp"
 #include "guarded.hpp"
+#include "ledger/kinds.hpp"
 #include "rules.hpp"
 #include "store.hpp"
 #include "text.hpp"
@@ -57,27 +58,67 @@ std::string tidy(std::string_view text) {
     return std::string(text);
 }
 
-void check_text(std::string_view what, const std::string& value, std::size_t max_chars, bool required) {
+// `what` names the text: msg("the memo"), msg("the voucher reference"), ...
+void check_text(const Message& what, const std::string& value, std::size_t max_chars, bool required) {
     if (required && value.empty()) {
-        throw Error(ErrorCode::invalid_input, std::string(what) + " must not be empty");
+        throw Error(ErrorCode::invalid_input, msg("{what} must not be empty").with("what", what));
     }
     // Characters, not bytes (as SQLite's length() counts): 50 汉字 weigh as much as 50 letters.
     if (detail::char_count(value) > max_chars) {
         throw Error(ErrorCode::invalid_input, msg("{what} is too long: at most {max} characters")
-                                                  .with("what", std::string(what))
+                                                  .with("what", what)
                                                   .with("max", std::to_string(max_chars)));
     }
-    if (const auto why = detail::text_problem(value)) {
-        throw Error(ErrorCode::invalid_input, std::string(what) + " contains " + *why);
+    if (auto why = detail::text_problem(value)) {
+        throw Error(ErrorCode::invalid_input, msg("{what} contains {problem}").with("what", what).with("problem", *why));
     }
 }
 
-void check_code(std::string_view what, const std::string& code) {
+void check_code(const Message& what, const std::string& code) {
     check_text(what, code, 64, true);
     if (code.find_first_of(" \t") != std::string::npos) {
-        throw Error(ErrorCode::invalid_input, std::string(what) + " '" + code + "' must not contain spaces");
+        throw Error(ErrorCode::invalid_input,
+                    msg("{what} '{code}' must not contain spaces").with("what", what).with("code", code));
     }
 }
+
+Error no_project_add(std::string_view code) {
+    return Error(ErrorCode::not_found,
+                 msg("no project {project}; add it with 'fundflow project add'").with("project", std::string(code)));
+}
+
+Error no_project_see(std::string_view code) {
+    return Error(ErrorCode::not_found,
+                 msg("no project {project}; see 'fundflow balance --by project'").with("project", std::string(code)));
+}
+
+Error no_contract(std::string_view code, std::string_view project) {
+    return Error(ErrorCode::not_found, msg("no contract {contract} on project {project}")
+                                           .with("contract", std::string(code))
+                                           .with("project", std::string(project)));
+}
+
+Error no_contract_add(std::string_view code, std::string_view project) {
+    return Error(ErrorCode::not_found, msg("no contract {contract} on project {project}; add it with 'fundflow "
+                                           "contract add'")
+                                           .with("contract", std::string(code))
+                                           .with("project", std::string(project)));
+}
+
+Message entry_name(std::int64_t id) { return msg("entry #{id}").with("id", std::to_string(id)); }
+
+Error not_a_year(int year) {
+    return Error(ErrorCode::invalid_input,
+                 msg("'{year}' is not a fiscal year like 2020").with("year", std::to_string(year)));
+}
+
+Error bad_rate() {
+    return Error(ErrorCode::invalid_input, msg("a retention rate must lie between 0 % and 100 %"));
+}
+
+Error bad_months() { return Error(ErrorCode::invalid_input, msg("warranty months must lie between 0 and 1200")); }
+
+Error bad_contract_amount() { return Error(ErrorCode::invalid_input, msg("a contract amount must be positive")); }
 
 }  // namespace
 
@@ -129,7 +170,7 @@ bool same_posting(const Entry& existing, const Posting& p) {
 }
 
 Entry base_entry(EntryKind kind, const std::string& project, const Actor& actor) {
-    check_text("the user name", actor.user, 128, true);
+    check_text(msg("the user name"), actor.user, 128, true);
     Entry e;
     e.kind = kind;
     e.effect_kind = kind;
@@ -157,16 +198,23 @@ Entry returned_entry(const Store& store, std::int64_t project_id, const Posting&
         }
     }
     if (!found) {
-        throw Error(ErrorCode::not_found, "no entry with voucher or id " + *p.refunds + " on project " + p.project +
-                                              " for the refund to return; see 'fundflow log " + p.project + "'");
+        throw Error(ErrorCode::not_found, msg("no entry with voucher or id {of} on project {project} for the refund "
+                                              "to return; see 'fundflow log {project}'")
+                                              .with("of", *p.refunds)
+                                              .with("project", p.project));
     }
-    const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(found->id));
+    const Message name = entry_name(static_cast<std::int64_t>(found->id));
     if (found->kind != EntryKind::payment && found->kind != EntryKind::release) {
-        refuse("a refund returns a payment or release; " + name + " is " + std::string(to_string(found->kind)));
+        refuse(msg("a refund returns a payment or release; {entry} is {kind}")
+                   .with("entry", name)
+                   .with("kind", kind_name(found->kind)));
     }
     if (p.date < found->effective_on) {
-        refuse("a refund of " + name + " cannot be dated " + to_string(p.date) + ", before the " +
-               std::string(to_string(found->kind)) + " it returns (" + to_string(found->effective_on) + ")");
+        refuse(msg("a refund of {entry} cannot be dated {date}, before the {kind} it returns ({day})")
+                   .with("entry", name)
+                   .with("date", to_string(p.date))
+                   .with("kind", kind_name(found->kind))
+                   .with("day", to_string(found->effective_on)));
     }
     return *found;
 }
@@ -191,14 +239,27 @@ void check_refund(const Store& store, Candidate& c, const std::optional<Entry>& 
     }
     left -= store.refunded(id);
     if (e.amount > left) {
-        std::string earlier;
+        std::string earlier;  // "#3, #5"
         for (const auto r : store.refunds_of(id)) {
-            earlier += (earlier.empty() ? "; refunds so far: #" : ", #") + std::to_string(r);
+            earlier += (earlier.empty() ? "#" : ", #") + std::to_string(r);
         }
-        refuse(describe(e.kind, e.amount) + " exceeds what is left to return of " +
-               std::string(to_string(returned->kind)) + " #" + std::to_string(id) + " (" +
-               yuan(std::max(left, Money{})) + " of " + yuan(returned->amount) +
-               (store.reversal_of(id) ? ", which was reversed" : "") + earlier + ")");
+        const bool reversed = store.reversal_of(id).has_value();
+        Message m = reversed ? (earlier.empty()
+                                    ? msg("{what} exceeds what is left to return of {kind} #{id} ({left} of {amount}, "
+                                          "which was reversed)")
+                                    : msg("{what} exceeds what is left to return of {kind} #{id} ({left} of {amount}, "
+                                          "which was reversed; refunds so far: {refunds})"))
+                             : (earlier.empty()
+                                    ? msg("{what} exceeds what is left to return of {kind} #{id} ({left} of {amount})")
+                                    : msg("{what} exceeds what is left to return of {kind} #{id} ({left} of {amount}; "
+                                          "refunds so far: {refunds})"));
+        refuse(std::move(m)
+                   .with("what", describe(e.kind, e.amount))
+                   .with("kind", kind_name(returned->kind))
+                   .with("id", std::to_string(id))
+                   .with("left", yuan(std::max(left, Money{})))
+                   .with("amount", yuan(returned->amount))
+                   .with("refunds", earlier));
     }
 }
 
@@ -206,15 +267,15 @@ void check_refund(const Store& store, Candidate& c, const std::optional<Entry>& 
 
 PostResult Ledger::add_project(const Project& given, const Actor& actor, std::optional<Date> on) {
     const Project project{tidy(given.code), tidy(given.name), tidy(given.unit_name), tidy(given.func_code)};
-    check_code("the project code", project.code);
-    check_text("the project name", project.name, 512, true);
-    check_text("the unit name", project.unit_name, 512, false);
-    check_text("the function code", project.func_code, 64, false);
+    check_code(msg("the project code"), project.code);
+    check_text(msg("the project name"), project.name, 512, true);
+    check_text(msg("the unit name"), project.unit_name, 512, false);
+    check_text(msg("the function code"), project.func_code, 64, false);
     return guarded([&] {
         PostResult result;
         store_->transaction([&] {
             if (store_->find_project(project.code)) {
-                refuse("project " + project.code + " already exists");
+                refuse(msg("project {project} already exists").with("project", project.code));
             }
             const std::int64_t id = store_->insert_project(project);
             Entry e = base_entry(EntryKind::project, project.code, actor);
@@ -230,26 +291,28 @@ PostResult Ledger::add_contract(const Contract& given, const Actor& actor, std::
     contract.project = tidy(given.project);
     contract.code = tidy(given.code);
     contract.supplier = tidy(given.supplier);
-    check_code("the contract code", contract.code);
-    check_text("the supplier", contract.supplier, 512, true);
+    check_code(msg("the contract code"), contract.code);
+    check_text(msg("the supplier"), contract.supplier, 512, true);
     if (contract.amount <= Money{}) {
-        throw Error(ErrorCode::invalid_input, "a contract amount must be positive");
+        throw bad_contract_amount();
     }
     if (contract.retention_rate_bp < 0 || contract.retention_rate_bp > 10000) {
-        throw Error(ErrorCode::invalid_input, "a retention rate must lie between 0 % and 100 %");
+        throw bad_rate();
     }
     if (contract.warranty_months < 0 || contract.warranty_months > 1200) {
-        throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
+        throw bad_months();
     }
     return guarded([&] {
         PostResult result;
         store_->transaction([&] {
             const auto project = store_->find_project(contract.project);
             if (!project) {
-                throw Error(ErrorCode::not_found, "no project " + contract.project + "; add it with 'fundflow project add'");
+                throw no_project_add(contract.project);
             }
             if (store_->find_contract(project->id, contract.code)) {
-                refuse("contract " + contract.code + " already exists on project " + contract.project);
+                refuse(msg("contract {contract} already exists on project {project}")
+                           .with("contract", contract.code)
+                           .with("project", contract.project));
             }
             const Date day = on.value_or(today_local());
             detail::check_year_open(*store_, project->id, contract.project, day);
@@ -282,47 +345,69 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
     if (given.ref) {
         p.ref = tidy(*given.ref);
     }
-    if (!is_money_kind(p.kind)) {
+    const PostingKind* fields = posting_kind(p.kind);
+    if (fields == nullptr) {
         throw Error(ErrorCode::invalid_input,
-                    std::string(to_string(p.kind)) + " is not posted this way (use its own command)");
+                    msg("{kind} is not posted this way (use its own command)").with("kind", kind_name(p.kind)));
     }
     if (p.amount) {
         if (p.kind == EntryKind::adjustment ? *p.amount == Money{} : *p.amount <= Money{}) {
             throw Error(ErrorCode::invalid_input,
                         p.kind == EntryKind::adjustment
-                            ? std::string("an adjustment must not be zero")
-                            : std::string(to_string(p.kind)) + " amounts must be positive, not " +
-                                  format_yuan(*p.amount) + " 元 (to undo an entry, reverse it)");
+                            ? msg("an adjustment must not be zero")
+                            : msg("{kind} amounts must be positive, not {amount} (to undo an entry, reverse it)")
+                                  .with("kind", kind_name(p.kind))
+                                  .with("amount", yuan(*p.amount)));
         }
-    } else if (p.kind != EntryKind::retention && p.kind != EntryKind::release) {
-        throw Error(ErrorCode::invalid_input, "an amount is needed for " + std::string(to_string(p.kind)));
+    } else if (fields->amount == Need::required) {
+        throw Error(ErrorCode::invalid_input, msg("an amount is needed for {kind}").with("kind", kind_name(p.kind)));
     }
-    const bool needs_contract =
-        p.kind == EntryKind::retention || p.kind == EntryKind::release || p.kind == EntryKind::forfeit;
-    if (needs_contract && !p.contract) {
-        throw Error(ErrorCode::invalid_input, std::string(to_string(p.kind)) + " needs --contract");
+    if (fields->contract == Need::required && !p.contract) {
+        throw Error(ErrorCode::invalid_input, msg("{kind} needs --contract").with("kind", kind_name(p.kind)));
     }
-    if (p.kind == EntryKind::retention && !p.accepted) {
-        throw Error(ErrorCode::invalid_input, "a retention needs the acceptance date (--accepted)");
+    if (fields->accepted == Need::required && !p.accepted) {
+        throw Error(ErrorCode::invalid_input, msg("a retention needs the acceptance date (--accepted)"));
     }
     if (p.level == Level::carryover && (p.kind == EntryKind::appropriation || p.kind == EntryKind::adjustment ||
                                         p.kind == EntryKind::arrival)) {
         throw Error(ErrorCode::invalid_input,
-                    "carryover money is derived from the previous year's balance and cannot be posted as " +
-                        std::string(to_string(p.kind)) + "; post it to the level it came from");
+                    msg("carryover money is derived from the previous year's balance and cannot be posted as {kind}; "
+                        "post it to the level it came from")
+                        .with("kind", kind_name(p.kind)));
     }
+    if (given.refunds && fields->of == Need::forbidden) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("only a refund names a payment it returns (--of); leave it out of {kind}")
+                        .with("kind", kind_name(p.kind)));
+    }
+    // The fields the kind refuses (kinds.hpp): one message naming the field and the kind.
+    const bool given_field[] = {p.level.has_value(),    p.amount.has_value(),   p.contract.has_value(),
+                                p.ref.has_value(),      !p.memo.empty(),        p.accepted.has_value(),
+                                p.warranty_months.has_value(), given.refunds.has_value()};
+    for (std::size_t i = 0; i < kFields.size(); ++i) {
+        const Need need = fields->need(kFields[i]);
+        if (need == Need::forbidden && given_field[i]) {
+            throw Error(ErrorCode::invalid_input, msg("{kind} takes no {option}; leave it out")
+                                                      .with("kind", kind_name(p.kind))
+                                                      .with("option", option_name(kFields[i])));
+        }
+        if (need == Need::required && !given_field[i] && kFields[i] != Field::level &&
+            kFields[i] != Field::amount) {
+            throw Error(ErrorCode::invalid_input, msg("{kind} needs {option}")
+                                                      .with("kind", kind_name(p.kind))
+                                                      .with("option", option_name(kFields[i])));
+        }
+    }
+    // A missing --level is refused once the transaction has found the project, the contract and what --of
+    // names (level_needed(): derived from them where the table says so).
     if (p.ref) {
-        check_text("the voucher reference", *p.ref, 128, true);
+        check_text(msg("the voucher reference"), *p.ref, 128, true);
     }
     if (given.refunds) {
         p.refunds = tidy(*given.refunds);
-        if (p.kind != EntryKind::refund) {
-            throw Error(ErrorCode::invalid_input, "only a refund names a payment it returns (--of); leave it out of " +
-                                                      std::string(to_string(p.kind)));
-        }
-        check_text("the returned payment (--of)", *p.refunds, 128, true);
+        check_text(msg("the returned payment (--of)"), *p.refunds, 128, true);
     }
-    check_text("the memo", p.memo, 2000, false);
+    check_text(msg("the memo"), p.memo, 2000, false);
 
     return guarded([&] {
         PostResult result;
@@ -330,7 +415,7 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
             Candidate c;
             const auto project = store_->find_project(p.project);
             if (!project) {
-                throw Error(ErrorCode::not_found, "no project " + p.project + "; add it with 'fundflow project add'");
+                throw no_project_add(p.project);
             }
             c.project_id = project->id;
             std::optional<Entry> returned;  // refund --of: the payment or release it returns
@@ -338,30 +423,34 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                 returned = returned_entry(*store_, c.project_id, p);
                 if (p.contract && p.contract != returned->contract) {
                     throw Error(ErrorCode::invalid_input,
-                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) + " is " +
-                                    (returned->contract ? "on contract " + *returned->contract : "on no contract") +
-                                    ", as the " + std::string(to_string(returned->kind)) +
-                                    " it returns; leave --contract out");
+                                (returned->contract ? msg("refund of entry #{id} is on contract {contract}, as the "
+                                                          "{kind} it returns; leave --contract out")
+                                                    : msg("refund of entry #{id} is on no contract, as the {kind} it "
+                                                          "returns; leave --contract out"))
+                                    .with("id", std::to_string(static_cast<std::int64_t>(returned->id)))
+                                    .with("contract", returned->contract.value_or(""))
+                                    .with("kind", kind_name(returned->kind)));
                 }
                 p.contract = returned->contract;
                 const Level landing =
                     year_of(p.date) > year_of(returned->effective_on) ? Level::carryover : *returned->level;
                 if (p.level && p.level != landing && p.level != returned->level) {
                     throw Error(ErrorCode::invalid_input,
-                                "refund of entry #" + std::to_string(static_cast<std::int64_t>(returned->id)) +
-                                    " lands on " + std::string(to_string(landing)) + " funds (the " +
-                                    std::string(to_string(returned->kind)) + " was " +
-                                    std::string(to_string(*returned->level)) + " money of " +
-                                    std::to_string(year_of(returned->effective_on)) + "), not " +
-                                    std::string(to_string(*p.level)) + "; leave --level out");
+                                msg("refund of entry #{id} lands on {landing} funds (the {kind} was {level} money of "
+                                    "{year}), not {given}; leave --level out")
+                                    .with("id", std::to_string(static_cast<std::int64_t>(returned->id)))
+                                    .with("landing", level_name(landing))
+                                    .with("kind", kind_name(returned->kind))
+                                    .with("level", level_name(*returned->level))
+                                    .with("year", std::to_string(year_of(returned->effective_on)))
+                                    .with("given", level_name(*p.level)));
                 }
                 p.level = landing;
             }
             if (p.contract) {
                 c.contract = store_->find_contract(project->id, *p.contract);
                 if (!c.contract) {
-                    throw Error(ErrorCode::not_found, "no contract " + *p.contract + " on project " + p.project +
-                                                          "; add it with 'fundflow contract add'");
+                    throw no_contract_add(*p.contract, p.project);
                 }
             }
             if (p.ref && !corrects) {
@@ -373,15 +462,20 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                         return;
                     }
                     if (existing->corrects) {
-                        refuse("voucher " + *p.ref + " was corrected by entry #" +
-                               std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
-                               describe(existing->kind, existing->amount) + " on " +
-                               to_string(existing->effective_on) + "); post the corrected content or use a new --ref");
+                        refuse(msg("voucher {ref} was corrected by entry #{id} ({what} on {day}); post the corrected "
+                                   "content or use a new --ref")
+                                   .with("ref", *p.ref)
+                                   .with("id", std::to_string(static_cast<std::int64_t>(existing->id)))
+                                   .with("what", describe(existing->kind, existing->amount))
+                                   .with("day", to_string(existing->effective_on)));
                     }
-                    refuse("voucher " + *p.ref + " on project " + p.project + " is already entry #" +
-                           std::to_string(static_cast<std::int64_t>(existing->id)) + " (" +
-                           describe(existing->kind, existing->amount) + " on " + to_string(existing->effective_on) +
-                           ") with different content; use a new --ref");
+                    refuse(msg("voucher {ref} on project {project} is already entry #{id} ({what} on {day}) with "
+                               "different content; use a new --ref")
+                               .with("ref", *p.ref)
+                               .with("project", p.project)
+                               .with("id", std::to_string(static_cast<std::int64_t>(existing->id)))
+                               .with("what", describe(existing->kind, existing->amount))
+                               .with("day", to_string(existing->effective_on)));
                 }
             }
             detail::check_year_open(*store_, c.project_id, p.project, p.date);
@@ -412,18 +506,20 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                     }
                 }
                 if (held.empty()) {
-                    refuse(std::string(to_string(p.kind)) + " on contract " + *p.contract +
-                           ": it has no outstanding retention (0.00 元)");
+                    refuse(msg("{kind} on contract {contract}: it has no outstanding retention (0.00 元)")
+                               .with("kind", kind_name(p.kind))
+                               .with("contract", *p.contract));
                 }
                 const bool carried = std::find(held.begin(), held.end(), Level::carryover) != held.end();
                 if (!carried && held.size() > 1) {
-                    throw Error(ErrorCode::invalid_input, "contract " + *p.contract +
-                                                              " holds retentions at several levels; give --level");
+                    throw Error(ErrorCode::invalid_input,
+                                msg("contract {contract} holds retentions at several levels; give --level")
+                                    .with("contract", *p.contract));
                 }
                 e.level = carried ? Level::carryover : held.front();
             }
             if (!e.level) {
-                throw Error(ErrorCode::invalid_input, std::string(to_string(p.kind)) + " needs --level");
+                throw Error(ErrorCode::invalid_input, msg("{kind} needs --level").with("kind", kind_name(p.kind)));
             }
             if (p.amount) {
                 e.amount = *p.amount;
@@ -434,12 +530,15 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                 e.amount = terms.amount.apply_ratio(terms.retention_rate_bp, 10000);
                 if (e.amount <= Money{}) {
                     throw Error(ErrorCode::invalid_input,
-                                "contract " + *p.contract + " has no retention rate; give --amount");
+                                msg("contract {contract} has no retention rate; give --amount")
+                                    .with("contract", *p.contract));
                 }
             } else {
                 e.amount = held_from(*e.level);
                 if (e.amount <= Money{}) {
-                    refuse("release on contract " + *p.contract + ": it has no outstanding retention (0.00 元)");
+                    refuse(msg("{kind} on contract {contract}: it has no outstanding retention (0.00 元)")
+                               .with("kind", kind_name(EntryKind::release))
+                               .with("contract", *p.contract));
                 }
             }
             if (p.kind == EntryKind::refund) {
@@ -451,7 +550,7 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
                     terms_in_force(c.contract->contract, store_->amendments(c.project_id, c.contract->id), p.date)
                         .warranty_months);
                 if (*e.warranty_months < 0 || *e.warranty_months > 1200) {
-                    throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
+                    throw bad_months();
                 }
                 e.due_on = add_months(*p.accepted, *e.warranty_months);
             }
@@ -471,39 +570,48 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
 
 PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Actor& actor, std::optional<Date> on) {
     const std::string reason = tidy(given_reason);
-    check_text("the reason", reason, 2000, true);
+    check_text(msg("the reason"), reason, 2000, true);
     return guarded([&] {
         PostResult result;
         store_->transaction([&] {
             const auto original = store_->entry(static_cast<std::int64_t>(id));
-            const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(id));
+            const Message name = entry_name(static_cast<std::int64_t>(id));
             if (!original) {
-                throw Error(ErrorCode::not_found, "no " + name + "; see 'fundflow log'");
+                throw Error(ErrorCode::not_found, msg("no {entry}; see 'fundflow log'").with("entry", name));
             }
             if (original->kind == EntryKind::reversal) {
-                refuse(name + " is itself a reversal and cannot be reversed; post the original again instead");
+                refuse(msg("{entry} is itself a reversal and cannot be reversed; post the original again instead")
+                           .with("entry", name));
             }
             if (!is_money_kind(original->kind)) {
-                refuse(name + " registers a " + std::string(to_string(original->kind)) + " and cannot be reversed");
+                refuse(msg("{entry} registers a {kind} and cannot be reversed")
+                           .with("entry", name)
+                           .with("kind", kind_name(original->kind)));
             }
             if (const auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
-                refuse(name + " was already reversed by entry #" + std::to_string(*by));
+                refuse(msg("{entry} was already reversed by entry #{by}")
+                           .with("entry", name)
+                           .with("by", std::to_string(*by)));
             }
             if (const auto refunds = store_->refunds_of(static_cast<std::int64_t>(id)); !refunds.empty()) {
                 std::string list;
                 for (const auto r : refunds) {
                     list += (list.empty() ? "#" : ", #") + std::to_string(r);
                 }
-                refuse(name + " has refunds against it (" + list + "): reversing it would leave them returning money "
-                       "never paid; reverse the refund first");
+                refuse(msg("{entry} has refunds against it ({refunds}): reversing it would leave them returning "
+                           "money never paid; reverse the refund first")
+                           .with("entry", name)
+                           .with("refunds", list));
             }
             Candidate c;
             const auto project = store_->find_project(original->project);
             LEDGER_ASSERT(project.has_value());
             c.project_id = project->id;
             if (on && *on < original->effective_on) {
-                throw Error(ErrorCode::rejected, "a reversal cannot be dated " + to_string(*on) + ", before " +
-                                                          name + " (" + to_string(original->effective_on) + ")");
+                throw Error(ErrorCode::rejected, msg("a reversal cannot be dated {date}, before {entry} ({day})")
+                                                     .with("date", to_string(*on))
+                                                     .with("entry", name)
+                                                     .with("day", to_string(original->effective_on)));
             }
             const Date day = on.value_or(original->effective_on);
             detail::check_year_open(*store_, c.project_id, original->project, day);
@@ -520,9 +628,11 @@ PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Ac
                 const detail::Weights w = detail::weights_of(original->effect_kind);
                 if (w.budget != 0 || w.arrived != 0) {
                     throw Error(ErrorCode::rejected,
-                                name + " is the " + std::string(to_string(original->effect_kind)) + " of " +
-                                    std::to_string(year_of(original->effective_on)) +
-                                    ": budget and arrivals are reversed in their own year (no --date in a later year)");
+                                msg("{entry} is the {kind} of {year}: budget and arrivals are reversed in their own "
+                                    "year (no --date in a later year)")
+                                    .with("entry", name)
+                                    .with("kind", kind_name(original->effect_kind))
+                                    .with("year", std::to_string(year_of(original->effective_on))));
                 }
                 e.level = Level::carryover;
             }
@@ -542,21 +652,23 @@ PostResult Ledger::reverse(EntryId id, const std::string& given_reason, const Ac
 
 PostResult Ledger::close_year(std::string_view code, int year, const Actor& actor) {
     if (year < 1900 || year > 9999) {
-        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
+        throw not_a_year(year);
     }
     return guarded([&] {
         PostResult result;
         store_->transaction([&] {
             const auto project = store_->find_project(code);
             if (!project) {
-                throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+                throw no_project_see(code);
             }
             if (year >= year_of(today_local())) {
-                refuse("year " + std::to_string(year) + " has not ended; close it once it is over");
+                refuse(msg("year {year} has not ended; close it once it is over").with("year", std::to_string(year)));
             }
             if (const auto closed = store_->closed_through(project->id); closed && year <= *closed) {
-                refuse("year " + std::to_string(year) + " of project " + std::string(code) +
-                       " is already closed (closed through " + std::to_string(*closed) + ")");
+                refuse(msg("year {year} of project {project} is already closed (closed through {closed})")
+                           .with("year", std::to_string(year))
+                           .with("project", std::string(code))
+                           .with("closed", std::to_string(*closed)));
             }
             // The closing figures, all levels: carried in + arrived − executed − recovered = carried out.
             const detail::KindSums through = store_->project_totals_before(project->id, first_day_of(year + 1));
@@ -590,22 +702,26 @@ PostResult Ledger::close_year(std::string_view code, int year, const Actor& acto
 PostResult Ledger::reopen_year(std::string_view code, int year, const std::string& given_reason,
                                const Actor& actor) {
     if (year < 1900 || year > 9999) {
-        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
+        throw not_a_year(year);
     }
     const std::string reason = tidy(given_reason);
-    check_text("the reason", reason, 2000, true);
+    check_text(msg("the reason"), reason, 2000, true);
     return guarded([&] {
         PostResult result;
         store_->transaction([&] {
             const auto project = store_->find_project(code);
             if (!project) {
-                throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+                throw no_project_see(code);
             }
             const auto closed = store_->closed_through(project->id);
             if (!closed || year > *closed) {
-                refuse("year " + std::to_string(year) + " of project " + std::string(code) + " is not closed (" +
-                       (closed ? "closed through " + std::to_string(*closed) : std::string("no year is closed")) +
-                       "); only a closed year can be reopened");
+                refuse((closed ? msg("year {year} of project {project} is not closed (closed through {closed}); "
+                                     "only a closed year can be reopened")
+                               : msg("year {year} of project {project} is not closed (no year is closed); only a "
+                                     "closed year can be reopened"))
+                           .with("year", std::to_string(year))
+                           .with("project", std::string(code))
+                           .with("closed", closed ? std::to_string(*closed) : std::string()));
             }
             Entry e = base_entry(EntryKind::reopen, project->project.code, actor);
             e.effective_on = last_day_of(year);
@@ -619,37 +735,44 @@ PostResult Ledger::reopen_year(std::string_view code, int year, const std::strin
 CorrectionResult Ledger::correct(EntryId id, const Correction& changes, const std::string& given_reason,
                                  const Actor& actor) {
     const std::string reason = tidy(given_reason);
-    check_text("the reason", reason, 2000, true);
+    check_text(msg("the reason"), reason, 2000, true);
     if (!changes.amount && !changes.date && !changes.level && !changes.contract && !changes.memo) {
         throw Error(ErrorCode::invalid_input,
-                    "a correction changes at least one of --amount, --date, --level, --contract, --memo "
-                    "(to cancel the entry, reverse it)");
+                    msg("a correction changes at least one of --amount, --date, --level, --contract, --memo "
+                        "(to cancel the entry, reverse it)"));
     }
     return guarded([&] {
         CorrectionResult result;
         store_->transaction([&] {
             const auto original = store_->entry(static_cast<std::int64_t>(id));
-            const std::string name = "entry #" + std::to_string(static_cast<std::int64_t>(id));
+            const Message name = entry_name(static_cast<std::int64_t>(id));
             if (!original) {
-                throw Error(ErrorCode::not_found, "no " + name + "; see 'fundflow log'");
+                throw Error(ErrorCode::not_found, msg("no {entry}; see 'fundflow log'").with("entry", name));
             }
             if (original->kind == EntryKind::reversal) {
-                refuse(name + " is a reversal and cannot be corrected; correct the entry it reverses instead");
+                refuse(msg("{entry} is a reversal and cannot be corrected; correct the entry it reverses instead")
+                           .with("entry", name));
             }
             if (!is_money_kind(original->kind)) {
-                refuse(name + " is a " + std::string(to_string(original->kind)) +
-                       " entry, not money, and cannot be corrected" +
-                       (original->kind == EntryKind::contract || original->kind == EntryKind::project
-                            ? "; amend it with 'fundflow " + std::string(to_string(original->kind)) + " amend'"
-                            : std::string()));
+                const bool amendable =
+                    original->kind == EntryKind::contract || original->kind == EntryKind::project;
+                // The command keeps its English word: it is what is typed.
+                refuse((amendable ? msg("{entry} is a {kind} entry, not money, and cannot be corrected; amend it "
+                                        "with 'fundflow {command} amend'")
+                                  : msg("{entry} is a {kind} entry, not money, and cannot be corrected"))
+                           .with("entry", name)
+                           .with("kind", kind_name(original->kind))
+                           .with("command", std::string(to_string(original->kind))));
             }
             if (const auto by = store_->correction_of(static_cast<std::int64_t>(id))) {
-                refuse(name + " was already corrected by entry #" + std::to_string(*by) + "; correct entry #" +
-                       std::to_string(*by) + " instead");
+                refuse(msg("{entry} was already corrected by entry #{by}; correct entry #{by} instead")
+                           .with("entry", name)
+                           .with("by", std::to_string(*by)));
             }
             if (const auto by = store_->reversal_of(static_cast<std::int64_t>(id))) {
-                refuse(name + " was reversed by entry #" + std::to_string(*by) +
-                       " and cannot be corrected; post the right entry anew");
+                refuse(msg("{entry} was reversed by entry #{by} and cannot be corrected; post the right entry anew")
+                           .with("entry", name)
+                           .with("by", std::to_string(*by)));
             }
             Posting p;
             p.kind = original->kind;
@@ -695,40 +818,40 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
     tidy_optional(a.func_code);
     tidy_optional(a.supplier);
     const std::string memo = tidy(given_memo);
-    check_text("the memo", memo, 2000, true);
+    check_text(msg("the memo"), memo, 2000, true);
     if (a.sets_nothing()) {
-        throw Error(ErrorCode::invalid_input, "an amendment must change at least one term");
+        throw Error(ErrorCode::invalid_input, msg("an amendment must change at least one term"));
     }
     if (a.contract) {
         if (a.name || a.unit_name || a.func_code) {
             throw Error(ErrorCode::invalid_input,
-                        "a contract amendment changes contract terms only; amend the project with 'project amend'");
+                        msg("a contract amendment changes contract terms only; amend the project with 'project amend'"));
         }
         if (a.supplier) {
-            check_text("the supplier", *a.supplier, 512, true);
+            check_text(msg("the supplier"), *a.supplier, 512, true);
         }
         if (a.amount && *a.amount <= Money{}) {
-            throw Error(ErrorCode::invalid_input, "a contract amount must be positive");
+            throw bad_contract_amount();
         }
         if (a.retention_rate_bp && (*a.retention_rate_bp < 0 || *a.retention_rate_bp > 10000)) {
-            throw Error(ErrorCode::invalid_input, "a retention rate must lie between 0 % and 100 %");
+            throw bad_rate();
         }
         if (a.warranty_months && (*a.warranty_months < 0 || *a.warranty_months > 1200)) {
-            throw Error(ErrorCode::invalid_input, "warranty months must lie between 0 and 1200");
+            throw bad_months();
         }
     } else {
         if (a.supplier || a.amount || a.retention_rate_bp || a.warranty_months || a.sme) {
             throw Error(ErrorCode::invalid_input,
-                        "a project amendment changes project terms only; give --contract to amend a contract");
+                        msg("a project amendment changes project terms only; give --contract to amend a contract"));
         }
         if (a.name) {
-            check_text("the project name", *a.name, 512, true);
+            check_text(msg("the project name"), *a.name, 512, true);
         }
         if (a.unit_name) {
-            check_text("the unit name", *a.unit_name, 512, false);
+            check_text(msg("the unit name"), *a.unit_name, 512, false);
         }
         if (a.func_code) {
-            check_text("the function code", *a.func_code, 64, false);
+            check_text(msg("the function code"), *a.func_code, 64, false);
         }
     }
     return guarded([&] {
@@ -736,14 +859,13 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
         store_->transaction([&] {
             const auto project = store_->find_project(a.project);
             if (!project) {
-                throw Error(ErrorCode::not_found, "no project " + a.project + "; add it with 'fundflow project add'");
+                throw no_project_add(a.project);
             }
             std::optional<detail::ContractRow> contract;
             if (a.contract) {
                 contract = store_->find_contract(project->id, *a.contract);
                 if (!contract) {
-                    throw Error(ErrorCode::not_found, "no contract " + *a.contract + " on project " + a.project +
-                                                          "; add it with 'fundflow contract add'");
+                    throw no_contract_add(*a.contract, a.project);
                 }
             }
             detail::check_year_open(*store_, project->id, a.project, a.effective_on);
@@ -757,10 +879,14 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
                 if (const auto excess = detail::commitment_excess(store_->contract_days(contract->id),
                                                                   contract->contract, amendments, a.effective_on,
                                                                   Money{})) {
-                    refuse("amending contract " + *a.contract + " to " + yuan(*a.amount) + " from " +
-                           to_string(a.effective_on) + " would leave it with " + yuan(excess->committed) +
-                           " paid and retained on " + to_string(excess->day) + ", beyond its amount of " +
-                           yuan(excess->amount) + " then");
+                    refuse(msg("amending contract {contract} to {new_amount} from {date} would leave it with "
+                               "{committed} paid and retained on {day}, beyond its amount of {amount} then")
+                               .with("contract", *a.contract)
+                               .with("new_amount", yuan(*a.amount))
+                               .with("date", to_string(a.effective_on))
+                               .with("committed", yuan(excess->committed))
+                               .with("day", to_string(excess->day))
+                               .with("amount", yuan(excess->amount)));
                 }
             }
             Entry e = base_entry(EntryKind::amendment, project->project.code, actor);
@@ -780,7 +906,7 @@ Contract Ledger::contract_in_force(std::string_view project, std::string_view co
         const auto row = store_->find_project(project);
         const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
         if (!contract) {
-            throw Error(ErrorCode::not_found, "no contract " + std::string(code) + " on project " + std::string(project));
+            throw no_contract(code, project);
         }
         return terms_in_force(contract->contract, store_->amendments(row->id, contract->id), on);
     });
@@ -790,7 +916,7 @@ Project Ledger::project_in_force(std::string_view code, Date on) const {
     return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(code);
         if (!row) {
-            throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+            throw no_project_see(code);
         }
         return terms_in_force(row->project, store_->amendments(row->id, std::nullopt), on);
     });
@@ -800,13 +926,13 @@ std::vector<Amendment> Ledger::amendments(std::string_view project, const std::o
     return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(project);
         if (!row) {
-            throw Error(ErrorCode::not_found, "no project " + std::string(project) + "; see 'fundflow balance --by project'");
+            throw no_project_see(project);
         }
         std::optional<std::int64_t> contract_id;
         if (contract) {
             const auto c = store_->find_contract(row->id, *contract);
             if (!c) {
-                throw Error(ErrorCode::not_found, "no contract " + *contract + " on project " + std::string(project));
+                throw no_contract(*contract, project);
             }
             contract_id = c->id;
         }
@@ -831,7 +957,7 @@ Project Ledger::project(std::string_view code) const {
     return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(code);
         if (!row) {
-            throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+            throw no_project_see(code);
         }
         return row->project;
     });
@@ -840,7 +966,7 @@ Project Ledger::project(std::string_view code) const {
 std::vector<Entry> Ledger::log(const LogFilter& filter) const {
     return detail::read_guarded(*store_, [&] {
         if (filter.project && !store_->find_project(*filter.project)) {
-            throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
+            throw no_project_see(*filter.project);
         }
         return store_->log(filter);
     });
@@ -885,7 +1011,7 @@ std::optional<int> Ledger::closed_through(std::string_view project) const {
 void Ledger::each_entry(const LogFilter& filter, const std::function<void(const Entry&)>& visit) const {
     detail::read_guarded(*store_, [&] {
         if (filter.project && !store_->find_project(*filter.project)) {
-            throw Error(ErrorCode::not_found, "no project " + *filter.project + "; see 'fundflow balance --by project'");
+            throw no_project_see(*filter.project);
         }
         store_->each_entry(filter, visit);
     });
@@ -896,7 +1022,7 @@ Contract Ledger::contract(std::string_view project, std::string_view code) const
         const auto row = store_->find_project(project);
         const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
         if (!contract) {
-            throw Error(ErrorCode::not_found, "no contract " + std::string(code) + " on project " + std::string(project));
+            throw no_contract(code, project);
         }
         return contract->contract;
     });
@@ -906,8 +1032,8 @@ Entry Ledger::entry(EntryId id) const {
     return detail::read_guarded(*store_, [&] {
         auto e = store_->entry(static_cast<std::int64_t>(id));
         if (!e) {
-            throw Error(ErrorCode::not_found,
-                        "no entry #" + std::to_string(static_cast<std::int64_t>(id)) + "; see 'fundflow log'");
+            throw Error(ErrorCode::not_found, msg("no {entry}; see 'fundflow log'")
+                                                  .with("entry", entry_name(static_cast<std::int64_t>(id))));
         }
         return *e;
     });
@@ -937,12 +1063,13 @@ std::vector<ImportRecord> Ledger::imports_of(std::string_view sha256) const {
 ImportRecord Ledger::record_import(const ImportRecord& given) {
     ImportRecord r = given;
     if (!detail::is_hex_hash(r.sha256)) {
-        throw Error(ErrorCode::invalid_input, "'" + r.sha256 + "' is not a SHA-256 in 64 lowercase hex digits");
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{sha256}' is not a SHA-256 in 64 lowercase hex digits").with("sha256", r.sha256));
     }
-    check_text("the user name", r.user, 128, true);
-    check_text("the file name", r.file_name, 4096, false);
+    check_text(msg("the user name"), r.user, 128, true);
+    check_text(msg("the file name"), r.file_name, 4096, false);
     if (r.rows < 0 || r.added < 0 || r.present < 0 || r.added + r.present != r.rows) {
-        throw Error(ErrorCode::invalid_input, "an import's rows must be those added plus those present");
+        throw Error(ErrorCode::invalid_input, msg("an import's rows must be those added plus those present"));
     }
     return guarded([&] {
         store_->transaction([&] {
@@ -958,7 +1085,7 @@ ImportRecord Ledger::record_import(const ImportRecord& given) {
             }
             if (!none && !newest) {
                 throw Error(ErrorCode::invalid_input,
-                            "an import's entry range must be the entries it added, the newest on file");
+                            msg("an import's entry range must be the entries it added, the newest on file"));
             }
             r.recorded_at = std::max(to_string(now_utc()), store_->head().recorded_at);
             r.id = store_->insert_import(r);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "ledger/error.hpp"
+#include "ledger/kinds.hpp"
 
 namespace ledger::detail {
 namespace {
@@ -30,12 +31,21 @@ int last_year_of(const std::vector<ContractDay>& days) {
 
 std::string yuan(Money amount) { return format_yuan(amount) + " 元"; }
 
-std::string describe(EntryKind kind, Money amount) {
+Message describe(EntryKind kind, Money amount) {
     // An adjustment's sign is its meaning (追加/调减); other kinds are positive by rule.
-    return std::string(to_string(kind)) + " of " + yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount);
+    return msg("{kind} of {amount}")
+        .with("kind", kind_name(kind))
+        .with("amount", yuan(kind == EntryKind::adjustment || amount >= Money{} ? amount : -amount));
 }
 
-void refuse(const std::string& message) { throw Error(ErrorCode::rejected, message); }
+Message pot_phrase(Level level, const std::string& project, int year) {
+    return msg("{level} funds on project {project} in {year}")
+        .with("level", level_name(level))
+        .with("project", project)
+        .with("year", std::to_string(year));
+}
+
+void refuse(Message message) { throw Error(ErrorCode::rejected, std::move(message)); }
 
 Weights weights_of(EntryKind kind) {
     switch (kind) {
@@ -214,8 +224,11 @@ std::optional<CommitmentExcess> commitment_excess(const std::vector<ContractDay>
 
 void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day) {
     if (const auto closed = store.closed_through(project_id); closed && year_of(day) <= *closed) {
-        refuse("year " + std::to_string(year_of(day)) + " of project " + project + " is closed (closed through " +
-               std::to_string(*closed) + "): nothing dated in it can be posted; date the entry in an open year");
+        refuse(msg("year {year} of project {project} is closed (closed through {closed}): nothing dated in it can be "
+                   "posted; date the entry in an open year")
+                   .with("year", std::to_string(year_of(day)))
+                   .with("project", project)
+                   .with("closed", std::to_string(*closed)));
     }
 }
 
@@ -227,8 +240,8 @@ void check_invariants(const Store& store, const Candidate& c) {
     const Weights w = weights_of(e.effect_kind);
     const Level level = *e.level;
     const int year = year_of(e.effective_on);
-    const std::string where =
-        std::string(to_string(level)) + " funds on project " + e.project + " in " + std::to_string(year);
+    const Message where = pot_phrase(level, e.project, year);
+    const Message what = describe(e.kind, e.amount);
 
     LEDGER_ASSERT(level != Level::carryover || (w.budget == 0 && w.arrived == 0));  // refused by post()
     if (w.budget != 0 || w.arrived != 0) {
@@ -236,12 +249,17 @@ void check_invariants(const Store& store, const Candidate& c) {
         const Money budget = weighted(totals, &Weights::budget) + times(e.amount, w.budget);
         const Money arrived = weighted(totals, &Weights::arrived) + times(e.amount, w.arrived);
         if (w.budget != 0 && budget < Money{}) {
-            refuse(describe(e.kind, e.amount) + " would make the full-year budget of " + where + " negative (" +
-                   yuan(budget) + ")");
+            refuse(msg("{what} would make the full-year budget of {pot} negative ({budget})")
+                       .with("what", what)
+                       .with("pot", where)
+                       .with("budget", yuan(budget)));
         }
         if (arrived > budget) {
-            refuse(describe(e.kind, e.amount) + " would bring " + where + " to " + yuan(arrived) +
-                   " arrived, beyond the full-year budget of " + yuan(budget));
+            refuse(msg("{what} would bring {pot} to {arrived} arrived, beyond the full-year budget of {budget}")
+                       .with("what", what)
+                       .with("pot", where)
+                       .with("arrived", yuan(arrived))
+                       .with("budget", yuan(budget)));
         }
     }
 
@@ -250,8 +268,10 @@ void check_invariants(const Store& store, const Candidate& c) {
         // A back-dated entry must keep every later day valid too, not only its own.
         const Money available = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::free);
         if (available + free_delta < Money{}) {
-            refuse(describe(e.kind, e.amount) + " exceeds the free balance of " + where + " (" +
-                   yuan(std::max(available, Money{})) + ")");
+            refuse(msg("{what} exceeds the free balance of {pot} ({free})")
+                       .with("what", what)
+                       .with("pot", where)
+                       .with("free", yuan(std::max(available, Money{}))));
         }
         // What year N leaves unspent is year N+1's carryover, and so on: none may be overdrawn.
         if (const auto last = store.last_day(c.project_id)) {
@@ -259,9 +279,12 @@ void check_invariants(const Store& store, const Candidate& c) {
                 const Money carried =
                     pot_minimum(store, c.project_id, Level::carryover, later, last_day_of(later - 1), &Weights::free);
                 if (carried + free_delta < Money{}) {
-                    refuse(describe(e.kind, e.amount) + " would overdraw the carryover of project " + e.project +
-                           " in " + std::to_string(later) + ", of which only " + yuan(std::max(carried, Money{})) +
-                           " is free");
+                    refuse(msg("{what} would overdraw the carryover of project {project} in {year}, of which only "
+                               "{free} is free")
+                               .with("what", what)
+                               .with("project", e.project)
+                               .with("year", std::to_string(later))
+                               .with("free", yuan(std::max(carried, Money{}))));
                 }
             }
         }
@@ -272,11 +295,17 @@ void check_invariants(const Store& store, const Candidate& c) {
     if (executed_delta < Money{}) {
         const Money executed = pot_minimum(store, c.project_id, level, year, e.effective_on, &Weights::executed);
         if (executed + executed_delta < Money{}) {
-            refuse(describe(e.kind, e.amount) + " exceeds what was executed from " + where + " (" +
-                   yuan(std::max(executed, Money{})) + ")" +
-                   (level == Level::carryover && e.kind == EntryKind::reversal
-                        ? "; to return an earlier year's payment post 'refund --of' it"
-                        : ""));
+            if (level == Level::carryover && e.kind == EntryKind::reversal) {
+                refuse(msg("{what} exceeds what was executed from {pot} ({executed}); to return an earlier year's "
+                           "payment post 'refund --of' it")
+                           .with("what", what)
+                           .with("pot", where)
+                           .with("executed", yuan(std::max(executed, Money{}))));
+            }
+            refuse(msg("{what} exceeds what was executed from {pot} ({executed})")
+                       .with("what", what)
+                       .with("pot", where)
+                       .with("executed", yuan(std::max(executed, Money{}))));
         }
     }
     // Prior refunds return what earlier years executed, never more: through every year T, those dated
@@ -290,10 +319,17 @@ void check_invariants(const Store& store, const Candidate& c) {
         const Headroom room = prior_refund_headroom(store, c.project_id, from, last_year);
         const Money change = executed_delta < Money{} ? executed_delta : -opening_delta;
         if (room.amount + change < Money{}) {
-            refuse(describe(e.kind, e.amount) + (opening_delta > Money{} ? " returns more than" : " would leave less than") +
-                   " the earlier years of project " + e.project + " executed: through " + std::to_string(room.year) +
-                   ", " + yuan(std::max(room.amount, Money{})) +
-                   " of their payments and releases is left to return; name the payment with --of, or post less");
+            refuse((opening_delta > Money{}
+                        ? msg("{what} returns more than the earlier years of project {project} executed: through "
+                              "{year}, {left} of their payments and releases is left to return; name the payment "
+                              "with --of, or post less")
+                        : msg("{what} would leave less than the earlier years of project {project} executed: through "
+                              "{year}, {left} of their payments and releases is left to return; name the payment "
+                              "with --of, or post less"))
+                       .with("what", what)
+                       .with("project", e.project)
+                       .with("year", std::to_string(room.year))
+                       .with("left", yuan(std::max(room.amount, Money{}))));
         }
     }
 
@@ -306,8 +342,11 @@ void check_invariants(const Store& store, const Candidate& c) {
     if (executed_delta < Money{}) {
         const Money executed = contract_executed_minimum(days, level, year, e.effective_on);
         if (executed + executed_delta < Money{}) {
-            refuse(describe(e.kind, e.amount) + " exceeds what contract " + contract.contract.code + " was paid from " +
-                   where + " (" + yuan(std::max(executed, Money{})) + ")");
+            refuse(msg("{what} exceeds what contract {contract} was paid from {pot} ({paid})")
+                       .with("what", what)
+                       .with("contract", contract.contract.code)
+                       .with("pot", where)
+                       .with("paid", yuan(std::max(executed, Money{}))));
         }
     }
     const int contract_last_year = std::max(year, last_year_of(days));
@@ -316,30 +355,43 @@ void check_invariants(const Store& store, const Candidate& c) {
         const Headroom room = contract_prior_refund_headroom(days, from, contract_last_year);
         const Money change = executed_delta < Money{} ? executed_delta : -opening_delta;
         if (room.amount + change < Money{}) {
-            refuse(describe(e.kind, e.amount) + (opening_delta > Money{} ? " returns more than" : " would leave less than") +
-                   " contract " + contract.contract.code + " was paid in earlier years: through " +
-                   std::to_string(room.year) + ", " + yuan(std::max(room.amount, Money{})) + " is left to return");
+            refuse((opening_delta > Money{}
+                        ? msg("{what} returns more than contract {contract} was paid in earlier years: through "
+                              "{year}, {left} is left to return")
+                        : msg("{what} would leave less than contract {contract} was paid in earlier years: through "
+                              "{year}, {left} is left to return"))
+                       .with("what", what)
+                       .with("contract", contract.contract.code)
+                       .with("year", std::to_string(room.year))
+                       .with("left", yuan(std::max(room.amount, Money{}))));
         }
     }
     const Money outstanding_delta = times(e.amount, w.outstanding);
     if (outstanding_delta < Money{}) {
         const Money held = contract_pot_minimum(days, level, year, e.effective_on, &Weights::outstanding);
         if (held + outstanding_delta < Money{}) {
-            std::string hint;
-            if (level != Level::carryover &&
-                contract_pot_minimum(days, Level::carryover, year, e.effective_on, &Weights::outstanding) > Money{}) {
-                hint = "; its deposit was carried over from an earlier year: post to level carryover (omit --level)";
-            }
-            refuse(describe(e.kind, e.amount) + " exceeds the outstanding retention of contract " +
-                   contract.contract.code + " held in " + std::string(to_string(level)) + " funds of " +
-                   std::to_string(year) + " (" + yuan(std::max(held, Money{})) + ")" + hint);
+            const bool carried =
+                level != Level::carryover &&
+                contract_pot_minimum(days, Level::carryover, year, e.effective_on, &Weights::outstanding) > Money{};
+            refuse((carried ? msg("{what} exceeds the outstanding retention of contract {contract} held in {level} "
+                                  "funds of {year} ({held}); its deposit was carried over from an earlier year: post "
+                                  "to level carryover (omit --level)")
+                            : msg("{what} exceeds the outstanding retention of contract {contract} held in {level} "
+                                  "funds of {year} ({held})"))
+                       .with("what", what)
+                       .with("contract", contract.contract.code)
+                       .with("level", level_name(level))
+                       .with("year", std::to_string(year))
+                       .with("held", yuan(std::max(held, Money{}))));
         }
         for (int later = year + 1; later <= last_year_of(days); ++later) {
             const Money carried =
                 contract_pot_minimum(days, Level::carryover, later, last_day_of(later - 1), &Weights::outstanding);
             if (carried + outstanding_delta < Money{}) {
-                refuse(describe(e.kind, e.amount) + " would undo a release or forfeit of contract " +
-                       contract.contract.code + " already posted in " + std::to_string(later));
+                refuse(msg("{what} would undo a release or forfeit of contract {contract} already posted in {year}")
+                           .with("what", what)
+                           .with("contract", contract.contract.code)
+                           .with("year", std::to_string(later)));
             }
         }
     }
@@ -349,64 +401,88 @@ void check_invariants(const Store& store, const Candidate& c) {
         const auto amendments = store.amendments(c.project_id, contract.id);
         if (const auto excess =
                 commitment_excess(days, contract.contract, amendments, e.effective_on, committed_delta)) {
-            refuse(describe(e.kind, e.amount) + " would bring contract " + contract.contract.code + " to " +
-                   yuan(excess->committed) + " paid and retained, beyond its amount of " + yuan(excess->amount) +
-                   (amendments.empty() ? std::string() : " in force on " + to_string(excess->day)));
+            refuse((amendments.empty()
+                        ? msg("{what} would bring contract {contract} to {committed} paid and retained, beyond its "
+                              "amount of {amount}")
+                        : msg("{what} would bring contract {contract} to {committed} paid and retained, beyond its "
+                              "amount of {amount} in force on {day}")
+                              .with("day", to_string(excess->day)))
+                       .with("what", what)
+                       .with("contract", contract.contract.code)
+                       .with("committed", yuan(excess->committed))
+                       .with("amount", yuan(excess->amount)));
         }
     }
 }
 
-std::vector<std::string> audit_project(const Store& store, const ProjectRow& project) {
-    std::vector<std::string> problems;
+std::vector<Message> audit_project(const Store& store, const ProjectRow& project) {
+    std::vector<Message> problems;
     const auto first = store.first_day(project.id);
     const auto last = store.last_day(project.id);
     const std::string& code = project.project.code;
     for (const auto& locked : store.entries_in_locked_years(project.id, 20)) {
-        problems.push_back("entry #" + std::to_string(locked.id) + " of " + code + " is dated " +
-                           to_string(locked.effective_on) + " but was appended while " + code +
-                           " was closed through " + std::to_string(locked.closed_through) +
-                           ": a closed year's figures changed after its close");
+        problems.push_back(msg("entry #{id} of {project} is dated {day} but was appended while {project} was closed "
+                               "through {closed}: a closed year's figures changed after its close")
+                               .with("id", std::to_string(locked.id))
+                               .with("project", code)
+                               .with("day", to_string(locked.effective_on))
+                               .with("closed", std::to_string(locked.closed_through)));
     }
     if (first && last) {
         for (int year = year_of(*first); year <= year_of(*last); ++year) {
             const Date before = last_day_of(year - 1);
             for (Level level : kLevels) {
-                const std::string where =
-                    std::string(to_string(level)) + " funds of " + code + " in " + std::to_string(year);
+                const Message where = msg("{level} funds of {project} in {year}")
+                                          .with("level", level_name(level))
+                                          .with("project", code)
+                                          .with("year", std::to_string(year));
                 const KindSums totals = store.level_totals(project.id, level, first_day_of(year), last_day_of(year));
                 const Money budget = weighted(totals, &Weights::budget);
                 const Money arrived = weighted(totals, &Weights::arrived);
                 if (level == Level::carryover && (budget != Money{} || arrived != Money{})) {
-                    problems.push_back(where + ": budget or arrivals were posted to the derived carryover level");
+                    problems.push_back(
+                        msg("{pot}: budget or arrivals were posted to the derived carryover level").with("pot", where));
                 }
                 if (budget < Money{}) {
-                    problems.push_back(where + ": full-year budget is negative (" + yuan(budget) + ")");
+                    problems.push_back(msg("{pot}: full-year budget is negative ({budget})")
+                                           .with("pot", where)
+                                           .with("budget", yuan(budget)));
                 }
                 if (arrived > budget && level != Level::carryover) {
-                    problems.push_back(where + ": arrived " + yuan(arrived) + " exceeds the full-year budget " +
-                                       yuan(budget));
+                    problems.push_back(msg("{pot}: arrived {arrived} exceeds the full-year budget {budget}")
+                                           .with("pot", where)
+                                           .with("arrived", yuan(arrived))
+                                           .with("budget", yuan(budget)));
                 }
                 const Money free = pot_minimum(store, project.id, level, year, before, &Weights::free);
                 if (free < Money{}) {
-                    problems.push_back(where + ": the free balance falls to " + yuan(free));
+                    problems.push_back(
+                        msg("{pot}: the free balance falls to {free}").with("pot", where).with("free", yuan(free)));
                 }
                 const Money executed = pot_minimum(store, project.id, level, year, before, &Weights::executed);
                 if (executed < Money{}) {
-                    problems.push_back(where + ": executed falls to " + yuan(executed) +
-                                       " (refunds exceed the payments and releases of the year)");
+                    problems.push_back(
+                        msg("{pot}: executed falls to {executed} (refunds exceed the payments and releases of the year)")
+                            .with("pot", where)
+                            .with("executed", yuan(executed)));
                 }
                 Money balance = arrived + weighted(totals, &Weights::opening) - weighted(totals, &Weights::executed);
                 if (level == Level::carryover) {
                     balance += weighted(store.project_totals_before(project.id, first_day_of(year)), &Weights::carry);
                 }
                 if (balance < Money{}) {
-                    problems.push_back(where + ": the balance (5) is negative (" + yuan(balance) + ")");
+                    problems.push_back(msg("{pot}: the balance (5) is negative ({balance})")
+                                           .with("pot", where)
+                                           .with("balance", yuan(balance)));
                 }
             }
             const Headroom room = prior_refund_headroom(store, project.id, year, year);
             if (room.amount < Money{}) {
-                problems.push_back("project " + code + ": prior-year refunds through " + std::to_string(year) +
-                                   " return " + yuan(-room.amount) + " more than the years before executed");
+                problems.push_back(msg("project {project}: prior-year refunds through {year} return {excess} more "
+                                       "than the years before executed")
+                                       .with("project", code)
+                                       .with("year", std::to_string(year))
+                                       .with("excess", yuan(-room.amount)));
             }
         }
     }
@@ -415,34 +491,50 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
     std::map<std::int64_t, Money> refunded;
     std::map<std::int64_t, Money> target_net;
     for (const auto& r : store.named_refunds(project.id)) {
-        const std::string name = "refund #" + std::to_string(r.refund_id) + " of " + code;
+        const Message name =
+            msg("refund #{id} of {project}").with("id", std::to_string(r.refund_id)).with("project", code);
         const std::string target = "#" + std::to_string(r.target_id);
         if ((r.target_kind != EntryKind::payment && r.target_kind != EntryKind::release) ||
             r.target_project_id != project.id) {
-            problems.push_back(name + " names entry " + target + ", which is not a payment or release of the project");
+            problems.push_back(msg("{refund} names entry {target}, which is not a payment or release of the project")
+                                   .with("refund", name)
+                                   .with("target", target));
             continue;
         }
         if (r.refund_day < r.target_day) {
-            problems.push_back(name + " is dated before the " + std::string(to_string(r.target_kind)) + " " + target +
-                               " it returns");
+            problems.push_back(msg("{refund} is dated before the {kind} {target} it returns")
+                                   .with("refund", name)
+                                   .with("kind", kind_name(r.target_kind))
+                                   .with("target", target));
         }
         const bool same_year = year_of(r.refund_day) == year_of(r.target_day);
         if (same_year ? (r.refund_effect != EntryKind::refund || r.refund_level != r.target_level)
                       : (r.refund_effect != EntryKind::prior_refund || r.refund_level != Level::carryover)) {
-            problems.push_back(name + " returns " + target + (same_year ? " of its own year" : " of an earlier year") +
-                               " but is booked as " + std::string(to_string(r.refund_effect)) + " on " +
-                               std::string(to_string(r.refund_level)));
+            problems.push_back((same_year ? msg("{refund} returns {target} of its own year but is booked as {kind} on "
+                                                "{level}")
+                                          : msg("{refund} returns {target} of an earlier year but is booked as {kind} "
+                                                "on {level}"))
+                                   .with("refund", name)
+                                   .with("target", target)
+                                   .with("kind", kind_name(r.refund_effect))
+                                   .with("level", level_name(r.refund_level)));
         }
         if (r.contract_id != r.target_contract_id) {
-            problems.push_back(name + " is on another contract than " + target + ", which it returns");
+            problems.push_back(msg("{refund} is on another contract than {target}, which it returns")
+                                   .with("refund", name)
+                                   .with("target", target));
         }
         refunded[r.target_id] += r.amount;
         target_net[r.target_id] = r.target_amount;
     }
     for (const auto& [target, amount] : refunded) {
         if (amount > target_net[target]) {
-            problems.push_back("project " + code + ": refunds of entry #" + std::to_string(target) + " (" +
-                               yuan(amount) + ") exceed it (" + yuan(target_net[target]) + ", net of its reversal)");
+            problems.push_back(msg("project {project}: refunds of entry #{id} ({refunded}) exceed it ({net}, net of "
+                                   "its reversal)")
+                                   .with("project", code)
+                                   .with("id", std::to_string(target))
+                                   .with("refunded", yuan(amount))
+                                   .with("net", yuan(target_net[target])));
         }
     }
     for (const auto& contract : store.contracts(project.id)) {
@@ -452,38 +544,55 @@ std::vector<std::string> audit_project(const Store& store, const ProjectRow& pro
         }
         if (const auto excess = commitment_excess(days, contract.contract, store.amendments(project.id, contract.id),
                                                   days.front().day, Money{})) {
-            problems.push_back("contract " + contract.contract.code + " of " + code + ": paid and retained " +
-                               yuan(excess->committed) + " exceed its amount " + yuan(excess->amount) +
-                               " on " + to_string(excess->day));
+            problems.push_back(msg("contract {contract} of {project}: paid and retained {committed} exceed its amount "
+                                   "{amount} on {day}")
+                                   .with("contract", contract.contract.code)
+                                   .with("project", code)
+                                   .with("committed", yuan(excess->committed))
+                                   .with("amount", yuan(excess->amount))
+                                   .with("day", to_string(excess->day)));
         }
         Money paid;
         for (const auto& d : days) {
             paid += times(d.amount, weights_of(d.kind).paid);
         }
         if (paid < Money{}) {
-            problems.push_back("contract " + contract.contract.code + " of " + code + ": refunds exceed its payments (" +
-                               "paid " + yuan(paid) + ")");
+            problems.push_back(msg("contract {contract} of {project}: refunds exceed its payments (paid {paid})")
+                                   .with("contract", contract.contract.code)
+                                   .with("project", code)
+                                   .with("paid", yuan(paid)));
         }
         for (int year = year_of(days.front().day); year <= last_year_of(days); ++year) {
             const Headroom room = contract_prior_refund_headroom(days, year, year);
             if (room.amount < Money{}) {
-                problems.push_back("contract " + contract.contract.code + " of " + code + ": prior-year refunds through " +
-                                   std::to_string(year) + " return " + yuan(-room.amount) +
-                                   " more than it was paid in the years before");
+                problems.push_back(msg("contract {contract} of {project}: prior-year refunds through {year} return "
+                                       "{excess} more than it was paid in the years before")
+                                       .with("contract", contract.contract.code)
+                                       .with("project", code)
+                                       .with("year", std::to_string(year))
+                                       .with("excess", yuan(-room.amount)));
             }
             for (Level level : kLevels) {
                 const Money executed = contract_executed_minimum(days, level, year, last_day_of(year - 1));
                 if (executed < Money{}) {
-                    problems.push_back("contract " + contract.contract.code + " of " + code + ": executed in " +
-                                       std::string(to_string(level)) + " funds of " + std::to_string(year) +
-                                       " falls to " + yuan(executed) + " (refunds exceed its payments)");
+                    problems.push_back(msg("contract {contract} of {project}: executed in {level} funds of {year} "
+                                           "falls to {executed} (refunds exceed its payments)")
+                                           .with("contract", contract.contract.code)
+                                           .with("project", code)
+                                           .with("level", level_name(level))
+                                           .with("year", std::to_string(year))
+                                           .with("executed", yuan(executed)));
                 }
                 const Money held =
                     contract_pot_minimum(days, level, year, last_day_of(year - 1), &Weights::outstanding);
                 if (held < Money{}) {
-                    problems.push_back("contract " + contract.contract.code + " of " + code + ": more released or "
-                                       "forfeited than retained in " + std::string(to_string(level)) + " funds of " +
-                                       std::to_string(year) + " (" + yuan(held) + ")");
+                    problems.push_back(msg("contract {contract} of {project}: more released or forfeited than "
+                                           "retained in {level} funds of {year} ({held})")
+                                           .with("contract", contract.contract.code)
+                                           .with("project", code)
+                                           .with("level", level_name(level))
+                                           .with("year", std::to_string(year))
+                                           .with("held", yuan(held)));
                 }
             }
         }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/message.hpp"
 #include "store.hpp"
 
 namespace ledger::detail {
@@ -81,12 +82,14 @@ void check_invariants(const Store& store, const Candidate& candidate);
 void check_year_open(const Store& store, std::int64_t project_id, const std::string& project, Date day);
 
 // Every invariant recomputed over a whole project, for `fundflow check`: one line per problem.
-std::vector<std::string> audit_project(const Store& store, const ProjectRow& project);
+std::vector<Message> audit_project(const Store& store, const ProjectRow& project);
 
-std::string yuan(Money amount);  // "1,196,525.00 元"
+std::string yuan(Money amount);  // "1,196,525.00 元": a plain field of a message
 // "payment of 200.00 元", "adjustment of -1,000.01 元" (an adjustment keeps its sign, other kinds are
-// shown positive).
-std::string describe(EntryKind kind, Money amount);
-[[noreturn]] void refuse(const std::string& message);  // throws Error{rejected}
+// shown positive): a phrase, {kind} of {amount}.
+Message describe(EntryKind kind, Money amount);
+// "county funds on project P001 in 2020": the pot a rule speaks of.
+Message pot_phrase(Level level, const std::string& project, int year);
+[[noreturn]] void refuse(Message message);  // throws Error{rejected}
 
 }  // namespace ledger::detail

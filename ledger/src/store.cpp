@@ -123,12 +123,13 @@ std::int64_t pragma_int(SQLite::Database& db, const char* sql) {
 
 void refuse_uri(const std::string& path) {
     if (path.rfind("file:", 0) == 0) {
-        throw Error(ErrorCode::invalid_input, "'" + path +
-                                                  "' looks like a SQLite URI; give a plain file path "
-                                                  "(e.g. ./" + path.substr(5) + ")");
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{path}' looks like a SQLite URI; give a plain file path (e.g. ./{file})")
+                        .with("path", path)
+                        .with("file", path.substr(5)));
     }
     if (path.empty() || path == ":memory:") {
-        throw Error(ErrorCode::invalid_input, "'" + path + "' is not a ledger file path");
+        throw Error(ErrorCode::invalid_input, msg("'{path}' is not a ledger file path").with("path", path));
     }
 }
 
@@ -157,9 +158,11 @@ int latest_version() { return migrations().empty() ? 0 : migrations().back().ver
 void migrate(SQLite::Database& db) {
     const auto version = pragma_int(db, "PRAGMA user_version");
     if (version > latest_version()) {
-        throw Error(ErrorCode::invalid_input, "the ledger was written by a newer fundflow (schema " +
-                                                  std::to_string(version) + ", this program knows " +
-                                                  std::to_string(latest_version()) + "): upgrade fundflow");
+        throw Error(ErrorCode::invalid_input,
+                    msg("the ledger was written by a newer fundflow (schema {version}, this program knows {known}): "
+                        "upgrade fundflow")
+                        .with("version", std::to_string(version))
+                        .with("known", std::to_string(latest_version())));
     }
     for (const auto& m : migrations()) {
         if (m.version <= version) {
@@ -177,12 +180,13 @@ void migrate(SQLite::Database& db) {
 void set_durability(SQLite::Database& db) {
     const std::string mode = pragma_text(db, "PRAGMA journal_mode = WAL");
     if (mode != "wal") {
-        throw Error(ErrorCode::storage, "could not put the ledger in WAL mode (journal_mode is '" + mode +
-                                            "'); is the file on a file system that supports shared memory?");
+        throw Error(ErrorCode::storage, msg("could not put the ledger in WAL mode (journal_mode is '{mode}'); is the "
+                                            "file on a file system that supports shared memory?")
+                                            .with("mode", mode));
     }
     db.exec("PRAGMA synchronous = FULL");
     if (pragma_int(db, "PRAGMA synchronous") != 2) {
-        throw Error(ErrorCode::storage, "could not set synchronous=FULL on the ledger");
+        throw Error(ErrorCode::storage, msg("could not set synchronous=FULL on the ledger"));
     }
     spdlog::debug("ledger opened for writing: journal_mode=wal synchronous=full");
 }
@@ -196,7 +200,8 @@ bool is_blank(SQLite::Database& db) {
 
 [[noreturn]] void not_a_ledger(const std::string& path) {
     throw Error(ErrorCode::invalid_input,
-                "'" + path + "' is not a fundflow ledger; give another --db path, or run 'fundflow init' on a new one");
+                msg("'{path}' is not a fundflow ledger; give another --db path, or run 'fundflow init' on a new one")
+                    .with("path", path));
 }
 
 }  // namespace
@@ -231,7 +236,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
     refuse_uri(path);
     if (!std::filesystem::exists(path)) {
         throw Error(ErrorCode::not_found,
-                    "no ledger at '" + path + "'; run 'fundflow init --db " + path + "' first, or give --db");
+                    msg("no ledger at '{path}'; run 'fundflow init --db {path}' first, or give --db").with("path", path));
     }
     std::unique_ptr<SQLite::Database> db;
     try {
@@ -254,10 +259,10 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
             std::error_code ec;
             const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
             if (!ec && wal_size > 0) {
-                throw Error(ErrorCode::storage, "'" + path +
-                                                    "' is on read-only media and its write-ahead log (-wal) holds "
-                                                    "changes not yet in the main file; copy the ledger's files to a "
-                                                    "writable folder to read them");
+                throw Error(ErrorCode::storage, msg("'{path}' is on read-only media and its write-ahead log (-wal) "
+                                                    "holds changes not yet in the main file; copy the ledger's files "
+                                                    "to a writable folder to read them")
+                                                    .with("path", path));
             }
             db = std::make_unique<SQLite::Database>(immutable_uri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI | kOneThread,
                                                     kBusyTimeoutMs);
@@ -279,9 +284,13 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
         const auto version = pragma_int(*db, "PRAGMA user_version");
         if (version != latest_version()) {
             throw Error(ErrorCode::invalid_input,
-                        "the ledger's schema is version " + std::to_string(version) + ", this program reads " +
-                            std::to_string(latest_version()) +
-                            (version < latest_version() ? ": run 'fundflow init' to upgrade it" : ": upgrade fundflow"));
+                        (version < latest_version()
+                             ? msg("the ledger's schema is version {version}, this program reads {known}: run "
+                                   "'fundflow init' to upgrade it")
+                             : msg("the ledger's schema is version {version}, this program reads {known}: upgrade "
+                                   "fundflow"))
+                            .with("version", std::to_string(version))
+                            .with("known", std::to_string(latest_version())));
         }
     }
     db->exec("PRAGMA foreign_keys = ON");
@@ -314,14 +323,14 @@ SQLite::Statement& Store::prepared(int slot, const char* sql) const {
 
 void Store::transaction(const std::function<void()>& body) {
     if (!writable_) {
-        throw Error(ErrorCode::invalid_input, "the ledger is open read-only; nothing was written");
+        throw Error(ErrorCode::invalid_input, msg("the ledger is open read-only; nothing was written"));
     }
     if (transaction_depth_ > 0) {
         body();
         return;
     }
     if (read_depth_ > 0) {
-        throw Error(ErrorCode::storage, "a write was started inside a read snapshot; nothing was written");
+        throw Error(ErrorCode::storage, msg("a write was started inside a read snapshot; nothing was written"));
     }
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     memo_ = Memo{};
@@ -1250,8 +1259,9 @@ void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>&
                 record.amendment_record = amendment_of(static_cast<std::int64_t>(record.entry.id));
             }
         } catch (const Error& e) {
-            throw Error(ErrorCode::integrity, "entry #" + std::to_string(q.getColumn(0).getInt64()) +
-                                                  " holds a value fundflow never writes: " + e.what());
+            throw Error(ErrorCode::integrity, msg("entry #{id} holds a value fundflow never writes: {problem}")
+                                                  .with("id", std::to_string(q.getColumn(0).getInt64()))
+                                                  .with("problem", e.message()));
         }
         if (!visit(record)) {
             return;
@@ -1377,8 +1387,8 @@ std::optional<std::int64_t> Store::correction_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
-std::vector<std::string> Store::derived_totals_problems() const {
-    std::vector<std::string> problems;
+std::vector<Message> Store::derived_totals_problems() const {
+    std::vector<Message> problems;
     // Each cache must equal the sums recomputed from the entries, in both directions.
     SQLite::Statement levels(
         *db_,
@@ -1387,7 +1397,7 @@ std::vector<std::string> Store::derived_totals_problems() const {
         "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM day_totals)) + "
         "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual))");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
-        problems.push_back("the day totals differ from the sums of the entries");
+        problems.push_back(msg("the day totals differ from the sums of the entries"));
     }
     // Month and year totals must be the day totals summed by month and by year (the day totals were
     // just checked against the entries).
@@ -1403,16 +1413,16 @@ std::vector<std::string> Store::derived_totals_problems() const {
         "(SELECT count(*) FROM (SELECT * FROM year_totals EXCEPT SELECT * FROM years))");
     if (periods.executeStep()) {
         if (periods.getColumn(0).getInt64() != 0) {
-            problems.push_back("the month totals differ from the sums of the entries");
+            problems.push_back(msg("the month totals differ from the sums of the entries"));
         }
         if (periods.getColumn(1).getInt64() != 0) {
-            problems.push_back("the year totals differ from the sums of the entries");
+            problems.push_back(msg("the year totals differ from the sums of the entries"));
         }
     }
     return problems;
 }
 
-std::vector<std::string> Store::year_totals_problems(std::int64_t project_id, int year) const {
+std::vector<Message> Store::year_totals_problems(std::int64_t project_id, int year) const {
     // The entries of (project, year) are one range of the covering index entries_by_project_date, read
     // in its order (no sort); the totals rows of that year are ranges of their primary keys. The sums
     // are compared here rather than by EXCEPT in SQL, which sorted the entries once per comparison
@@ -1465,27 +1475,27 @@ std::vector<std::string> Store::year_totals_problems(std::int64_t project_id, in
         }
         return rows != want.size();
     };
-    std::vector<std::string> problems;
+    std::vector<Message> problems;
     if (differs(41,
                 "SELECT effective_on, level, effect_kind, amount_fen FROM day_totals WHERE project_id = ?1 "
                 "AND level IN ('central', 'provincial', 'municipal', 'county', 'carryover', 'other') "
                 "AND effective_on >= ?2 AND effective_on <= ?3",
                 y + "-01-01", y + "-12-31", days)) {
-        problems.push_back("the day totals of " + y + " differ from the sums of the entries");
+        problems.push_back(msg("the day totals of {year} differ from the sums of the entries").with("year", y));
     }
     if (differs(42,
                 "SELECT month, level, effect_kind, amount_fen FROM month_totals WHERE project_id = ?1 "
                 "AND level IN ('central', 'provincial', 'municipal', 'county', 'carryover', 'other') "
                 "AND month >= ?2 AND month <= ?3",
                 y + "-01", y + "-12", months)) {
-        problems.push_back("the month totals of " + y + " differ from the sums of the entries");
+        problems.push_back(msg("the month totals of {year} differ from the sums of the entries").with("year", y));
     }
     if (differs(43,
                 "SELECT CAST(year AS TEXT), level, effect_kind, amount_fen FROM year_totals WHERE project_id = ?1 "
                 "AND level IN ('central', 'provincial', 'municipal', 'county', 'carryover', 'other') "
                 "AND year >= CAST(?2 AS INTEGER) AND year <= CAST(?3 AS INTEGER)",
                 y, y, years)) {
-        problems.push_back("the year totals of " + y + " differ from the sums of the entries");
+        problems.push_back(msg("the year totals of {year} differ from the sums of the entries").with("year", y));
     }
     return problems;
 }

@@ -226,10 +226,10 @@ public:
     // The chained rows with id >= first_id, in id order, until visit returns false.
     void for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit,
                                std::int64_t first_id = 1) const;
-    std::vector<std::string> derived_totals_problems() const;
+    std::vector<Message> derived_totals_problems() const;
     // The day, month and year totals of one project's year against the sums of its entries of that year
     // (an index range read: as many rows as that year has entries). Empty when they agree.
-    std::vector<std::string> year_totals_problems(std::int64_t project_id, int year) const;
+    std::vector<Message> year_totals_problems(std::int64_t project_id, int year) const;
     // SQLite's own check of the file's pages and indexes (an index out of step with its table would
     // make rules and reports read wrong rows while every hash still matches). Empty when "ok".
     std::vector<std::string> file_problems() const;

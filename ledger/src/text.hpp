@@ -6,15 +6,17 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/message.hpp"
+
 namespace ledger::detail {
 
 // Why the text is not acceptable, or nullopt.
-inline std::optional<std::string> text_problem(std::string_view text) {
+inline std::optional<Message> text_problem(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                return "a control character";
+                return msg("a control character");
             }
             ++i;
             continue;
@@ -39,10 +41,10 @@ inline std::optional<std::string> text_problem(std::string_view text) {
         }
         if (!ok || (length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
             (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return "not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)";
+            return msg("not UTF-8 text (a GB18030 file? convert it: iconv -f GB18030 -t UTF-8)");
         }
         if (cp >= 0x80 && cp <= 0x9F) {
-            return "a control character";
+            return msg("a control character");
         }
         i += length;
     }
