@@ -340,8 +340,10 @@ std::string markdown_of(const std::vector<DocBlock>& blocks) {
 void write_docx(const std::string& path, const std::vector<DocBlock>& blocks, bool force) {
     std::error_code ec;
     if (!force && std::filesystem::exists(path, ec)) {
-        throw ledger::Error(ledger::ErrorCode::rejected,
-                            ledger::msg("'{file}' already exists; add --force to overwrite it").with("file", path));
+        throw ledger::Error(ledger::ErrorCode::invalid_input,
+                            ledger::msg("'{file}' exists already; nothing was written (add --force to overwrite it, or "
+                                        "give another --output)")
+                                .with("file", path));
     }
     const std::string temporary = path + ".part";
     zipFile zip = zipOpen64(temporary.c_str(), APPEND_STATUS_CREATE);

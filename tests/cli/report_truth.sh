@@ -93,8 +93,8 @@ F --as-of 2023-03-21 evaluate P001 --year 2023 --indicators "$d/ind.csv" --forma
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format docx --output "$d/r.docx" >/dev/null || fail "docx"
 unzip -l "$d/r.docx" 2>/dev/null | grep -q "word/document.xml" || python3 -c "import zipfile,sys; zipfile.ZipFile(sys.argv[1]).getinfo('word/document.xml')" "$d/r.docx" ||
     fail "the docx has no word/document.xml"
-F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format docx --output "$d/r.docx" >/dev/null 2>"$d/err"; rc=$?
-[[ $rc == 3 ]] && grep -q "already exists; add --force" "$d/err" || fail "overwriting without --force: exit $rc, $(cat "$d/err")"
+FUNDFLOW_LANG=en F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format docx --output "$d/r.docx" >/dev/null 2>"$d/err"; rc=$?
+[[ $rc == 2 ]] && grep -q "exists already; nothing was written (add --force" "$d/err" || fail "overwriting without --force: exit $rc, $(cat "$d/err")"
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format docx --output "$d/r.docx" --force >/dev/null || fail "docx --force"
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format docx >/dev/null 2>&1 && fail "docx without --output"
 F report execution P001 --year 2020 --format docx >/dev/null 2>&1 && fail "report execution --format docx was accepted"
