@@ -4,7 +4,7 @@
 #
 # README. `bash tests/fuzz/run.sh [SECONDS]` (default 60) builds four libFuzzer targets with Debian's clang++
 # (-fsanitize=fuzzer,address,undefined, UBSan set to abort on the first report) into build-fuzz/, compiling
-# the ledger sources they need (money, calendar, entry, error, csv, evaluation) directly, linked with Debian's
+# the ledger sources they need (money, calendar, entry, error, message, csv, encoding, evaluation, words) directly, linked with Debian's
 # libtomlplusplus as the real build is — no SQLite, no CMake configure. It then replays each saved corpus in tests/fuzz/corpus/<target>/ with -runs=0, and fuzzes each
 # target for SECONDS with -max_total_time, -timeout=5 (a hang is a finding) and -rss_limit_mb=2048, leak
 # detection on. New interesting inputs go to build-fuzz/corpus-new/<target>/ (never back into the source tree),
@@ -28,7 +28,7 @@ root="$(cd "$here/../.." && pwd)"
 out="$root/build-fuzz"
 cxx="${CXX:-clang++}"
 targets=(${FUZZ_TARGETS:-fuzz_amount fuzz_date fuzz_csv_import fuzz_indicators})
-sources=(money calendar entry error csv evaluation)
+sources=(money calendar entry error message csv encoding evaluation words)
 # toml++ as fundflow links it (tomlplusplus::tomlplusplus from Debian: the shared library, not header-only):
 # header-only mode would compile toml++'s internal assert()s in, which abort on inputs like "[\0" that the
 # shipped library reports as a parse error.
