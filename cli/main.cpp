@@ -1001,15 +1001,23 @@ void run(Context& ctx, const Command&) {
     const auto entry_id = parse_entry_id(id);
     const auto l = ctx.reader();
     ctx.checked_read(l, {}, [&] {
+        const auto cut = ctx.cut();
         const auto entry = l.entry(entry_id);
+        if (cut.known_at && entry.recorded_at > ledger::to_string(*cut.known_at)) {
+            throw ledger::Error(ledger::ErrorCode::not_found,
+                                msg("entry #{id} was recorded at {recorded}, after --known-at {known_at}")
+                                    .with("id", id)
+                                    .with("recorded", entry.recorded_at)
+                                    .with("known_at", ledger::to_string(*cut.known_at)));
+        }
         // A registration's hashed record is part of what the auditor sees.
         std::optional<ledger::Project> project;
         std::optional<ledger::Contract> contract;
         // Terms in force at --as-of (a registration amended since shows its amended terms).
         if (entry.kind == ledger::EntryKind::project) {
-            project = l.project_in_force(entry.project, ctx.cut().as_of);
+            project = l.project_in_force(entry.project, cut.as_of, cut.known_at);
         } else if (entry.kind == ledger::EntryKind::contract && entry.contract) {
-            contract = l.contract_in_force(entry.project, *entry.contract, ctx.cut().as_of);
+            contract = l.contract_in_force(entry.project, *entry.contract, cut.as_of, cut.known_at);
         }
         print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract,
                            detail_extras(ctx.render, l, entry, ctx.cut().as_of));
@@ -1258,11 +1266,11 @@ const Command kCommands[] = {
      kNone, show::options, show::run},
     {nullptr, "export", Group::queries,
      N_("Export the entries (csv, json, ledger, hledger, beancount) or the forms (xlsx)"),
-     "fundflow export --to xlsx P001 --year 2020 --indicators 指标.csv --output 2020.xlsx", kFormat | kCut,
-     "table,json", kNone, export_::options, export_::run},
+     "fundflow export --to xlsx P001 --year 2020 --indicators 指标.csv --output 2020.xlsx", kCut, "", kNone,
+     export_::options, export_::run},  // --to chooses what it writes: no --format
     // Self-evaluation (自评)
     {nullptr, "evaluate", Group::evaluation, N_("The performance self-evaluation (绩效自评表), scored from the ledger"),
-     "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", kFormat | kUnit | kCut,
+     "fundflow evaluate P001 --year 2020 --indicators 指标.csv --format md > 自评报告.md", kFormat | kCut,
      "table,json,csv,md,docx", kNone, evaluate::options, evaluate::run},
     // Audit (审计)
     {nullptr, "verify", Group::audit, N_("Recompute the hash chain; with --digest, prove the ledger still extends it"),
@@ -1272,7 +1280,7 @@ const Command kCommands[] = {
      "fundflow digest > digest-2020-12-31.txt", kFormat, kTable, kNone, digest::options, digest::run},
     {nullptr, "check", Group::audit,
      N_("An auditor's checks in one go: chain, invariants, overdue deposits, unclosed years"),
-     "fundflow check --as-of 2022-12-31 --format json", kFormat | kUnit | kCut, kTable, kNone, check::options,
+     "fundflow check --as-of 2022-12-31 --format json", kFormat | kCut, kTable, kNone, check::options,
      check::run},
     // Other (其他)
     {nullptr, "init", Group::other, N_("Create a ledger file (or upgrade an older fundflow ledger in place)"),
@@ -1526,6 +1534,7 @@ int run(int argc, char** argv) {
         }
         ctx.row = chosen;
         refuse_global_options(app, ctx, *chosen);
+        ctx.render.lang = language() == Language::en ? Lang::en : Lang::zh;  // every command, posting ones too
         chosen->run(ctx, *chosen);
         return static_cast<int>(ctx.status);
     } catch (const ledger::Error& e) {

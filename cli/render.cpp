@@ -152,7 +152,9 @@ void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
                         ledger::to_string(e.effective_on), e.hash, r.created ? "true" : "false"}));
         return;
     }
-    std::string line = (r.created ? "entry #" : "already posted as entry #") + id_text(e.id) + "  " +
+    std::string line = std::string(r.created ? pick(o, "记录 #", "entry #")
+                                             : pick(o, "已记过，记录 #", "already posted as entry #")) +
+                       id_text(e.id) + "  " +
                        kind_name(o, e.kind) + "  " + e.project;
     if (e.contract) {
         line += "  " + std::string(pick(o, "合同 ", "contract ")) + *e.contract;
@@ -166,7 +168,7 @@ void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
     if (e.due_on) {
         line += std::string(pick(o, "  到期 ", "  due ")) + ledger::to_string(*e.due_on);
     }
-    line += "  hash " + e.hash.substr(0, 16);
+    line += pick(o, "  哈希 ", "  hash ") + e.hash.substr(0, 16);
     write(line + "\n");
 }
 
@@ -557,7 +559,9 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
         return;
     }
     if (r.ok) {
-        write("ok: " + std::to_string(r.digest.entries) + " entries, chain intact, head " + r.digest.head + "\n");
+        write(o.lang == Lang::zh ? "通过：" + std::to_string(r.digest.entries) + " 条记录，哈希链完整，链头 " + r.digest.head + "\n"
+                                 : "ok: " + std::to_string(r.digest.entries) + " entries, chain intact, head " +
+                                       r.digest.head + "\n");
     }
 }
 
@@ -691,11 +695,29 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
         }
         return;
     }
+    // The table is read by people: verdicts and check names in words (JSON and CSV keep the codes).
+    const auto verdict = [&](ledger::Verdict v) -> std::string {
+        switch (v) {
+            case ledger::Verdict::pass: return pick(o, "通过", "pass");
+            case ledger::Verdict::warn: return pick(o, "提示", "warn");
+            case ledger::Verdict::fail: return pick(o, "不通过", "fail");
+        }
+        return std::string(ledger::to_string(v));
+    };
+    const auto check_name = [&](const std::string& name) -> std::string {
+        if (o.lang != Lang::zh) return name;
+        if (name == "chain") return "哈希链（chain）";
+        if (name == "invariants") return "账务不变量（invariants）";
+        if (name == "retentions_overdue") return "逾期质保金（retentions_overdue）";
+        if (name == "retentions_due") return "近期到期质保金（retentions_due）";
+        if (name == "years_closed") return "年度结转（years_closed）";
+        return name;
+    };
     std::string out;
     for (const auto& c : r.checks) {
-        out += std::string(ledger::to_string(c.verdict)) + "  " + c.name + "\n";
+        out += verdict(c.verdict) + "  " + check_name(c.name) + "\n";
         for (const auto& d : c.details) {
-            out += "      " + d.english() + "\n";
+            out += "      " + word(o, d) + "\n";
         }
     }
     write(out);

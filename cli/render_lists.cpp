@@ -4,6 +4,7 @@
 #include <map>
 #include <string_view>
 
+#include "i18n.hpp"
 #include "output.hpp"
 
 namespace fundflow {
@@ -66,37 +67,10 @@ void cut_json(Json& j, ledger::Date as_of, const std::optional<ledger::Instant>&
     }
 }
 
-// The Chinese of this area's templates: the same text as po/zh_CN/lists.po (msgid → msgstr).
-const std::map<std::string, std::string, std::less<>>& chinese() {
-    static const std::map<std::string, std::string, std::less<>> table{
-        {"Year {year} closed (10k yuan): carried in {carried_in}, arrived {arrived}, executed {executed}, "
-         "recovered {recovered}, carried to next year {carried_out}, of which deposits outstanding {retention}",
-         "{year}年度关账（万元）：上年结转 {carried_in}，本年到位 {arrived}，本年执行 {executed}，收回 {recovered}，"
-         "结转下年 {carried_out}，其中未付质保金 {retention}"},
-        {"Year {year} closed (10k yuan): carried in {carried_in}, earlier years' payments returned {prior_refunds}, "
-         "arrived {arrived}, executed {executed}, recovered {recovered}, carried to next year {carried_out}, of which "
-         "deposits outstanding {retention}",
-         "{year}年度关账（万元）：上年结转 {carried_in}，以前年度支出收回 {prior_refunds}，本年到位 {arrived}，"
-         "本年执行 {executed}，收回 {recovered}，结转下年 {carried_out}，其中未付质保金 {retention}"},
-        {"no project {project}; see 'fundflow project list'", "没有项目 {project}；请用 'fundflow project list' 查看"},
-    };
-    return table;
-}
-
 }  // namespace
 
-std::string word(const RenderOptions& o, const ledger::Message& m) {
-    if (m.is_verbatim()) {
-        return m.text();
-    }
-    std::string_view pattern = m.text();
-    if (o.lang == Lang::zh) {
-        if (const auto it = chinese().find(m.text()); it != chinese().end()) {
-            pattern = it->second;
-        }
-    }
-    return m.format(pattern, [&](const ledger::Message& phrase) { return word(o, phrase); });
-}
+// RenderOptions::lang is the language i18n was set to (main.cpp): the catalogue words it.
+std::string word(const RenderOptions& /*o*/, const ledger::Message& m) { return fundflow::word(m); }
 
 std::string memo_text(const RenderOptions& o, const ledger::Entry& e) {
     if (const auto m = ledger::close_memo_message(e)) {

@@ -901,24 +901,27 @@ PostResult Ledger::amend(const Amendment& given, const std::string& given_memo, 
     });
 }
 
-Contract Ledger::contract_in_force(std::string_view project, std::string_view code, Date on) const {
+Contract Ledger::contract_in_force(std::string_view project, std::string_view code, Date on,
+                                   const std::optional<Instant>& known_at) const {
     return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(project);
         const auto contract = row ? store_->find_contract(row->id, code) : std::nullopt;
         if (!contract) {
             throw no_contract(code, project);
         }
-        return terms_in_force(contract->contract, store_->amendments(row->id, contract->id), on);
+        return terms_in_force(contract->contract,
+                              detail::known_amendments(*store_, store_->amendments(row->id, contract->id), known_at), on);
     });
 }
 
-Project Ledger::project_in_force(std::string_view code, Date on) const {
+Project Ledger::project_in_force(std::string_view code, Date on, const std::optional<Instant>& known_at) const {
     return detail::read_guarded(*store_, [&] {
         const auto row = store_->find_project(code);
         if (!row) {
             throw no_project_see(code);
         }
-        return terms_in_force(row->project, store_->amendments(row->id, std::nullopt), on);
+        return terms_in_force(row->project,
+                              detail::known_amendments(*store_, store_->amendments(row->id, std::nullopt), known_at), on);
     });
 }
 

@@ -29,9 +29,11 @@ std::optional<std::int64_t> parse_fen(std::string_view text) {
     return value;
 }
 
+}  // namespace
+
 // The amendments known at known_at: terms_in_force() then applies those effective by the date. (An
 // amendment recorded later was not in the books then, whatever date it takes effect.)
-std::vector<Amendment> known_amendments(const detail::Store& store, std::vector<Amendment> amendments,
+std::vector<Amendment> detail::known_amendments(const Store& store, std::vector<Amendment> amendments,
                                         const std::optional<Instant>& known_at) {
     if (!known_at) {
         return amendments;
@@ -47,7 +49,6 @@ std::vector<Amendment> known_amendments(const detail::Store& store, std::vector<
     return amendments;
 }
 
-}  // namespace
 
 ProjectList Ledger::project_list(const ReadCut& cut) const {
     return detail::read_guarded(*store_, [&] {
@@ -64,7 +65,7 @@ ProjectList Ledger::project_list(const ReadCut& cut) const {
             ProjectListRow r;
             // Name, unit and function code in force at the as-of date (项目变更).
             r.project = terms_in_force(
-                row.project, known_amendments(*store_, store_->amendments(row.id, std::nullopt), cut.known_at),
+                row.project, detail::known_amendments(*store_, store_->amendments(row.id, std::nullopt), cut.known_at),
                 cut.as_of);
             if (const auto span = store_->money_date_span(row.id, cut.as_of, cut.known_at)) {
                 r.first_year = year_of(span->first);
@@ -133,7 +134,7 @@ ContractList Ledger::contract_list(const std::optional<std::string>& project, co
                 r.project = p.project.code;
                 // Supplier, amount, rate and SME flag in force at the as-of date (合同变更).
                 r.terms = terms_in_force(
-                    c.contract, known_amendments(*store_, store_->amendments(p.id, c.id), cut.known_at), cut.as_of);
+                    c.contract, detail::known_amendments(*store_, store_->amendments(p.id, c.id), cut.known_at), cut.as_of);
                 rows.emplace(c.contract.code, std::move(r));
             }
             for (const auto& sum : store_->sums(p.id, std::nullopt, cut.as_of, cut.known_at, true)) {

@@ -305,6 +305,11 @@ auto Store::reading(F&& body) const -> decltype(body()) {
 }
 
 // A public read of the Ledger: one read transaction, SQLite's failures mapped to ledger errors.
+// The amendments known at known_at (all of them without a cut): terms_in_force() then applies those effective
+// by its date. An amendment recorded later was not in the books then, whatever date it takes effect.
+std::vector<Amendment> known_amendments(const Store& store, std::vector<Amendment> amendments,
+                                        const std::optional<Instant>& known_at);
+
 template <typename F>
 auto read_guarded(const Store& store, F&& body) -> decltype(body()) {
     return guarded([&] { return store.reading(std::forward<F>(body)); });

@@ -29,7 +29,7 @@ grep -q '绩效自评' "$d/out" || grep -q '总分' "$d/out" || fail "no scored 
 ledger=$(find "$d/tmp" -name fundflow.db | head -1)
 [[ -n $ledger ]] || fail "the tour left no fundflow.db in its scratch folder"
 [[ -s $(dirname "$ledger")/2020.xlsx ]] || fail "the tour's workbook 2020.xlsx was not written"
-grep -q 'ok' "$d/out" || fail "verify did not say ok"
+grep -qE '^通过：[0-9]+ 条记录，哈希链完整' "$d/out" || fail "verify did not say the chain is intact (通过：N 条记录，哈希链完整…)"
 "$bin" --db "$ledger" --format json balance P001 --by contract --lang en >"$d/bal.json" || fail "balance after the tour"
 jq -e '[.rows[] | select(.contract == "C001")] | length >= 1' "$d/bal.json" >/dev/null ||
     fail "contract C001 missing from the balances: $(cat "$d/bal.json")"

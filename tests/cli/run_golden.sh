@@ -23,7 +23,7 @@
 #
 # Before comparing, the volatile parts of both streams are masked, keeping their width so tables stay
 # aligned: 64-hex hashes (not the all-zero genesis hash) become 64 'x', a 16-hex hash prefix after
-# 'hash ' or before '…' 16 'x', the 12-hex hash column at the end of a `log` line 12 'x';
+# 'hash ' (哈希) or before '…' 16 'x', the 12-hex hash column at the end of a `log` line 12 'x';
 # recorded-at timestamps of today (UTC) become YYYY-MM-DDThh:mm:ss.ffffffZ (or ...ssZ); today's local
 # date becomes TODAY-DATE; the login name (recorded as os_user) becomes as many '*'. A carriage return
 # is shown as the two characters \r (CSV lines end in CRLF). Under a login of another length than the
@@ -33,11 +33,20 @@
 # with 'fundflow: ' (cli.md: one line saying what was wrong and what to do). A command that exits 0
 # must print nothing on stderr.
 #
+# --lang-sweep zh|en runs every command of FILE (setup and test) in that language instead, whatever --lang it
+# names, and checks what it prints rather than the expected text: the exit status is the one expected (a language
+# never changes an outcome), and no line is in the other language — in zh no three English words in a row and
+# every stderr line Chinese; in en no Chinese character — once the values the file itself typed (names, memos,
+# codes), quoted text, option names, the units 元/万元 and a parenthesised Chinese gloss are set aside. JSON and
+# CSV output (keys and codes) is not checked.
+#
 # --update rewrites FILE with the actual output of every test whose exit status is the expected one
 # (review the diff before keeping it!); a test with another exit status is left as written.
 set -u
 update=0
+sweep=
 if [[ ${1:-} == --update ]]; then update=1; shift; fi
+if [[ ${1:-} == --lang-sweep ]]; then sweep=${2:?--lang-sweep needs zh or en}; shift 2; fi
 bin=${1:?usage: run_golden.sh [--update] PATH/TO/fundflow FILE.test}
 file=${2:?usage: run_golden.sh [--update] PATH/TO/fundflow FILE.test}
 [[ -x $bin ]] || { echo "FAIL: '$bin' is not an executable"; exit 1; }
@@ -67,7 +76,7 @@ mask() {
         s{\r}{\\r}g;
         s{\b(\d{4}-\d\d-\d\d)T\d\d:\d\d:\d\d(\.\d{6})?Z}{ $utc{$1} ? "YYYY-MM-DDThh:mm:ss" . ($2 ? ".ffffff" : "") . "Z" : $& }ge;
         s{(?<![0-9A-Za-z])([0-9a-f]{64})(?![0-9A-Za-z])}{ my $h = $1; $h =~ /^0+$/ ? $h : "x" x 64 }ge;
-        s{\bhash [0-9a-f]{16}(?![0-9A-Za-z])}{"hash " . "x" x 16}ge;
+        s{(\bhash |哈希 )[0-9a-f]{16}(?![0-9A-Za-z])}{$1 . "x" x 16}ge;
         s{(?<![0-9A-Za-z])[0-9a-f]{16}…}{"x" x 16 . "…"}ge;
         s{(  )[0-9a-f]{12}$}{$1 . "x" x 12}e;
         s{(?<![0-9A-Za-z-])(\d{4}-\d\d-\d\d)(?![0-9A-Za-z])}{ $local{$1} ? "TODAY-DATE" : $1 }ge;
@@ -84,9 +93,52 @@ local_today() { printf '%(%Y-%m-%d)T' -1; }
 # Splits $1 like a shell would into the global array `words`. The files are ours: eval is fine.
 split_words() { eval "words=($1)"; }
 
+# The values the file types on its command lines (names, memos, codes): set aside by the language check.
+typed_values=$work/typed-values
+grep -E '^(fundflow|test|shell)([[:space:]]|$)' "$file" >"$typed_values"
+
+# --lang-sweep: the language check of one command's output (see the top); prints the offending lines.
+check_language() { # FILE STREAM(out|err)
+    SWEEP=$sweep STREAM=$2 TYPED=$typed_values perl -CSD -Mutf8 -ne '
+        BEGIN {
+            open(my $t, "<:encoding(UTF-8)", $ENV{TYPED}) or die;
+            local $/; my $typed = <$t>;
+            %cjk = map { $_ => 1 } ($typed =~ /(\p{Han}[\p{Han}\p{P}\w]*)/g);
+            %ascii = map { lc($_) => 1 } ($typed =~ /([A-Za-z][A-Za-z_]+)/g);
+        }
+        chomp; my $l = $_;
+        $l =~ s{[\x{2018}\x{201C}"\x{0027}][^\x{2019}\x{201D}"\x{0027}]*[\x{2019}\x{201D}"\x{0027}]}{ }g;  # quoted text
+        $l =~ s{(?<!\w)--?[a-z][a-z-]*}{ }g;                    # option names
+        $l =~ s{\S*/\S*}{ }g;                                     # paths
+        if ($ENV{SWEEP} eq "zh") {
+            $l =~ s{\b([A-Za-z][A-Za-z_]+)\b}{ $ascii{lc $1} ? " " : $1 }ge;
+            my $bad = $l =~ /\b[A-Za-z]{2,}(?: +[A-Za-z]{2,}){2,}\b/;
+            $bad ||= $ENV{STREAM} eq "err" && $_ !~ /\p{Han}/;
+            print "$_\n" if $bad;
+        } else {
+            $l =~ s{(, |\(or |use )\p{Han}+}{$1}g;                 # Chinese words an input accepts: use held, 未到期
+            $l =~ s{\d[\d,.]*[万亿]|YYYY年M月D日}{ }g;              # input examples: 125.95万
+            for my $v (sort { length($b) <=> length($a) } keys %cjk) { $l =~ s{\Q$v\E}{ }g; }
+            $l =~ s{\((?:[\p{Han}\p{P}\s\d]|, )+\)}{ }g;            # a parenthesised gloss: (预算执行情况)
+            $l =~ s{万?元}{ }g;
+            print "$_\n" if $l =~ /\p{Han}/;
+        }' "$1"
+}
+
 # Runs fundflow with the words; sets rc and fills out/err (masked) files.
 run_fundflow() {
     local u1 l1 u2 l2 has_db=0 w
+    if [[ -n $sweep ]]; then  # every command in the sweep's language: drop the --lang the file names
+        local kept=() all=("$@") i  # (a --lang that is neither zh nor en stays: its refusal is the test)
+        for ((i = 0; i < ${#all[@]}; i++)); do
+            w=${all[i]}
+            if [[ $w == --lang && ${all[i + 1]:-} =~ ^(zh|en)$ ]]; then ((i++)); continue; fi
+            [[ $w =~ ^--lang=(zh|en)$ ]] && continue
+            kept+=("$w")
+        done
+        set -- "${kept[@]}"
+        run_lang=$sweep
+    fi
     for w in "$@"; do [[ $w == --db || $w == --db=* ]] && has_db=1; done
     u1=$(utc_today); l1=$(local_today)
     if ((has_db)); then FUNDFLOW_LANG=$run_lang "$bin" "$@" >raw.out 2>raw.err </dev/null
@@ -95,6 +147,16 @@ run_fundflow() {
     u2=$(utc_today); l2=$(local_today)
     mask "$u1 $u2" "$l1 $l2" <raw.out >act.out
     mask "$u1 $u2" "$l1 $l2" <raw.err >act.err
+    if [[ -n $sweep ]]; then
+        local structured=0 bad
+        [[ " $* " == *" --format json "* || " $* " == *" --format csv "* || " $* " == *" --format=json "* ||
+           " $* " == *" --format=csv "* || " $* " == *" --to "* || " $* " == *" digest "* ]] && structured=1
+        bad=$( { ((structured)) || check_language raw.out out; check_language raw.err err; } )
+        if [[ -n $bad ]]; then
+            fail "$lineno" "'$*' in --lang $sweep prints the other language:"
+            printf '%s\n' "$bad" | head -5 | sed 's/^/    | /'
+        fi
+    fi
 }
 
 failures=0
@@ -183,6 +245,11 @@ while IFS= read -r line || [[ -n $line ]]; do
             if ((rc != want_rc)); then
                 fail "$test_line" "'$test_args' exited $rc, want $want_rc"
                 ok=0
+            fi
+            if [[ -n $sweep ]]; then
+                check_stderr_shape "$test_line" "$test_args"
+                state=outside
+                continue
             fi
             if ! same_output exp.out act.out; then
                 fail "$test_line" "'$test_args': stdout differs (--- expected, +++ actual)"

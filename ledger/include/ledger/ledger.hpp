@@ -195,8 +195,11 @@ public:
     std::optional<int> closed_through(std::string_view project) const;  // the latest closed year
     Contract contract(std::string_view project, std::string_view code) const;  // Error{not_found}
     // Terms in force on a date: the registration overlaid by the amendments effective by then.
-    Contract contract_in_force(std::string_view project, std::string_view code, Date on) const;  // Error{not_found}
-    Project project_in_force(std::string_view code, Date on) const;  // Error{not_found}
+    // The terms in force on `on`, as the books stood at known_at (amendments recorded later left out).
+    Contract contract_in_force(std::string_view project, std::string_view code, Date on,
+                               const std::optional<Instant>& known_at = std::nullopt) const;  // Error{not_found}
+    Project project_in_force(std::string_view code, Date on,
+                             const std::optional<Instant>& known_at = std::nullopt) const;  // Error{not_found}
     // The amendments of a project (contract unset) or of one of its contracts, in (date, id) order.
     std::vector<Amendment> amendments(std::string_view project, const std::optional<std::string>& contract) const;
     // The amendment terms written by entry `id` (kind amendment), if any.
