@@ -252,7 +252,8 @@ void write_xlsx(const std::string& path, const ledger::ExecutionReport& executio
                 const std::optional<ledger::Evaluation>& evaluation) {
     lxw_workbook* book = workbook_new(path.c_str());
     if (book == nullptr) {
-        throw ledger::Error(ledger::ErrorCode::storage, "cannot create the workbook '" + path + "'");
+        throw ledger::Error(ledger::ErrorCode::storage,
+                            ledger::msg("cannot create the workbook '{file}'").with("file", path));
     }
     const Formats f = make_formats(book);
     execution_sheet(book, f, execution);
@@ -260,8 +261,10 @@ void write_xlsx(const std::string& path, const ledger::ExecutionReport& executio
         evaluation_sheet(book, f, *evaluation);
     }
     if (const lxw_error error = workbook_close(book); error != LXW_NO_ERROR) {
-        throw ledger::Error(ledger::ErrorCode::storage,
-                            "cannot write the workbook '" + path + "': " + lxw_strerror(error));
+        // libxlsxwriter's own description (English) is a field.
+        throw ledger::Error(ledger::ErrorCode::storage, ledger::msg("cannot write the workbook '{file}': {reason}")
+                                                            .with("file", path)
+                                                            .with("reason", lxw_strerror(error)));
     }
 }
 

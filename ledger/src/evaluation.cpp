@@ -232,18 +232,22 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
     try {
         table = toml::parse(toml_text, file_name);
     } catch (const toml::parse_error& e) {
-        throw Error(ErrorCode::invalid_input, file_name + ":" + std::to_string(e.source().begin.line) + ": " +
-                                                  std::string(e.description()));
+        // toml++'s own description (English) is a field.
+        throw Error(ErrorCode::invalid_input, msg("{file}:{line}: {problem}")
+                                                  .with("file", file_name)
+                                                  .with("line", std::to_string(e.source().begin.line))
+                                                  .with("problem", std::string(e.description())));
     }
-    const auto bad = [&](const std::string& key, const std::string& why) {
-        return Error(ErrorCode::invalid_input, file_name + ": " + key + ": " + why);
+    const auto bad = [&](const std::string& key, Message why) {
+        return Error(ErrorCode::invalid_input,
+                     msg("{file}: {key}: {problem}").with("file", file_name).with("key", key).with("problem", std::move(why)));
     };
     // Percents and points are written as integers or as decimal strings ("89.5"): a TOML float is
     // binary floating point, which no figure of fundflow goes through.
     const auto hundredths = [&](const std::string& key, const toml::node& node) -> std::int64_t {
         if (const auto i = node.value<std::int64_t>(); i && !node.is_floating_point()) {
             if (*i < 0 || *i > 1000000) {
-                throw bad(key, "a percent or a score from 0 to 1,000,000 is expected");
+                throw bad(key, msg("a percent or a score from 0 to 1,000,000 is expected"));
             }
             return *i * 100;
         }
@@ -252,12 +256,12 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
                 return hundredths_of(*d);
             }
         }
-        throw bad(key, "write a whole number (90) or a decimal in quotes (\"89.5\")");
+        throw bad(key, msg("write a whole number (90) or a decimal in quotes (\"89.5\")"));
     };
     const auto text = [&](const std::string& key, const toml::node& node) {
         const auto s = node.value<std::string>();
         if (!s) {
-            throw bad(key, "expected a string");
+            throw bad(key, msg("expected a string"));
         }
         return *s;
     };
@@ -266,18 +270,18 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
         if (key == "grade_bounds") {
             const auto* array = node.as_array();
             if (array == nullptr || array->size() != 3) {
-                throw bad(key, "expected three lower bounds, e.g. [90, 80, 60]");
+                throw bad(key, msg("expected three lower bounds, e.g. [90, 80, 60]"));
             }
             for (std::size_t i = 0; i < 3; ++i) {
                 profile.grade_bounds[i] = hundredths(key, *array->get(i)) ;
             }
             if (!(profile.grade_bounds[0] > profile.grade_bounds[1] && profile.grade_bounds[1] > profile.grade_bounds[2])) {
-                throw bad(key, "bounds must decrease, e.g. [90, 80, 60]");
+                throw bad(key, msg("bounds must decrease, e.g. [90, 80, 60]"));
             }
         } else if (key == "grade_labels") {
             const auto* array = node.as_array();
             if (array == nullptr || array->size() != 4) {
-                throw bad(key, "expected four labels, e.g. [\"优\", \"良\", \"中\", \"差\"]");
+                throw bad(key, msg("expected four labels, e.g. [\"优\", \"良\", \"中\", \"差\"]"));
             }
             for (std::size_t i = 0; i < 4; ++i) {
                 profile.grade_labels[i] = text(key, *array->get(i));
@@ -291,28 +295,28 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
             } else if (v == "initial_budget") {
                 profile.denominator = Profile::Denominator::initial_budget;
             } else {
-                throw bad(key, "use full_year_budget, arrived or initial_budget");
+                throw bad(key, msg("use full_year_budget, arrived or initial_budget"));
             }
         } else if (key == "reverse_formula") {
             const std::string v = text(key, node);
             if (v != "linear" && v != "inverse") {
-                throw bad(key, "use linear or inverse");
+                throw bad(key, msg("use linear or inverse"));
             }
             profile.reverse = v == "linear" ? Profile::Reverse::linear : Profile::Reverse::inverse;
         } else if (key == "qualitative_bands") {
             const auto* array = node.as_array();
             if (array == nullptr || array->size() != 2) {
-                throw bad(key, "expected the lower bounds of 达成 and 部分达成 in percent, e.g. [80, 60]");
+                throw bad(key, msg("expected the lower bounds of 达成 and 部分达成 in percent, e.g. [80, 60]"));
             }
             profile.achieved_from = hundredths(key, *array->get(0));
             profile.partly_from = hundredths(key, *array->get(1));
             if (!(profile.achieved_from <= 10000 && profile.partly_from < profile.achieved_from && profile.partly_from > 0)) {
-                throw bad(key, "bounds must satisfy 100 >= 达成 > 部分达成 > 0");
+                throw bad(key, msg("bounds must satisfy 100 >= 达成 > 部分达成 > 0"));
             }
         } else if (key == "qualitative_scores") {
             const std::string v = text(key, node);
             if (v != "default" && v != "required") {
-                throw bad(key, "use default (W / 0.7W / 0) or required (the evaluator enters each score)");
+                throw bad(key, msg("use default (W / 0.7W / 0) or required (the evaluator enters each score)"));
             }
             profile.require_qualitative_score = v == "required";
         } else if (key == "over_achievement_note") {
@@ -324,11 +328,11 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
         } else if (key == "line_rounding") {
             const std::string v = text(key, node);
             if (v != "half_up" && v != "truncate") {
-                throw bad(key, "use half_up or truncate");
+                throw bad(key, msg("use half_up or truncate"));
             }
             profile.rounding = v == "half_up" ? Profile::Rounding::half_up : Profile::Rounding::truncate;
         } else {
-            throw bad(key, "unknown setting (see docs/evaluation.md)");
+            throw bad(key, msg("unknown setting (see docs/evaluation.md)"));
         }
     }
     return profile;
@@ -348,7 +352,8 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
         return sheet;
     }
     if (records.empty()) {
-        problems.push_back({1, 0, "the file is empty: expected the header 一级指标,二级指标,三级指标,权重,方向,目标值,业绩值,偏差原因分析及改进措施"});
+        problems.push_back(
+            {1, 0, msg("the file is empty: expected the header 一级指标,二级指标,三级指标,权重,方向,目标值,业绩值,偏差原因分析及改进措施")});
         return sheet;
     }
     enum Column { level1, level2, name, weight, direction, target, actual, note, kColumns };
@@ -375,12 +380,14 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
             }
         }
         if (!known) {
-            problems.push_back({header.line, static_cast<int>(i) + 1, "unknown column '" + cell + "'"});
+            problems.push_back({header.line, static_cast<int>(i) + 1, msg("unknown column '{column}'").with("column", cell)});
         }
     }
     for (std::size_t c = 0; c < note; ++c) {
         if (position[c] < 0) {
-            problems.push_back({header.line, 0, "the header lacks the column " + kHeaders[c][0] + " (" + kHeaders[c].back() + ")"});
+            problems.push_back({header.line, 0, msg("the header lacks the column {column} ({name})")
+                                                     .with("column", kHeaders[c][0])
+                                                     .with("name", kHeaders[c].back())});
         }
     }
     if (!problems.empty()) {
@@ -405,14 +412,14 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
         last_line = record.line;
         if (record.fields.size() > header.fields.size()) {
             problems.push_back({record.line, static_cast<int>(header.fields.size()) + 1,
-                                "more cells than the header has columns (quote a cell that contains a comma)"});
+                                msg("more cells than the header has columns (quote a cell that contains a comma)")});
             continue;
         }
         const auto cell = [&](Column c) {
             const auto p = static_cast<std::size_t>(position[c]);
             return position[c] >= 0 && p < record.fields.size() ? trim(record.fields[p]) : std::string();
         };
-        const auto problem = [&](Column c, std::string message) {
+        const auto problem = [&](Column c, Message message) {
             problems.push_back({record.line, position[c] + 1, std::move(message)});
         };
         IndicatorLine line;
@@ -425,17 +432,15 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
         line.note = cell(note);
         const auto w = Decimal::parse(cell(weight));
         if (!w || w->units <= 0 || w->scale > 2) {
-            std::string message = "'";
-            message += cell(weight);
-            message += "' is not a weight like 12.5 (positive, at most 2 decimals)";
-            problem(weight, message);
+            problem(weight, msg("'{weight}' is not a weight like 12.5 (positive, at most 2 decimals)")
+                                .with("weight", cell(weight)));
             continue;
         }
         line.weight = *w;
         if (line.name.empty()) {
             // A subtotal row: the stated weight of a level-1 group, or of a level-2 group.
             if (line.level1.empty()) {
-                problem(level1, "a subtotal row (no 三级指标) must name its 一级指标");
+                problem(level1, msg("a subtotal row (no 三级指标) must name its 一级指标"));
                 continue;
             }
             subtotals.push_back({record.line, line.level1, line.level2, *w});
@@ -449,15 +454,15 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
             line.level2 = last_level2;
         }
         if (line.level1.empty()) {
-            problem(level1, "the 一级指标 is empty");
+            problem(level1, msg("the 一级指标 is empty"));
             continue;
         }
         last_level1 = line.level1;
         last_level2 = line.level2;
         const auto d = parse_direction(cell(direction));
         if (!d) {
-            problem(direction, "'" + cell(direction) +
-                                   "' is not a direction: use ≥ (正向), ≤ (反向), = , 定性 or 预算执行");
+            problem(direction, msg("'{direction}' is not a direction: use ≥ (正向), ≤ (反向), = , 定性 or 预算执行")
+                                   .with("direction", cell(direction)));
             continue;
         }
         line.direction = *d;
@@ -468,12 +473,15 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
                 const auto a = parse_quantity(line.target);
                 const auto b = parse_quantity(line.actual);
                 if (!a) {
-                    problem(target, "'" + line.target + "' is not a number with an optional unit (125.95万元, 1项, 100%)");
+                    problem(target, msg("'{target}' is not a number with an optional unit (125.95万元, 1项, 100%)")
+                                        .with("target", line.target));
                 } else if (!b) {
-                    problem(actual, "'" + line.actual + "' is not a number with an optional unit (119.6525万元, 1项, 95%)");
+                    problem(actual, msg("'{actual}' is not a number with an optional unit (119.6525万元, 1项, 95%)")
+                                        .with("actual", line.actual));
                 } else if (!units_agree(a->unit, b->unit)) {
-                    problem(actual, "the unit '" + b->unit + "' of the actual does not match '" + a->unit +
-                                        "' of the target");
+                    problem(actual, msg("the unit '{actual_unit}' of the actual does not match '{target_unit}' of the target")
+                                        .with("actual_unit", b->unit)
+                                        .with("target_unit", a->unit));
                 } else {
                     sheet.lines.push_back(line);
                 }
@@ -481,9 +489,9 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
             }
             case Direction::budget_execution: {
                 if (!line.target.empty() && !parse_quantity(line.target)) {
-                    problem(target, "'" + line.target + "' is not a target rate like 100%");
+                    problem(target, msg("'{target}' is not a target rate like 100%").with("target", line.target));
                 } else if (!line.actual.empty() && !parse_quantity(line.actual)) {
-                    problem(actual, "leave the 业绩值 of the budget execution line empty: it comes from the ledger");
+                    problem(actual, msg("leave the 业绩值 of the budget execution line empty: it comes from the ledger"));
                 } else {
                     sheet.lines.push_back(line);
                 }
@@ -491,9 +499,9 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
             }
             case Direction::qualitative: {
                 if (!parse_qualitative(line.actual)) {
-                    problem(actual, "'" + line.actual +
-                                        "' is not a qualitative result: 达成, 部分达成 or 未达成 (optionally with a "
-                                        "score, e.g. 部分达成 6.5), or a percentage like 90%");
+                    problem(actual, msg("'{actual}' is not a qualitative result: 达成, 部分达成 or 未达成 (optionally "
+                                        "with a score, e.g. 部分达成 6.5), or a percentage like 90%")
+                                        .with("actual", line.actual));
                 } else {
                     sheet.lines.push_back(line);
                 }
@@ -517,7 +525,7 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
     const std::int64_t total = sum([](const IndicatorLine&) { return true; });
     if (total != 10000) {
         problems.push_back({last_line, sheet.weight_column,
-                            "the weights add up to " + Decimal{total, 2}.to_string() + ", not 100"});
+                            msg("the weights add up to {total}, not 100").with("total", Decimal{total, 2}.to_string())});
     }
     for (const auto& s : subtotals) {
         const std::int64_t group = sum([&](const IndicatorLine& l) {
@@ -525,9 +533,10 @@ IndicatorSheet parse_indicators(std::string_view csv_text, std::vector<Indicator
         });
         if (group != hundredths_of(s.weight)) {
             problems.push_back({s.line, sheet.weight_column,
-                                "the weights of " + s.level1 + (s.level2.empty() ? "" : " / " + s.level2) +
-                                    " add up to " + Decimal{group, 2}.to_string() + ", not the stated " +
-                                    s.weight.to_string()});
+                                msg("the weights of {group} add up to {sum}, not the stated {weight}")
+                                    .with("group", s.level1 + (s.level2.empty() ? "" : " / " + s.level2))
+                                    .with("sum", Decimal{group, 2}.to_string())
+                                    .with("weight", s.weight.to_string())});
         }
     }
     return sheet;
@@ -592,9 +601,12 @@ Evaluation evaluate(const IndicatorSheet& sheet, const Profile& profile, const E
                 const auto rate = execution_rate.percent_hundredths();
                 scored.actual = rate ? percent_text(*rate) : "-";
                 if (!execution_rate.defined()) {
-                    result.warnings.push_back("line " + std::to_string(line.line) +
-                                              ": the execution rate is undefined (nothing budgeted in " +
-                                              std::to_string(execution.year) + "); the line scores 0");
+                    result.warnings.push_back(
+                        msg("line {line}: {message}")
+                            .with("line", std::to_string(line.line))
+                            .with("message", msg("the execution rate is undefined (nothing budgeted in {year}); the "
+                                                 "line scores 0")
+                                                 .with("year", std::to_string(execution.year))));
                     break;
                 }
                 const Ratio b{std::max<Int128>(execution_rate.numerator, 0), execution_rate.denominator};
@@ -607,9 +619,13 @@ Evaluation evaluate(const IndicatorSheet& sheet, const Profile& profile, const E
                 if (const auto typed = parse_quantity(line.actual)) {
                     const Ratio typed_rate{static_cast<Int128>(typed->value.units), pow10(typed->value.scale) * 100};
                     if (typed_rate.num * b.den != b.num * typed_rate.den) {
-                        result.warnings.push_back("line " + std::to_string(line.line) + ": the sheet's 业绩值 " +
-                                                  line.actual + " differs from the ledger's execution rate " +
-                                                  scored.actual + "; the ledger's is used");
+                        result.warnings.push_back(
+                            msg("line {line}: {message}")
+                                .with("line", std::to_string(line.line))
+                                .with("message", msg("the sheet's 业绩值 {typed} differs from the ledger's execution rate "
+                                                     "{rate}; the ledger's is used")
+                                                     .with("typed", line.actual)
+                                                     .with("rate", scored.actual)));
                     }
                 }
                 break;
@@ -631,7 +647,7 @@ Evaluation evaluate(const IndicatorSheet& sheet, const Profile& profile, const E
                                                             : std::tuple{std::int64_t{0}, p, false, "未达成"};
                 if (q.score) {
                     if (q.score->scale > 2 || q.score->units < 0) {
-                        problems.push_back({line.line, sheet.actual_column, "a score has at most 2 decimals"});
+                        problems.push_back({line.line, sheet.actual_column, msg("a score has at most 2 decimals")});
                         break;
                     }
                     const std::int64_t s = hundredths_of(*q.score);
@@ -641,19 +657,28 @@ Evaluation evaluate(const IndicatorSheet& sheet, const Profile& profile, const E
                                     (high_inclusive ? lhs <= static_cast<Int128>(w) * high
                                                     : lhs < static_cast<Int128>(w) * high);
                     if (!ok) {
+                        // `name` is the sheet's own word (达成, 部分达成, 未达成): a value, the same in every language.
                         problems.push_back({line.line, sheet.actual_column,
-                                            std::string("a score of ") + q.score->to_string() + " is outside the band of " +
-                                                name + " for a weight of " + line.weight.to_string() + " (" +
-                                                format_hundredths(scaled(w, Ratio{low, 10000}, Profile::Rounding::half_up)) +
-                                                (high_inclusive ? " to " : " to below ") +
-                                                format_hundredths(scaled(w, Ratio{high, 10000}, Profile::Rounding::half_up)) + ")"});
+                                            (high_inclusive ? msg("a score of {score} is outside the band of {band} for a "
+                                                                  "weight of {weight} ({low} to {high})")
+                                                            : msg("a score of {score} is outside the band of {band} for a "
+                                                                  "weight of {weight} ({low} to below {high})"))
+                                                .with("score", q.score->to_string())
+                                                .with("band", name)
+                                                .with("weight", line.weight.to_string())
+                                                .with("low", format_hundredths(
+                                                                 scaled(w, Ratio{low, 10000}, Profile::Rounding::half_up)))
+                                                .with("high", format_hundredths(scaled(w, Ratio{high, 10000},
+                                                                                       Profile::Rounding::half_up)))});
                         break;
                     }
                     fixed_score = s;
                 } else if (profile.require_qualitative_score) {
                     problems.push_back({line.line, sheet.actual_column,
-                                        std::string("this profile needs a score after ") + name + " (e.g. " + name + " " +
-                                            format_hundredths(scaled(w, Ratio{low, 10000}, Profile::Rounding::half_up)) + ")"});
+                                        msg("this profile needs a score after {band} (e.g. {band} {low})")
+                                            .with("band", name)
+                                            .with("low", format_hundredths(
+                                                             scaled(w, Ratio{low, 10000}, Profile::Rounding::half_up)))});
                     break;
                 } else {
                     share = *q.achievement == Achievement::achieved ? Ratio{1, 1}
@@ -667,12 +692,15 @@ Evaluation evaluate(const IndicatorSheet& sheet, const Profile& profile, const E
         scored.score = std::min(scored.score, w);
         if (line.note.empty() && scored.score < w) {
             problems.push_back({line.line, sheet.note_column,
-                                "the line scores " + format_hundredths(scored.score) + " of " + line.weight.to_string() +
-                                    ": write the deviation reason and improvement (偏差原因分析及改进措施)"});
+                                msg("the line scores {score} of {weight}: write the deviation reason and improvement "
+                                    "(偏差原因分析及改进措施)")
+                                    .with("score", format_hundredths(scored.score))
+                                    .with("weight", line.weight.to_string())});
         } else if (line.note.empty() && over_achieved) {
             problems.push_back({line.line, sheet.note_column,
-                                "the actual reaches " + format_hundredths(*scored.completion) +
-                                    " % of the target: explain the over-achievement (偏差原因分析及改进措施)"});
+                                msg("the actual reaches {completion} % of the target: explain the over-achievement "
+                                    "(偏差原因分析及改进措施)")
+                                    .with("completion", format_hundredths(*scored.completion))});
         }
         result.total += scored.score;
         result.lines.push_back(std::move(scored));

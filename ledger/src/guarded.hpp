@@ -10,7 +10,8 @@
 
 namespace ledger::detail {
 
-// Maps SQLite's failures to ledger errors with a line that says what to do. Errors raised by the
+// Maps SQLite's failures to ledger errors with a line that says what to do (SQLite's own description, in
+// English, is the {reason} field). Errors raised by the
 // rules pass through unchanged.
 template <typename F>
 auto guarded(F&& body) -> decltype(body()) {
@@ -20,25 +21,26 @@ auto guarded(F&& body) -> decltype(body()) {
         const int code = e.getErrorCode() & 0xFF;
         switch (code) {
             case SQLITE_FULL:
-                throw Error(ErrorCode::storage, "the disk is full; nothing was written: free space and retry");
+                throw Error(ErrorCode::storage, msg("the disk is full; nothing was written: free space and retry"));
             case SQLITE_BUSY:
             case SQLITE_LOCKED:
                 throw Error(ErrorCode::storage,
-                            "the ledger is busy: another fundflow held its write lock too long; retry");
+                            msg("the ledger is busy: another fundflow held its write lock too long; retry"));
             case SQLITE_READONLY:
             case SQLITE_PERM:
             case SQLITE_CANTOPEN:
-                throw Error(ErrorCode::storage, std::string("the ledger file cannot be written or opened (") +
-                                                    e.what() + "); check its permissions and mount");
+                throw Error(ErrorCode::storage,
+                            msg("the ledger file cannot be written or opened ({reason}); check its permissions and mount")
+                                .with("reason", e.what()));
             case SQLITE_CORRUPT:
             case SQLITE_NOTADB:
                 throw Error(ErrorCode::integrity,
-                            std::string("the ledger file is damaged (") + e.what() + "); restore it from a copy");
+                            msg("the ledger file is damaged ({reason}); restore it from a copy").with("reason", e.what()));
             case SQLITE_IOERR:
-                throw Error(ErrorCode::storage, std::string("an I/O error stopped the write; nothing was written (") +
-                                                    e.what() + ")");
+                throw Error(ErrorCode::storage,
+                            msg("an I/O error stopped the write; nothing was written ({reason})").with("reason", e.what()));
             default:
-                throw Error(ErrorCode::storage, std::string("SQLite failed: ") + e.what());
+                throw Error(ErrorCode::storage, msg("SQLite failed: {reason}").with("reason", e.what()));
         }
     }
 }

@@ -18,7 +18,8 @@ using detail::weights_of;
 detail::ProjectRow require_project(const detail::Store& store, std::string_view code) {
     auto row = store.find_project(code);
     if (!row) {
-        throw Error(ErrorCode::not_found, "no project " + std::string(code) + "; see 'fundflow balance --by project'");
+        throw Error(ErrorCode::not_found,
+                    msg("no project {project}; see 'fundflow balance --by project'").with("project", std::string(code)));
     }
     return *row;
 }
@@ -36,7 +37,8 @@ ExecutionFigures& ExecutionFigures::operator+=(const ExecutionFigures& other) {
 
 ExecutionReport Ledger::execution_report(std::string_view code, int year, const ReadCut& cut) const {
     if (year < 1901 || year > 9999) {
-        throw Error(ErrorCode::invalid_input, "'" + std::to_string(year) + "' is not a fiscal year like 2020");
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{year}' is not a fiscal year like 2020").with("year", std::to_string(year)));
     }
     return detail::read_guarded(*store_, [&] {
         const auto row = require_project(*store_, code);
@@ -215,17 +217,18 @@ RetentionStatus parse_retention_status(std::string_view text) {
     if (text == "partly_released" || text == "partly-released") {
         return RetentionStatus::partly_released;
     }
-    throw Error(ErrorCode::invalid_input, "'" + std::string(text) +
-                                              "' is not a deposit status: use held, due, overdue, partly_released, "
-                                              "released or forfeited");
+    throw Error(ErrorCode::invalid_input,
+                msg("'{text}' is not a deposit status: use {words}")
+                    .with("text", std::string(text))
+                    .with("words", msg("held, due, overdue, partly_released, released or forfeited")));
 }
 
 WarrantyReport Ledger::warranty(const WarrantyFilter& filter) const {
     if (filter.grace_days < 0 || filter.grace_days > 3650) {
-        throw Error(ErrorCode::invalid_input, "--grace-days must lie between 0 and 3650");
+        throw Error(ErrorCode::invalid_input, msg("--grace-days must lie between 0 and 3650"));
     }
     if (filter.due_within_days && (*filter.due_within_days < 0 || *filter.due_within_days > 36500)) {
-        throw Error(ErrorCode::invalid_input, "--due-within must be a number of days from 0 to 36500");
+        throw Error(ErrorCode::invalid_input, msg("--due-within must be a number of days from 0 to 36500"));
     }
     return detail::read_guarded(*store_, [&] {
         std::optional<std::int64_t> project_id;

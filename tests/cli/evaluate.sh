@@ -30,6 +30,10 @@ FUNDFLOW_LANG=en F evaluate P001 --year 2020 --indicators "$d/bad.csv" >"$d/out"
 grep -q "bad.csv:3:5: '大于' is not a direction" "$d/err" || fail "no line/column for the direction: $(cat "$d/err")"
 grep -q "bad.csv:6:7: the unit '项' of the actual does not match '万元'" "$d/err" || fail "no line/column for the unit: $(cat "$d/err")"
 [[ $(tail -n1 "$d/err") == "fundflow: 2 problems in $d/bad.csv; nothing was scored" ]] || fail "last line: $(tail -n1 "$d/err")"
+# The same problems in the default language: Chinese, with the sheet's own words and cells as they are.
+F evaluate P001 --year 2020 --indicators "$d/bad.csv" >/dev/null 2>"$d/err"
+grep -qF "bad.csv:3:5: “大于”不是有效的方向" "$d/err" || fail "the direction in Chinese: $(cat "$d/err")"
+grep -qF "bad.csv:6:7: 业绩值的单位“项”与目标值的单位“万元”不一致" "$d/err" || fail "the unit in Chinese: $(cat "$d/err")"
 # Once those two are fixed, the weights (99) are reported, at the last line's weight column.
 sed -e '10s/^满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,5,/满意度指标,服务对象满意度指标,更好地服务党委政府中心工作,4,/' \
     "$d/ind.csv" >"$d/bad2.csv"
@@ -44,6 +48,10 @@ g=$(F evaluate P001 --year 2020 --indicators "$d/ind.csv" --profile "$d/p.toml" 
 printf 'grade_bounds = [80.5, 70, 60]\n' >"$d/bad.toml"
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" --profile "$d/bad.toml" >/dev/null 2>"$d/err"; rc=$?
 [[ $rc == 2 && $(wc -l <"$d/err") == 1 ]] || fail "a float in the profile: exit $rc, $(cat "$d/err")"
+grep -qF "bad.toml 中的 grade_bounds：请写整数（90）或加引号的小数" "$d/err" || fail "the profile error in Chinese: $(cat "$d/err")"
+FUNDFLOW_LANG=en F evaluate P001 --year 2020 --indicators "$d/ind.csv" --profile "$d/bad.toml" >/dev/null 2>"$d/err"
+grep -qF "bad.toml: grade_bounds: write a whole number (90) or a decimal in quotes (\"89.5\")" "$d/err" ||
+    fail "the profile error in English: $(cat "$d/err")"
 F evaluate P001 --year 2020 --indicators "$d/missing.csv" >/dev/null 2>"$d/err"; rc=$?
 [[ $rc == 2 ]] || fail "a missing sheet exited $rc"
 echo "ok evaluate"

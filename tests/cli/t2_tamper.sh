@@ -19,6 +19,7 @@
 # Can this harness fail? The CTest test cli/t2-tamper-can-fail runs it against the test-only build
 # fundflow-verify-disabled (cli/CMakeLists.txt), whose verify checks nothing and says ok: it must fail.
 source "$(dirname "$0")/lib.sh"
+export FUNDFLOW_LANG=en  # the checks read the English of verify's line ("entry #N", "amendments")
 seeds=${2:-${FUNDFLOW_T2_SEEDS:-10}}
 [[ $seeds =~ ^[1-9][0-9]*$ ]] || fail "the number of seeds must be a positive number, not '$seeds'"
 python=${PYTHON3:-python3}

@@ -30,7 +30,7 @@ TEST_CASE("an Error keeps its message as data and its English as what()") {
     CHECK(std::string(e.what()) == "year 2020 is closed");
     CHECK(e.message().text() == "year {year} is closed");
     CHECK(!e.message().is_verbatim());
-    const ledger::Error plain(ledger::ErrorCode::storage, std::string("disk I/O error {x}"));
+    const ledger::Error plain(ledger::ErrorCode::storage, ledger::Message::verbatim("disk I/O error {x}"));
     CHECK(plain.message().is_verbatim());
     CHECK(plain.message().english() == "disk I/O error {x}");
 }

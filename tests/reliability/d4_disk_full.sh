@@ -146,12 +146,12 @@ for ((i = 0; i < sizes; i++)); do
     f=$((need_post * i / sizes))
     fresh "$f"
     post "D4-P$i" >/dev/null 2>"$d/e.err"
-    check_refused "post with $f bytes free (needs $need_post)" $? "$d/e.err" 'disk'
+    check_refused "post with $f bytes free (needs $need_post)" $? "$d/e.err" 'disk|磁盘'
     check_retry_post "D4-P$i"
     f=$((need_import * i / sizes))
     fresh "$f"
     import >/dev/null 2>"$d/e.err"
-    check_refused "import of $rows rows with $f bytes free (needs $need_import)" $? "$d/e.err" 'disk'
+    check_refused "import of $rows rows with $f bytes free (needs $need_import)" $? "$d/e.err" 'disk|磁盘'
     check_retry_import "import at $f bytes free"
     cases=$((cases + 2))
 done
@@ -166,7 +166,7 @@ for kib in 0 4 8 12 16; do
     fresh $((4 * 1024 * 1024))
     # stderr goes through a pipe: a file opened for it would be under the limit as well
     { limited "$kib" post "D4-U$kib" 2>&1 >/dev/null; echo $? >"$d/e.rc"; } | cat >"$d/e.err"
-    check_refused "post under ulimit -f $kib" "$(cat "$d/e.rc")" "$d/e.err" 'disk|I/O'
+    check_refused "post under ulimit -f $kib" "$(cat "$d/e.rc")" "$d/e.err" 'disk|I/O|磁盘'
     check_retry_post "D4-U$kib"
     ulimit_cases=$((ulimit_cases + 1))
 done
@@ -174,7 +174,7 @@ for k in 0 1 2 3; do
     kib=$((need_import * k / 4 / 1024))
     fresh $((4 * 1024 * 1024))
     { limited "$kib" import 2>&1 >/dev/null; echo $? >"$d/e.rc"; } | cat >"$d/e.err"
-    check_refused "import under ulimit -f $kib" "$(cat "$d/e.rc")" "$d/e.err" 'disk|I/O'
+    check_refused "import under ulimit -f $kib" "$(cat "$d/e.rc")" "$d/e.err" 'disk|I/O|磁盘'
     check_retry_import "import under ulimit -f $kib"
     ulimit_cases=$((ulimit_cases + 1))
 done

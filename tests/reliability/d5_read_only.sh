@@ -129,7 +129,7 @@ check() {
             problem "$setup" "'$c' exited $rc, want 1 ($(head -c 200 "$d/err"))"
         elif ! one_line_error "$d/err"; then
             problem "$setup" "'$c': stderr is not one 'fundflow: ' line: $(head -c 300 "$d/err")"
-        elif ! grep -qiE 'read-only|readonly|permission|not writable' "$d/err"; then
+        elif ! grep -qiE 'read-only|readonly|permission|not writable|只读|权限' "$d/err"; then
             problem "$setup" "'$c': the message does not say why (read-only, permission): $(cat "$d/err")"
         elif [[ -s $d/out ]]; then
             problem "$setup" "'$c' printed on stdout: $(head -c 200 "$d/out")"

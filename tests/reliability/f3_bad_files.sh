@@ -79,7 +79,7 @@ while read -r name want line form; do
         if ($want == 0) { print "stderr not empty" if @l; exit }
         if ($form eq "one") {
             print "not one fundflow: line" and exit unless @l == 1 && $l[0] =~ /^fundflow: ./;
-            print "the refusal names no line $line" if $line ne "-" && $l[0] !~ /\bline $line\b/;
+            print "the refusal names no line $line" if $line ne "-" && $l[0] !~ /\bline $line\b|第 $line 行/;  # English or Chinese
             exit;
         }
         unless (@l >= 2) {

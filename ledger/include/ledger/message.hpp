@@ -42,10 +42,6 @@ public:
     const std::vector<MessageArg>& args() const noexcept { return args_; }
     bool empty() const noexcept { return text_.empty(); }
 
-    // Transitional: untranslated text from code not yet converted to templates (verbatim). To be removed once
-    // every producer builds its message with msg(); the lang sweep test finds what is left.
-    Message(std::string text) : Message(verbatim(std::move(text))) {}  // NOLINT(google-explicit-constructor)
-
     // Text that is not a template (a path, SQLite's own words): printed as it is in every language.
     static Message verbatim(std::string text) {
         Message m;
