@@ -14,6 +14,14 @@ mapfile -t sources < <(find ledger cli -name '*.cpp' -o -name '*.hpp' | LC_ALL=C
 xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=msg:1 --keyword=tr:1 --keyword=N_:1 --sort-by-file \
     --no-wrap -o "$work/fundflow.pot" "${sources[@]}" || { echo "FAIL: xgettext failed"; exit 1; }
 msgcat --use-first --to-code=UTF-8 -o "$work/zh_CN.po" po/zh_CN/*.po || { echo "FAIL: msgcat failed"; exit 1; }
+# A msgid in two files with two different translations: msgcat --use-first would hide one of them.
+conflicts=$(msgcat --more-than=1 --no-wrap po/zh_CN/*.po |
+            awk '/^msgid "[^"]/ { id = $0 } /^"#-#-#-#-#/ && id != "" { print "  " id; id = "" }')
+if [[ -n $conflicts ]]; then
+    echo "FAIL: translated differently in two files of po/zh_CN (keep one):"
+    echo "$conflicts"
+    exit 1
+fi
 total=$(grep -c '^msgid "' "$work/fundflow.pot")
 total=$((total - 1))  # the header
 # The catalogue laid over the extracted strings: each string keeps its source references (#: FILE:LINE).
