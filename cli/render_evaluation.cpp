@@ -249,7 +249,11 @@ std::vector<DocBlock> evaluation_report_blocks(const ledger::Evaluation& e) {
         doc.push_back(DocBlock{Kind::table, {}, std::move(headings), std::move(rows), false});
     };
     const ledger::ExecutionReport& x = e.execution;
-    add(Kind::title, e.project_name + "项目支出绩效自评报告");
+    // "县级融媒体中心建设项目" + "支出绩效自评报告", not "…项目项目支出…".
+    const std::string_view suffix = "项目";
+    const bool named_project = e.project_name.size() >= suffix.size() &&
+                               e.project_name.compare(e.project_name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    add(Kind::title, e.project_name + (named_project ? "支出绩效自评报告" : "项目支出绩效自评报告"));
     std::string intro = "项目编号：" + e.project;
     if (!x.unit_name.empty()) {
         intro += "；预算单位：" + x.unit_name;

@@ -13,15 +13,17 @@ packages=(
   libssl-dev                      # SHA-256 for the hash chain
   libtomlplusplus-dev             # scoring profiles (TOML) of the self-evaluation
   libxlsxwriter-dev               # the xlsx workbook of the forms
+  libminizip-dev                  # the zip of the 自评报告 .docx (the library libxlsxwriter already uses)
   libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
   gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
 )
-# Only the test suite needs these: an office suite to open the exported workbook, its PDF's text, CJK fonts.
+# Only the test suite needs these: an office suite to open the exported workbook and the docx report, its
+# PDF's text and pictures, CJK fonts.
 if [[ ${1:-} == --test ]]; then
-  packages+=(libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei python3
+  packages+=(libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei python3
              ledger hledger beancount    # the export is checked against the real tools
              clang libclang-rt-14-dev)   # libFuzzer and the sanitizers' runtime for tests/fuzz
 fi

@@ -14,7 +14,7 @@ head -n1 "$d/t.csv" | grep -q "^level 1,level 2,indicator,weight,target,actual,c
 grep -q "^total,,,100,,,,96.75,优" "$d/t.csv" || fail "csv total row: $(tail -n1 "$d/t.csv")"
 
 F evaluate P001 --year 2020 --indicators "$d/ind.csv" --format md >"$d/r.md" || fail "evaluate --format md"
-for s in "# 县级融媒体中心建设项目项目支出绩效自评报告" "## 一、项目的基本情况" "### （二）预算执行情况" \
+for s in "# 县级融媒体中心建设项目支出绩效自评报告" "## 一、项目的基本情况" "### （二）预算执行情况" \
          "## 二、项目绩效情况" "总得分96.75分，属于\"优\"" "### （二）项目产出情况" "### （四）项目满意度情况" \
          "## 三、项目绩效分析" "预算执行率为95.00%" "## 六、进一步加强项目管理措施及建议" "## 附件1.项目支出绩效自评表" \
          "| 全年执行资金 | (4) | 119.65 | 119.65 |" "【待填写】"; do

@@ -41,7 +41,7 @@ check() {  # check TEXT WHAT STRING...
 check "$(page "$d/lo/forms.pdf" 1)" "the execution form (xlsx page 1)" 预算执行情况 县级融媒体中心建设项目 预算单位：县融媒体中心 \
     功能分类：2070808 125.95 119.65 6.30 95.00 100.00 填报单位（盖章） 负责人 填报日期
 check "$(page "$d/lo/forms.pdf" 2)" "the scored sheet (xlsx page 2)" 项目支出绩效自评表 预算执行率 9.50 11.25 96.75 等级：优
-check "$(page "$d/lo/report.pdf" 1)" "the docx report (page 1)" 县级融媒体中心建设项目项目支出绩效自评报告 预算单位：县融媒体中心 \
+check "$(page "$d/lo/report.pdf" 1)" "the docx report (page 1)" 县级融媒体中心建设项目支出绩效自评报告 预算单位：县融媒体中心 \
     125.95 119.65 6.30 95.00
 check "$(pdftotext "$d/lo/report.pdf" - | tr -d ' \n')" "the docx report" 总得分96.75分 待质保期满后支付 附件1.项目支出绩效自评表
 pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$d/lo/forms.pdf" "$out/execution-form" || fail "pdftoppm (execution form)"

@@ -29,6 +29,7 @@ grep -q '绩效自评' "$d/out" || grep -q '总分' "$d/out" || fail "no scored 
 ledger=$(find "$d/tmp" -name fundflow.db | head -1)
 [[ -n $ledger ]] || fail "the tour left no fundflow.db in its scratch folder"
 [[ -s $(dirname "$ledger")/2020.xlsx ]] || fail "the tour's workbook 2020.xlsx was not written"
+[[ $(head -c 2 "$(dirname "$ledger")/自评报告.docx" 2>/dev/null) == PK ]] || fail "the tour's 自评报告.docx was not written"
 grep -qE '^通过：[0-9]+ 条记录，哈希链完整' "$d/out" || fail "verify did not say the chain is intact (通过：N 条记录，哈希链完整…)"
 "$bin" --db "$ledger" --format json balance P001 --by contract --lang en >"$d/bal.json" || fail "balance after the tour"
 jq -e '[.rows[] | select(.contract == "C001")] | length >= 1' "$d/bal.json" >/dev/null ||
