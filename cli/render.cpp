@@ -4,19 +4,15 @@
 
 #include "output.hpp"
 #include "render_lists.hpp"
+#include "render_parts.hpp"
 
 namespace fundflow {
-namespace {
-
-using ledger::format_percent;
-using ledger::Money;
 
 void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
 
-// Money in the chosen unit: tables use thousands separators in 元; CSV never does.
-std::string money(const RenderOptions& o, Money amount) {
+std::string money(const RenderOptions& o, ledger::Money amount) {
     if (o.unit == Unit::wan) {
         return ledger::format_wan(amount);
     }
@@ -28,9 +24,14 @@ std::string money(const RenderOptions& o, Money amount) {
 }
 
 std::string rate(const RenderOptions& o, const ledger::Rate& r) {
-    const std::string text = format_percent(r);
+    const std::string text = ledger::format_percent(r);
     return o.csv() && text == "-" ? std::string() : text;
 }
+
+namespace {
+
+using ledger::format_percent;
+using ledger::Money;
 
 // Rows as CSV, or as an aligned table under a title (title and footer are table-only, each ending in
 // a newline when not empty).

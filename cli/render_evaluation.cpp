@@ -5,11 +5,10 @@
 #include "ledger/evaluation.hpp"
 #include "output.hpp"
 #include "render.hpp"
+#include "render_parts.hpp"
 
 namespace fundflow {
 namespace {
-
-void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 std::string points(std::int64_t hundredths) {
     // Scores as the sheet prints them: 9.5, 11.25, 5 — exact, without trailing zeros.

@@ -6,31 +6,12 @@
 
 #include "i18n.hpp"
 #include "output.hpp"
+#include "render_parts.hpp"
 
 namespace fundflow {
 namespace {
 
 using ledger::Money;
-
-void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
-
-const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
-
-std::string money(const RenderOptions& o, Money amount) {
-    if (o.unit == Unit::wan) {
-        return ledger::format_wan(amount);
-    }
-    std::string text = ledger::format_yuan(amount);
-    if (o.csv()) {
-        std::erase(text, ',');
-    }
-    return text;
-}
-
-std::string rate(const RenderOptions& o, const ledger::Rate& r) {
-    const std::string text = ledger::format_percent(r);
-    return o.csv() && text == "-" ? std::string() : text;
-}
 
 std::string unit_title(const RenderOptions& o) {
     return std::string(pick(o, "单位：", "unit: ")) +
