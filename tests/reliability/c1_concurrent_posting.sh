@@ -95,14 +95,14 @@ reader() {
     local r=$1 n=0 rc seen=0 entries
     exec 9<"$d/gate" && flock -s 9 && exec 9<&-
     while [[ ! -e $d/stop ]]; do
-        for cmd in "report execution ${projects[$((n % 4))]} --year 2024 --format json" "balance --format json" verify; do
+        for cmd in "report execution ${projects[$((n % 4))]} --year 2024 --format json" "balance --format json" "verify --format json"; do
             # shellcheck disable=SC2086 # $cmd is a list of words
             "$bin" --db "$db" $cmd >"$d/r$r.last" 2>"$d/r$r.lasterr"
             rc=$?
             echo "$rc $cmd" >>"$d/r$r.rc"
             ((rc == 0)) || { echo "[$cmd] $(head -c 300 "$d/r$r.lasterr")" >>"$d/r$r.err"; continue; }
-            if [[ $cmd == verify ]]; then
-                entries=$(sed -n 's/^ok: \([0-9]*\) entries.*/\1/p' "$d/r$r.last")
+            if [[ $cmd == verify* ]]; then  # (JSON: the count whatever the language)
+                entries=$(jq -r 'select(.ok == true) | .entries' "$d/r$r.last" 2>/dev/null)
                 if [[ -z $entries ]]; then
                     echo "[verify] exit 0 but printed: $(head -c 200 "$d/r$r.last")" >>"$d/r$r.err"
                 elif ((entries < seen)); then

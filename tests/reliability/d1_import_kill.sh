@@ -87,11 +87,11 @@ fresh() { cp "$base" "$work" && rm -f "$work-wal" "$work-shm"; }
 # summary); prints the state ('none' or 'all'), or a problem and status 1.
 check_cycle() {
     local rc=$1 ack=${2:-0} n
-    if ! "$bin" --db "$work" verify --digest "$base_digest" >"$d/v.out" 2>"$d/v.err"; then
+    if ! "$bin" --db "$work" verify --digest "$base_digest" --format json >"$d/v.out" 2>"$d/v.err"; then
         echo "verify --digest of the base failed after the import exited $rc: $(head -c 200 "$d/v.err")"
         return 1
     fi
-    n=$(sed -n 's/^ok: \([0-9]*\) entries.*/\1/p' "$d/v.out")
+    n=$(jq -r 'select(.ok == true) | .entries' "$d/v.out" 2>/dev/null)  # (JSON: the count whatever the language)
     if [[ -z $n ]]; then
         echo "verify printed no entry count: $(head -c 200 "$d/v.out")"
         return 1
