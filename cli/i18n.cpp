@@ -18,7 +18,8 @@ extern const std::size_t kZhCnMoSize;
 
 namespace {
 
-Language current = Language::zh;
+// Per thread: the service words each request in the language it asked for.
+thread_local Language current = Language::zh;
 
 // Boost.Locale looks for PATH/LANG/LC_MESSAGES/DOMAIN.mo through the callback; the only file is the
 // embedded catalogue, under a path that names no real directory.

@@ -30,6 +30,7 @@
 #include "ledger/ledger.hpp"
 #include "render.hpp"
 #include "render_lists.hpp"
+#include "serve.hpp"
 #include "xlsx.hpp"
 
 namespace fundflow {
@@ -448,54 +449,6 @@ struct EvaluationArgs {
         return evaluation;
     }
 };
-
-// The rows `show` adds to an entry: what corrected it or what it corrects, an amendment's terms, the
-// amendments of a registration.
-std::vector<ExtraField> detail_extras(const RenderOptions& o, const ledger::Ledger& l, const ledger::Entry& e,
-                                      ledger::Date as_of) {
-    const bool zh = o.lang == Lang::zh;
-    const auto label = [zh](const char* chinese, const char* english) { return std::string(zh ? chinese : english); };
-    const auto id_text = [](ledger::EntryId id) { return "#" + std::to_string(static_cast<std::int64_t>(id)); };
-    std::vector<ExtraField> extra;
-    if (e.corrects) {
-        extra.push_back({"corrects_entry", label("更正", "corrects"), id_text(*e.corrects)});
-    }
-    if (const auto by = l.corrected_by(e.id)) {
-        extra.push_back({"corrected_by", label("被更正", "corrected by"), id_text(*by)});
-    }
-    if (e.kind == ledger::EntryKind::amendment) {
-        if (const auto a = l.amendment(e.id)) {
-            const auto add = [&](const char* key, const char* chinese, const char* english,
-                                 const std::optional<std::string>& value) {
-                if (value) {
-                    extra.push_back({std::string("amendment_") + key, label(chinese, english), *value});
-                }
-            };
-            add("name", "新项目名称", "new project name", a->name);
-            add("unit_name", "新预算单位", "new budget unit", a->unit_name);
-            add("func_code", "新功能分类", "new function code", a->func_code);
-            add("supplier", "新供应商", "new supplier", a->supplier);
-            add("amount", "新合同金额", "new contract amount",
-                a->amount ? std::optional(ledger::format_yuan(*a->amount)) : std::nullopt);
-            add("retention_rate", "新质保金比例(%)", "new retention rate (%)",
-                a->retention_rate_bp ? std::optional(ledger::format_hundredths(*a->retention_rate_bp)) : std::nullopt);
-            add("warranty_months", "新质保期(月)", "new warranty months",
-                a->warranty_months ? std::optional(std::to_string(*a->warranty_months)) : std::nullopt);
-        }
-    }
-    if (e.kind == ledger::EntryKind::project || (e.kind == ledger::EntryKind::contract && e.contract)) {
-        std::string ids;
-        for (const auto& a : l.amendments(e.project, e.kind == ledger::EntryKind::contract ? e.contract : std::nullopt)) {
-            if (a.effective_on <= as_of && a.entry) {
-                ids += (ids.empty() ? "" : ", ") + id_text(*a.entry);
-            }
-        }
-        if (!ids.empty()) {
-            extra.push_back({"amended_by", label("变更", "amended by"), ids});
-        }
-    }
-    return extra;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The commands: each one's options (bound to its own arguments) and what it does.
@@ -1020,7 +973,7 @@ void run(Context& ctx, const Command&) {
             contract = l.contract_in_force(entry.project, *entry.contract, cut.as_of, cut.known_at);
         }
         print_entry_detail(ctx.render, entry, l.reversed_by(entry_id), project, contract,
-                           detail_extras(ctx.render, l, entry, ctx.cut().as_of));
+                           entry_extras(ctx.render, l, entry, ctx.cut().as_of));
     });
 }
 }  // namespace show
@@ -1116,6 +1069,21 @@ void run(Context& ctx, const Command&) {
     }
 }
 }  // namespace evaluate
+
+namespace serve_ {
+fundflow::serve::Options options_;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("--listen", options_.listen, tr("HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free one)"));
+    sub.add_option("--tls-cert", options_.tls_cert, tr("PEM certificate (chain) for HTTPS, with --tls-key"));
+    sub.add_option("--tls-key", options_.tls_key, tr("PEM private key of --tls-cert"));
+    sub.add_option("--workers", options_.workers, tr("requests served at once (default 32)"));
+}
+void run(Context& ctx, const Command&) {
+    ctx.refuse_if_read_only();
+    options_.db = ctx.db;
+    ctx.status = fundflow::serve::run(options_) == 0 ? ExitStatus::ok : ExitStatus::failure;
+}
+}  // namespace serve_
 
 namespace export_ {
 EvaluationArgs args;
@@ -1283,6 +1251,8 @@ const Command kCommands[] = {
      "fundflow check --as-of 2022-12-31 --format json", kFormat | kCut, kTable, kNone, check::options,
      check::run},
     // Other (其他)
+    {nullptr, "serve", Group::other, N_("Serve the ledger to browsers and programs (api.md): accounts, roles, pages"),
+     "fundflow --db county.db serve --listen 127.0.0.1:8080", 0, "", kNone, serve_::options, serve_::run},
     {nullptr, "init", Group::other, N_("Create a ledger file (or upgrade an older fundflow ledger in place)"),
      "fundflow --db county.db init", 0, "", kNone, init::options, init::run},
 };

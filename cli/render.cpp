@@ -8,7 +8,31 @@
 
 namespace fundflow {
 
-void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+namespace {
+thread_local std::string* capture_sink = nullptr;  // set by capture_output on this thread
+}
+
+void write(const std::string& text) {
+    if (capture_sink != nullptr) {
+        capture_sink->append(text);
+    } else {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+}
+
+std::string capture_output(const std::function<void()>& body) {
+    std::string out;
+    std::string* const outer = capture_sink;
+    capture_sink = &out;
+    try {
+        body();
+    } catch (...) {
+        capture_sink = outer;
+        throw;
+    }
+    capture_sink = outer;
+    return out;
+}
 
 const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
 
@@ -52,7 +76,7 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         std::vector<std::string>().swap(cells);  // freed as the table takes it
     }
     write(title);
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(std::string(text)); });
     write(footer);
 }
 
@@ -664,7 +688,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
           pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
           (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
           "\n");
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(std::string(text)); });
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {

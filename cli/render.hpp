@@ -2,6 +2,7 @@
 // as a table, JSON (cli.md shapes) or CSV. No renderer computes a figure; they only format.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ class Json;
 // One entry as the JSON object of cli.md ("id", "kind", ..., "hash").
 void write_entry_json(Json& json, const ledger::Entry& entry);
 
+// Runs body with this thread's output going into the returned string instead of stdout (the server
+// renders the CLI's own outputs this way).
+std::string capture_output(const std::function<void()>& body);
+
 void print_line(const RenderOptions& options, const std::string& text);
 void print_posted(const RenderOptions& options, const ledger::PostResult& result);
 void print_execution(const RenderOptions& options, const ledger::ExecutionReport& report);
@@ -42,6 +47,10 @@ void print_entry_detail(const RenderOptions& options, const ledger::Entry& entry
                         std::optional<ledger::EntryId> reversed_by, const std::optional<ledger::Project>& project,
                         const std::optional<ledger::Contract>& contract,
                         const std::vector<ExtraField>& extra = {});
+// The rows `show` adds to an entry: what corrected it or what it corrects, an amendment's terms, the
+// amendments of a registration in force on as_of.
+std::vector<ExtraField> entry_extras(const RenderOptions& o, const ledger::Ledger& l, const ledger::Entry& e,
+                                     ledger::Date as_of);
 // The two entries of `fundflow correct`: the reversal, then the replacement.
 void print_correction(const RenderOptions& options, const ledger::CorrectionResult& result);
 void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);

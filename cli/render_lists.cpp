@@ -38,7 +38,7 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         table.row(cells);
     }
     write(title);
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(std::string(text)); });
 }
 
 void cut_json(Json& j, ledger::Date as_of, const std::optional<ledger::Instant>& known_at) {

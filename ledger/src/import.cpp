@@ -580,6 +580,104 @@ std::string file_sha256(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Lowercase hex SHA-256 of a string.
+std::string text_sha256(const std::string& text) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+        throw Error(ErrorCode::storage, msg("SHA-256 failed (OpenSSL)"));
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xF];
+    }
+    return hex;
+}
+
+}  // namespace
+
+RowPosting post_import_row(Ledger& ledger, const std::vector<std::pair<std::string, std::string>>& cells,
+                           const Actor& actor, const std::optional<std::string>& idempotency_key) {
+    RowPosting result;
+    std::array<int, kColumns> position{};
+    position.fill(-1);
+    Row row;
+    row.line = 1;
+    row.position = &position;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto& [name, value] = cells[i];
+        const int at = static_cast<int>(i) + 1;
+        bool known = false;
+        for (std::size_t c = 0; c < kColumns; ++c) {
+            if (name == kNames[c][0] || name == kNames[c][1]) {
+                if (position[c] >= 0) {
+                    result.problems.push_back({1, at, msg("the column {column} ({name}) is given twice")
+                                                          .with("column", std::string(kNames[c][0]))
+                                                          .with("name", std::string(kNames[c][1]))});
+                }
+                position[c] = static_cast<int>(i);
+                row.cell[c] = trimmed(value);
+                known = true;
+            }
+        }
+        if (!known) {
+            result.problems.push_back(
+                {1, at, msg("unknown column '{column}' (see the README's import columns)").with("column", name)});
+        }
+    }
+    for (Column c : {kind, project}) {
+        if (position[c] < 0) {
+            result.problems.push_back({1, 0, msg("a posting needs {column} ({name})")
+                                                 .with("column", std::string(kNames[c][0]))
+                                                 .with("name", std::string(kNames[c][1]))});
+        }
+    }
+    if (!result.problems.empty()) {
+        return result;
+    }
+    check_row(row, result.problems);
+    if (!result.problems.empty()) {
+        return result;
+    }
+    // The request's content, column by column in the file format's order: what a retry must repeat.
+    std::string content;
+    for (std::size_t c = 0; c < kColumns; ++c) {
+        content += std::string(kNames[c][0]) + "=" + row.cell[c] + "\n";
+    }
+    const std::string request_sha256 = text_sha256(content);
+    ledger.in_transaction([&] {
+        if (idempotency_key) {
+            if (const auto earlier = ledger.idempotency_record(actor.user, *idempotency_key)) {
+                result.entry = ledger.entry(earlier->entry);
+                result.conflict = earlier->request_sha256 != request_sha256;
+                return;
+            }
+        }
+        const std::int64_t before = ledger.digest().entries;
+        post_row(ledger, row, actor, SkipRepeat{});
+        const std::int64_t after = ledger.digest().entries;
+        if (after > before) {
+            result.created = true;
+            result.entry = ledger.entry(EntryId{after});  // a correction's replacement: the newer of its two
+        } else if (row.has(ref) && row.has(project)) {
+            result.entry = ledger.entry_by_ref(row[project], row[ref]);  // the same posting, on file already
+        }
+        if (idempotency_key && result.entry) {
+            IdempotencyRecord record;
+            record.user = actor.user;
+            record.key = *idempotency_key;
+            record.request_sha256 = request_sha256;
+            record.entry = result.entry->id;
+            ledger.record_idempotency(record);
+        }
+    });
+    return result;
+}
+
 ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& actor, const ImportOptions& options) {
     ImportResult result;
     {
@@ -705,6 +803,14 @@ ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& ac
         // Everything was checked against the ledger's rules (or the import was refused); nothing stays.
     }
     return result;
+}
+
+std::vector<std::pair<std::string, std::string>> import_column_names() {
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const auto& n : kNames) {
+        names.emplace_back(n[0], n[1]);
+    }
+    return names;
 }
 
 }  // namespace ledger

@@ -1097,6 +1097,26 @@ ImportRecord Ledger::record_import(const ImportRecord& given) {
     });
 }
 
+std::optional<IdempotencyRecord> Ledger::idempotency_record(std::string_view user, std::string_view key) const {
+    return detail::read_guarded(*store_, [&] { return store_->idempotency_record(user, key); });
+}
+
+void Ledger::record_idempotency(const IdempotencyRecord& given) {
+    IdempotencyRecord r = given;
+    if (!detail::is_hex_hash(r.request_sha256)) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{sha256}' is not a SHA-256 in 64 lowercase hex digits").with("sha256", r.request_sha256));
+    }
+    check_text(msg("the user name"), r.user, 128, true);
+    check_text(msg("the idempotency key"), r.key, 200, true);
+    guarded([&] {
+        store_->transaction([&] {
+            r.recorded_at = std::max(to_string(now_utc()), store_->head().recorded_at);
+            store_->insert_idempotency(r);
+        });
+    });
+}
+
 std::vector<EntryId> Ledger::entries_repeated_by(const Posting& given, const Actor& actor) {
     constexpr int kMostRepeated = 16;
     if (!is_money_kind(given.kind)) {

@@ -1176,7 +1176,7 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
                       "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
                       "AND e.recorded_at <= ?6 AND (?7 IS NULL OR c.code = ?7) AND (?8 IS NULL OR e.level = ?8) "
                       "AND (?9 IS NULL OR e.ref = ?9) AND e.recorded_at >= ?10 "
-                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) ORDER BY e.id";
+                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) AND e.id > ?12 ORDER BY e.id LIMIT ?13";
     SQLite::Statement q(*db_, sql);
     bind_optional(q, 1, f.project);
     bind_optional(q, 2, f.kind ? std::optional<std::string>(std::string(to_string(*f.kind))) : std::nullopt);
@@ -1194,6 +1194,8 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
     bind_optional(q, 9, f.ref);
     q.bind(10, f.recorded_from ? to_string(*f.recorded_from) : std::string());
     bind_optional(q, 11, f.posted_by);
+    q.bind(12, f.after_id ? static_cast<std::int64_t>(*f.after_id) : std::int64_t{0});
+    q.bind(13, f.limit ? *f.limit : std::int64_t{-1});  // SQLite: a negative LIMIT is none
     while (q.executeStep()) {
         visit(read_record(q).entry);
     }
@@ -1571,6 +1573,35 @@ std::int64_t Store::insert_import(const ImportRecord& r) {
     q.bind(10, r.present);
     q.exec();
     return db_->getLastInsertRowid();
+}
+
+std::optional<IdempotencyRecord> Store::idempotency_record(std::string_view user, std::string_view key) const {
+    SQLite::Statement q(*db_,
+                        "SELECT request_sha256, entry_id, recorded_at FROM idempotency_keys WHERE user = ? AND key = ?");
+    q.bind(1, std::string(user));
+    q.bind(2, std::string(key));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    IdempotencyRecord r;
+    r.user = user;
+    r.key = key;
+    r.request_sha256 = q.getColumn(0).getString();
+    r.entry = EntryId{q.getColumn(1).getInt64()};
+    r.recorded_at = q.getColumn(2).getString();
+    return r;
+}
+
+void Store::insert_idempotency(const IdempotencyRecord& r) {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO idempotency_keys (user, key, request_sha256, entry_id, recorded_at) "
+                        "VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, r.user);
+    q.bind(2, r.key);
+    q.bind(3, r.request_sha256);
+    q.bind(4, static_cast<std::int64_t>(r.entry));
+    q.bind(5, r.recorded_at);
+    q.exec();
 }
 
 std::vector<std::int64_t> Store::same_entries(std::int64_t project_id, EntryKind kind, Date day,

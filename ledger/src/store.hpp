@@ -239,6 +239,8 @@ public:
     // Imports (schema/0004_imports.sql): the loads of a file by its SHA-256, earliest first; a new one.
     std::vector<ImportRecord> imports_of(std::string_view sha256) const;
     std::int64_t insert_import(const ImportRecord& record);
+    std::optional<IdempotencyRecord> idempotency_record(std::string_view user, std::string_view key) const;
+    void insert_idempotency(const IdempotencyRecord& record);
     // Ids of a project's entries of `kind` (never a reversal) on `day` with this contract (none: none)
     // and memo, and this level and amount where given; earliest first, at most `limit`.
     std::vector<std::int64_t> same_entries(std::int64_t project_id, EntryKind kind, Date day,

@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/ledger.hpp"
@@ -77,5 +78,23 @@ struct ImportResult {
 // found before that row: then they are returned, with the row in ImportResult::stopped. Refusals of the
 // import as a whole (problems, already_imported, duplicates) are returned, not thrown.
 ImportResult import_csv(Ledger& ledger, const std::string& path, const Actor& actor, const ImportOptions& options);
+
+// One row of the import format given as (column, value) pairs, column names as in a file's header
+// (English or Chinese) — the service's POST /api/v1/entries. The row is checked as a file's row is: every
+// problem is returned (line 1, column = the pair's place, 1-based) and nothing is written. Otherwise it is
+// posted in one transaction, with `idempotency_key` (per actor.user) recorded beside its entry: the same key
+// again returns that entry (created false), or, when the request's content differs, conflict and nothing
+// written. A row already on file (the same voucher ref and content) returns that entry, created false.
+struct RowPosting {
+    std::vector<ImportProblem> problems;
+    std::optional<Entry> entry;  // the entry written or found
+    bool created = false;
+    bool conflict = false;
+};
+RowPosting post_import_row(Ledger& ledger, const std::vector<std::pair<std::string, std::string>>& cells,
+                           const Actor& actor, const std::optional<std::string>& idempotency_key);
+
+// The import format's column names, English and Chinese, in the file format's order.
+std::vector<std::pair<std::string, std::string>> import_column_names();
 
 }  // namespace ledger

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/accounts.hpp"
 #include "ledger/calendar.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/error.hpp"
@@ -91,6 +92,16 @@ struct ImportRecord {
     std::int64_t rows = 0;     // data rows in the file
     std::int64_t added = 0;    // rows that added an entry
     std::int64_t present = 0;  // rows already on file with the same content
+};
+
+// An idempotency key of the service (api.md "Writes"): per user, the entry the key's first request wrote
+// and the SHA-256 of that request's content. Written in the entry's transaction; not in the hash chain.
+struct IdempotencyRecord {
+    std::string user;
+    std::string key;             // 1–200 characters
+    std::string request_sha256;  // 64 lowercase hex digits
+    EntryId entry{};
+    std::string recorded_at;
 };
 
 // What `correct` changes in the entry it corrects; every field left unset keeps the original's value.
@@ -178,6 +189,15 @@ public:
     // leaves no record. Throws Error{invalid_input} for a record its table would refuse (bad hash,
     // counts that do not add up, an entry range that is not the entries added).
     ImportRecord record_import(const ImportRecord& record);
+    // The service's idempotency keys. Meant to run inside in_transaction() with the posting, so that the
+    // key lands with its entry or not at all. record_idempotency throws Error{invalid_input} for a key out
+    // of bounds or a hash that is not one, and fills in recorded_at.
+    // STUB-ACCOUNTS
+    LoginResult login(std::string_view name, std::string_view password);
+    std::optional<Principal> authenticate(std::string_view token);
+    void logout(std::string_view token);
+    std::optional<IdempotencyRecord> idempotency_record(std::string_view user, std::string_view key) const;
+    void record_idempotency(const IdempotencyRecord& record);
     // The money entries on file that `posting` would repeat, earliest first (at most 16): same kind,
     // date, project, level, amount, contract and memo as the entry post() would write now. What post()
     // derives is compared as it would derive it (a retention's amount from the contract's rate, a

@@ -156,6 +156,9 @@ struct LogFilter {
     std::optional<Instant> recorded_from;     // recorded at or after
     std::optional<Instant> recorded_to;       // recorded at or before (besides cut.known_at)
     std::optional<std::string> posted_by;     // the --user name OR the login (os_user), exactly
+    // Paging (the service's log): entries after this id, at most `limit` of them.
+    std::optional<EntryId> after_id;
+    std::optional<std::int64_t> limit;
     ReadCut cut;
 };
 

@@ -1,0 +1,28 @@
+// serve/serve.hpp — `fundflow serve`: the shared ledger service of api.md (HTTP/1.1, JSON API and pages).
+//
+// One process serves one ledger file. Each worker thread opens its own Ledger on the file (ledger.hpp:
+// a Ledger is used by one thread at a time), so reads run in parallel and never wait for a writer; writes
+// are serialised by the ledger (BEGIN IMMEDIATE) and acknowledged only after they committed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace fundflow::serve {
+
+struct Options {
+    std::string db;                          // the ledger file
+    std::string listen = "127.0.0.1:8080";   // HOST:PORT; port 0 picks a free one
+    std::string tls_cert;                    // PEM certificate chain; with tls_key: HTTPS
+    std::string tls_key;
+    int workers = 32;                        // the bounded pool: at most this many requests at once
+    std::size_t max_body = 16U << 20U;       // bytes; a larger request body is answered 413
+    std::string assets = "/usr/share/javascript";  // Debian's libjs-* packages (chart.js)
+};
+
+// Runs until SIGTERM or SIGINT: then stops accepting, finishes the requests in flight and returns 0.
+// Prints exactly one line "listening on http://HOST:PORT" (https:// under TLS) on stdout once it accepts
+// connections. Throws ledger::Error for a ledger it cannot open and for a bad --listen/--tls-* (invalid_input).
+int run(const Options& options);
+
+}  // namespace fundflow::serve
