@@ -10,7 +10,7 @@ for tool in xgettext msgcat msgmerge msgattrib; do
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-i18n-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mapfile -t sources < <(find ledger cli -name '*.cpp' -o -name '*.hpp' | LC_ALL=C sort)
+mapfile -t sources < <(find ledger cli serve -name '*.cpp' -o -name '*.hpp' | LC_ALL=C sort)
 xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=msg:1 --keyword=tr:1 --keyword=N_:1 --sort-by-file \
     --no-wrap -o "$work/fundflow.pot" "${sources[@]}" || { echo "FAIL: xgettext failed"; exit 1; }
 msgcat --use-first --to-code=UTF-8 -o "$work/zh_CN.po" po/zh_CN/*.po || { echo "FAIL: msgcat failed"; exit 1; }
