@@ -18,6 +18,7 @@ struct Options {
     int workers = 32;                        // the bounded pool: at most this many requests at once
     std::size_t max_body = 16U << 20U;       // bytes; a larger request body is answered 413
     std::string assets = "/usr/share/javascript";  // Debian's libjs-* packages (chart.js)
+    bool check_only = false;  // --check: open the ledger, load TLS, bind the address, say so, and exit 0
 };
 
 // Runs until SIGTERM or SIGINT: then stops accepting, finishes the requests in flight and returns 0.

@@ -376,6 +376,15 @@ int run(const Options& options) {
                                 .with("listen", options.listen));
     }
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    if (options.check_only) {
+        std::printf("%s\n", word(ledger::msg("configuration ok: the ledger opens and {scheme}://{host}:{port} can be "
+                                              "served; not started (--check)")
+                                     .with("scheme", service.tls() ? "https" : "http")
+                                     .with("host", shown_host)
+                                     .with("port", std::to_string(bound)))
+                                .c_str());
+        return 0;
+    }
     std::printf("listening on %s://%s:%d\n", service.tls() ? "https" : "http", shown_host.c_str(), bound);
     std::fflush(stdout);
 

@@ -115,6 +115,7 @@ declare -A sample=(
     [digest]="digest"
     [check]="check --grace-days 3650"  # (the seed's deposit fell due in 2022: exit 3 without the grace)
     [init]="init"
+    [serve]="serve --listen 127.0.0.1:0 --check"  # --check: binds and exits (a server never returns)
 )
 
 cells=0
