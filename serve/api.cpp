@@ -121,6 +121,7 @@ void session_routes(httplib::Server& server, Service& service) {
             case ledger::LoginResult::Outcome::bad_credentials:
                 throw HttpError{401, "unauthenticated", msg("wrong user name or password")};
         }
+        note_user(result.principal.user);
         std::string cookie = std::string(kSessionCookie) + "=" + result.token +
                              "; Path=/; HttpOnly; SameSite=Strict";
         if (call.service.tls()) {

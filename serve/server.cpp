@@ -91,6 +91,27 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 
 }  // namespace
 
+void note_caller(const Call& call) {
+    std::string token;
+    const std::string authorization = call.req.get_header_value("Authorization");
+    if (authorization.rfind("Bearer ", 0) == 0) {
+        token = authorization.substr(7);
+    } else if (const auto cookie = cookie_token(call.req)) {
+        token = *cookie;
+    }
+    if (!token.empty() && request_user.empty()) {
+        try {
+            if (const auto who = call.ledger().authenticate(token)) {
+                request_user = who->user;
+            }
+        } catch (const std::exception&) {
+            // the log line says "-"
+        }
+    }
+}
+
+void note_user(const std::string& user) { request_user = user; }
+
 ledger::Ledger& Call::ledger() const { return service.ledger_of_this_thread(); }
 
 std::optional<std::string> Call::param(const char* name) const {
@@ -351,6 +372,14 @@ int run(const Options& options) {
         call.lang = language_of(req);
         set_language(call.lang);
         const int status = res.status;
+        note_caller(call);  // the access log names who asked, on unknown paths too
+        if (status == 413 && req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+            // httplib reads a form body whole and caps it at 8 KiB: a CSV or JSON sent as a form hits that.
+            reply_error(call, HttpError{413, "too_large",
+                                        ledger::msg("a form-encoded body is limited to 8 KiB: send the file with "
+                                                    "Content-Type: text/csv (or application/json)")});
+            return;
+        }
         reply_error(call, HttpError{status, status_code_name(status), status_message(status)});
     });
     server->set_logger([](const httplib::Request& req, const httplib::Response& res) {

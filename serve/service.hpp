@@ -99,6 +99,9 @@ void write_routes(httplib::Server& server, Service& service);  // writes.cpp
 
 // The caller's language: ?lang=en|zh, else Accept-Language (en… → English), else Chinese.
 Language language_of(const httplib::Request& req);
+// The access log's user for this request: from its token (unknown paths), or as given (a login).
+void note_caller(const Call& call);
+void note_user(const std::string& user);
 // Percent-encodes everything but unreserved characters and '/' (a path put into a query or a header).
 std::string url_encoded(std::string_view text);
 // The session token a request carries in its cookie, if any.
