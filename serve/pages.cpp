@@ -96,7 +96,11 @@ void reply_page(Call& call, const std::string& title, const std::string& body, i
     }
     o << "<span class=\"right\">";
     if (call.who) {
-        o << "<span id=\"whoami\">" << html(call.who->user) << " (" << html(ledger::to_string(call.who->role))
+        const auto role = call.who->role;
+        o << "<span id=\"whoami\">" << html(call.who->user) << " ("
+          << (role == ledger::Role::accountant ? pick(call, "会计", "accountant")
+              : role == ledger::Role::auditor  ? pick(call, "审计", "auditor")
+                                               : pick(call, "管理员", "admin"))
           << ")</span><button id=\"logout\" type=\"button\">" << pick(call, "退出", "Log out") << "</button>";
     }
     o << "<a id=\"lang-switch\" href=\"" << html(other_language(call)) << "\">"
