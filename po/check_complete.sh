@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# i18n/catalogue-complete: every msg("..."), tr("...") and N_("...") string in ledger/ and cli/ has a Chinese
+# i18n/catalogue-complete: every msg("..."), tr("...") and N_("...") string in ledger/, cli/ and serve/ has a Chinese
 # translation in po/zh_CN/*.po. Lists each one that lacks it (FILE:LINE of its use) and fails.
 #   bash po/check_complete.sh SOURCE_ROOT
 set -u
@@ -32,11 +32,11 @@ missing=$(grep -c '^msgid "' "$work/missing.po" 2>/dev/null)
 missing=${missing:-0}
 if ((missing > 0)); then missing=$((missing - 1)); fi  # the header
 if ((missing == 0)); then
-    echo "i18n: all $total strings (msg/tr in ledger/ and cli/) have a zh_CN translation"
+    echo "i18n: all $total strings (msg/tr in ledger/, cli/ and serve/) have a zh_CN translation"
     exit 0
 fi
 # One line per string: where it is used, and the msgid.
 perl -ne 'if (/^#: (.*)/) { $refs .= ($refs ? " " : "") . $1 } elsif (/^msgid "(.+)"$/) { print "$refs: $1\n"; $refs = "" }
           elsif (/^$/) { $refs = "" }' "$work/missing.po"
-echo "FAIL: $missing of $total strings (msg/tr in ledger/ and cli/) have no translation in po/zh_CN/*.po"
+echo "FAIL: $missing of $total strings (msg/tr in ledger/, cli/ and serve/) have no translation in po/zh_CN/*.po"
 exit 1

@@ -19,13 +19,15 @@ packages=(
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
+  libjs-chart.js                  # Chart.js, served by `fundflow serve` itself at /assets/chart.js (no CDN)
 )
 # Only the test suite needs these: an office suite to open the exported workbook and the docx report, its
 # PDF's text and pictures, CJK fonts.
 if [[ ${1:-} == --test ]]; then
   packages+=(libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei python3
              ledger hledger beancount    # the export is checked against the real tools
-             clang libclang-rt-14-dev)   # libFuzzer and the sanitizers' runtime for tests/fuzz
+             clang libclang-rt-14-dev    # libFuzzer and the sanitizers' runtime for tests/fuzz
+             chromium chromium-driver python3-selenium)  # tests/serve/browser.sh: the pages in a real browser
 fi
 missing=()
 for p in "${packages[@]}"; do

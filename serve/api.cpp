@@ -265,6 +265,7 @@ void add_api(httplib::Server& server, Service& service) {
     session_routes(server, service);
     read_routes(server, service);
     write_routes(server, service);
+    evaluation_routes(server, service);
 }
 
 }  // namespace fundflow::serve

@@ -96,6 +96,7 @@ HttpError http_error_of(const ledger::Error& error);
 void add_api(httplib::Server& server, Service& service);
 void add_pages(httplib::Server& server, Service& service);
 void write_routes(httplib::Server& server, Service& service);  // writes.cpp
+void evaluation_routes(httplib::Server& server, Service& service);  // evaluation.cpp
 
 // The caller's language: ?lang=en|zh, else Accept-Language (en… → English), else Chinese.
 Language language_of(const httplib::Request& req);

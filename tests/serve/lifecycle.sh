@@ -7,13 +7,9 @@
 #   * SIGTERM while an import is in flight: the import completes (201, its entries on file), exit 0;
 #   * TLS with --tls-cert/--tls-key: https:// in the line, the session cookie Secure.
 # Usage: bash lifecycle.sh PATH/TO/fundflow
-source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-command -v curl >/dev/null || fail "curl is needed (apt-get install curl)"
-post_exact_seed
-# Room for the payments posted below (the seed's budget is spent).
-{ F appropriate P001 --level county --amount 100000 --date 2020-06-01 &&
-  F arrive P001 --level county --amount 100000 --date 2020-06-02; } >/dev/null || fail "cannot add budget"
+for tool in curl jq; do command -v $tool >/dev/null || fail "$tool is needed (scripts/install-deps.sh)"; done
+post_seed  # with 100,000.00 of provincial money to pay from
 
 # --- options refused before anything is served ---------------------------------------------------------
 out=$(F serve --listen 127.0.0.1:0 --check 2>&1) || fail "serve --check exited $?: $out"
@@ -53,31 +49,31 @@ code=$(curl -s -o "$d/body" -w '%{http_code}' -H "Authorization: Bearer $token" 
 [[ $(F digest --format json | jq .entries) == "$before" ]] || fail "the 413 request wrote entries"
 
 # The access log: one line per request, with the user, method, path, status and milliseconds.
-grep -qE ' acc1 GET /api/v1/no/such/thing 404 [0-9.]+ms$' "$d/serve.err" ||
-    fail "no access-log line for the 404: $(tail -3 "$d/serve.err")"
-grep -qE ' - GET /api/v1/projects 401 [0-9.]+ms$' "$d/serve.err" || fail "no access-log line for the 401"
+grep -qE ' acc1 GET /api/v1/no/such/thing 404 [0-9.]+ms$' "$d/serve.log" ||
+    fail "no access-log line for the 404: $(tail -3 "$d/serve.log")"
+grep -qE ' - GET /api/v1/projects 401 [0-9.]+ms$' "$d/serve.log" || fail "no access-log line for the 401"
 
 # SIGTERM while an import of 10,000 rows is in flight: it finishes, then the server exits 0.
 {
     echo "kind,date,project,level,amount,ref"
-    for i in $(seq 1 10000); do echo "payment,2020-12-01,P001,county,1.00,T-$i"; done
+    for i in $(seq 1 10000); do echo "payment,2020-12-01,P001,provincial,1.00,T-$i"; done
 } >"$d/rows.csv"
 curl -s -o "$d/import.body" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' --data-binary @"$d/rows.csv" \
      "$url/api/v1/import" >"$d/import.code" &
 client=$!
 sleep 0.3
-kill -TERM "$server"
+kill -TERM "$server_pid"
 wait "$client"
-wait "$server"; rc=$?
+wait "$server_pid"; rc=$?
+server_pid=
 ((rc == 0)) || fail "serve exited $rc after SIGTERM, want 0"
 [[ $(cat "$d/import.code") == 201 ]] || fail "the import in flight got $(cat "$d/import.code"): $(cat "$d/import.body")"
 after=$(F digest --format json | jq .entries)
 ((after == before + 10000)) || fail "after the drained import the ledger has $after entries, want $((before + 10000))"
 F verify >/dev/null || fail "verify fails after the drained import"
 # The import was in flight when the signal came: it took longer than the 0.3 s before the signal.
-import_ms=$(grep -oP 'POST /api/v1/import 201 \K[0-9]+' "$d/serve.err" | tail -1)
+import_ms=$(grep -oP 'POST /api/v1/import 201 \K[0-9]+' "$d/serve.log" | tail -1)
 ((import_ms > 300)) || fail "the import took ${import_ms} ms, over before SIGTERM: the test proves no drain"
-server=
 
 # --- TLS --------------------------------------------------------------------------------------------------
 if command -v openssl >/dev/null; then
