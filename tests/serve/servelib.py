@@ -47,8 +47,11 @@ _built = {}
 
 def accounts_built(binary):
     if binary not in _built:
+        # Without the user store, `--help` after an unknown command prints the top-level help (exit 0): the
+        # store is there when the help is the user command's own (it names `fundflow user` or `user add`).
         p = subprocess.run([binary, "user", "--help"], capture_output=True, text=True, env=ENV)
-        _built[binary] = p.returncode == 0
+        text = p.stdout + p.stderr
+        _built[binary] = p.returncode == 0 and ("fundflow user" in text or "user add" in text)
     return _built[binary]
 
 
