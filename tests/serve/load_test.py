@@ -129,6 +129,23 @@ done.set()
 for t in readers:
     t.join()
 elapsed = time.time() - t0
+# Replays: 50 acknowledged keys sent again with the same content -> 200 and the same entry; with other content -> 409.
+replays = conflicts = 0
+for k in range(50):
+    c, n = k % CLIENTS, (k * 37) % per_client
+    key = f"sv2-c{c}-n{n}"
+    fen = amount_fen(c, n)
+    body = {"kind": "payment", "project": "P001", "level": "county", "amount": f"{fen // 100}.{fen % 100:02d}",
+            "date": "2024-06-01", "memo": f"load c{c} n{n}"}
+    s, _, raw, j = state["srv"].request("POST", "/api/v1/entries", body, token=token["acc1"],
+                                        headers={"Idempotency-Key": key})
+    replays += 1
+    C.expect(s == 200 and j["entry"]["id"] == acks.get(key, (0, None))[1],
+             f"replay of {key}: {s} {raw[:160]!r}, want 200 and entry {acks.get(key, (0, None))[1]}")
+    s, _, raw, j = state["srv"].request("POST", "/api/v1/entries", dict(body, amount="9.99"), token=token["acc1"],
+                                        headers={"Idempotency-Key": key})
+    conflicts += 1
+    C.expect(s == 409 and j.get("error") == "conflict", f"{key} with other content: {s} {raw[:160]!r}, want 409")
 state["srv"].stop()  # SIGTERM: drains, exit 0
 
 # The file, as sqlite3 sees it.
@@ -164,7 +181,8 @@ C.expect(stats["http5xx"] == 0, f"{stats['http5xx']} 5xx answers")
 C.figure(f"{stats['requests']} POSTs by {CLIENTS} clients ({total} payments), {stats['reads']} reads by {READERS} "
          f"readers; kill -9 at {acked_at_kill} acknowledged, back on a new port in {down_ms:.0f} ms; "
          f"{stats['conn_errors']} + {stats['read_errors']} connection errors; {stats['retried']} retries "
-         f"({stats['replayed']} answered 200 with the first entry: committed before the kill, not acknowledged)")
+         f"({stats['replayed']} answered 200 with the first entry: committed before the kill, not acknowledged); "
+         f"afterwards {replays} acknowledged keys sent again: 200 and the same entry; with other content: 409")
 shutil.rmtree(d, ignore_errors=True)
 C.finish(f"{total} payments acknowledged ({stats['created']} 201 + {stats['replayed']} 200 on retry), each in the "
          f"ledger exactly once, duplicates {dups}, sum {got_sum} fen exact, 0 5xx, verify ok, {elapsed:.1f} s")
