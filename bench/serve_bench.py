@@ -23,6 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "serve"))
+sys.dont_write_bytecode = True
 import servelib as sl  # noqa: E402
 
 ap = argparse.ArgumentParser()

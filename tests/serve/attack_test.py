@@ -23,6 +23,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
 import servelib as sl  # noqa: E402
 
 binary = os.path.abspath(sys.argv[1])

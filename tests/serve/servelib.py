@@ -7,6 +7,7 @@ stand-in ledger/src/stub_accounts.cpp: any name logs in with 'password1', role b
 the two apart, so that a check that needs the real store reports 'skipped (accounts not built)' instead of
 failing, and runs for real once the store is merged.
 """
+import atexit
 import http.client
 import json
 import os
@@ -90,6 +91,8 @@ class Server:
     def start(self, timeout=20):
         self.proc = subprocess.Popen([self.binary, "--db", self.db, "serve", "--listen", "127.0.0.1:0", *self.extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+        proc = self.proc
+        atexit.register(lambda: proc.poll() is None and proc.kill())  # a test that fails half-way leaves none
         line = self.proc.stdout.readline().strip()
         prefix = "listening on http://"
         if not line.startswith(prefix):
