@@ -1,6 +1,8 @@
 // serve/api.cpp — the JSON API of api.md. Every read's body is what the CLI prints for the same command with
 // --format json: the handler calls the same library read and the same renderer (render.hpp), captured.
 #include <charconv>
+#include <chrono>
+#include <set>
 #include <string>
 
 #include "ledger/calendar.hpp"
@@ -67,9 +69,37 @@ std::string checked(const Call& call, const std::vector<ledger::Ledger::Reported
     std::string body;
     std::optional<ledger::Message> problem;
     const auto& l = call.ledger();
+    // The CLI checks on every read; a long-lived worker repeats the check only when another connection
+    // wrote to the file since its last one (data_version), for years not checked since, or after a second
+    // (a byte edited behind SQLite's back changes no data_version).
+    struct Checked {
+        std::int64_t version = -1;
+        std::chrono::steady_clock::time_point at;
+        std::set<std::pair<std::string, int>> years;
+    };
+    thread_local Checked last;
     l.read_snapshot([&] {
         body = capture_output(render);
+        const auto version = l.data_version();
+        const auto now = std::chrono::steady_clock::now();
+        bool fresh = version == last.version && now - last.at < std::chrono::seconds(1);
+        for (const auto& y : years) {
+            fresh = fresh && last.years.count({y.project, y.year}) > 0;
+        }
+        if (fresh) {
+            return;
+        }
         problem = l.spot_check(years);
+        if (problem) {
+            last = Checked{};
+            return;
+        }
+        if (version != last.version || now - last.at >= std::chrono::seconds(1)) {
+            last = Checked{version, now, {}};
+        }
+        for (const auto& y : years) {
+            last.years.insert({y.project, y.year});
+        }
     });
     if (problem) {
         throw HttpError{500, "integrity", msg("{problem}; run 'fundflow verify'").with("problem", *problem)};

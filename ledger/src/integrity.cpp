@@ -178,6 +178,10 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
     return verified;
 }
 
+std::int64_t Ledger::data_version() const {
+    return detail::read_guarded(*store_, [&] { return store_->data_version(); });
+}
+
 std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years, std::int64_t links) const {
     return detail::read_guarded(*store_, [&]() -> std::optional<Message> {
         std::optional<Message> problem;

@@ -1575,6 +1575,8 @@ std::int64_t Store::insert_import(const ImportRecord& r) {
     return db_->getLastInsertRowid();
 }
 
+std::int64_t Store::data_version() const { return db_->execAndGet("PRAGMA data_version").getInt64(); }
+
 std::optional<IdempotencyRecord> Store::idempotency_record(std::string_view user, std::string_view key) const {
     SQLite::Statement q(*db_,
                         "SELECT request_sha256, entry_id, recorded_at FROM idempotency_keys WHERE user = ? AND key = ?");

@@ -128,6 +128,8 @@ public:
     static std::unique_ptr<Store> open(const std::string& path, bool writable);
     // A second, read-only connection to the same file, for work done on another thread (verify).
     std::unique_ptr<Store> reader() const { return open(path_, false); }
+    // SQLite's PRAGMA data_version: changes whenever another connection commits to the file.
+    std::int64_t data_version() const;
     ~Store();
 
     bool writable() const { return writable_; }

@@ -53,10 +53,10 @@ grep -qE ' acc1 GET /api/v1/no/such/thing 404 [0-9.]+ms$' "$d/serve.log" ||
     fail "no access-log line for the 404: $(tail -3 "$d/serve.log")"
 grep -qE ' - GET /api/v1/projects 401 [0-9.]+ms$' "$d/serve.log" || fail "no access-log line for the 401"
 
-# SIGTERM while an import of 10,000 rows is in flight: it finishes, then the server exits 0.
+# SIGTERM while an import of 30,000 rows is in flight: it finishes, then the server exits 0.
 {
     echo "kind,date,project,level,amount,ref"
-    for i in $(seq 1 10000); do echo "payment,2020-12-01,P001,provincial,1.00,T-$i"; done
+    for i in $(seq 1 30000); do echo "payment,2020-12-01,P001,provincial,1.00,T-$i"; done
 } >"$d/rows.csv"
 curl -s -o "$d/import.body" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' --data-binary @"$d/rows.csv" \
      "$url/api/v1/import" >"$d/import.code" &
@@ -69,11 +69,26 @@ server_pid=
 ((rc == 0)) || fail "serve exited $rc after SIGTERM, want 0"
 [[ $(cat "$d/import.code") == 201 ]] || fail "the import in flight got $(cat "$d/import.code"): $(cat "$d/import.body")"
 after=$(F digest --format json | jq .entries)
-((after == before + 10000)) || fail "after the drained import the ledger has $after entries, want $((before + 10000))"
+((after == before + 30000)) || fail "after the drained import the ledger has $after entries, want $((before + 30000))"
 F verify >/dev/null || fail "verify fails after the drained import"
 # The import was in flight when the signal came: it took longer than the 0.3 s before the signal.
 import_ms=$(grep -oP 'POST /api/v1/import 201 \K[0-9]+' "$d/serve.log" | tail -1)
 ((import_ms > 300)) || fail "the import took ${import_ms} ms, over before SIGTERM: the test proves no drain"
+
+# A running server notices an edit made behind its back (the stock sqlite3 client, triggers off): the next
+# read of the form answers 500 "integrity" instead of a figure from a damaged file.
+start_server
+token=$(login acc1 password1) || fail "acc1 cannot log in again"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url/api/v1/projects/P001/execution?year=2020")
+[[ $code == 200 ]] || fail "the form before the edit: $code"
+sqlite3 "$db" ".dbconfig enable_trigger off" "UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 3;" >/dev/null ||
+    fail "sqlite3 could not edit the file"
+code=$(curl -s -o "$d/body" -w '%{http_code}' -H "Authorization: Bearer $token" \
+       "$url/api/v1/projects/P001/execution?year=2020")
+[[ $code == 500 && $(jq -r .error "$d/body") == integrity ]] ||
+    fail "after an edit of entry #3 the form answered $code: $(head -c 300 "$d/body")"
+stop_server
+sqlite3 "$db" ".dbconfig enable_trigger off" "UPDATE entries SET amount_fen = amount_fen - 100 WHERE id = 3;" >/dev/null
 
 # --- TLS --------------------------------------------------------------------------------------------------
 if command -v openssl >/dev/null; then
@@ -91,4 +106,4 @@ if command -v openssl >/dev/null; then
     stop_server
 fi
 echo "ok serve-lifecycle: one listen line, errors worded zh/en with fixed codes, 413 over 16 MiB, access log," \
-     "SIGTERM drained a 10,000-row import (${import_ms} ms, 201, exit 0), TLS with a Secure cookie"
+     "SIGTERM drained a 30,000-row import (${import_ms} ms, 201, exit 0), an edit behind its back answered 500, TLS with a Secure cookie"

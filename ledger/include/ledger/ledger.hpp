@@ -261,6 +261,10 @@ public:
         int year = 0;
     };
     static constexpr std::int64_t kSpotCheckLinks = 1000;
+    // A number that changes whenever another connection (another Ledger, process or tool) commits to the
+    // file; the same number means nobody else wrote since it was read (SQLite's data_version). A
+    // long-lived reader (the service) re-runs spot_check only when it changed.
+    std::int64_t data_version() const;
     std::optional<Message> spot_check(const std::vector<ReportedYear>& years,
                                           std::int64_t links = kSpotCheckLinks) const;
 
