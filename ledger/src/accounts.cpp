@@ -155,7 +155,7 @@ Message role_phrase(Role role) {
 void check_projects_allowed(Role role, const std::vector<std::string>& projects) {
     if (!projects.empty() && role != Role::accountant) {
         throw Error(ErrorCode::invalid_input,
-                    msg("only an accountant is limited to projects (--projects); a {role} works on the whole ledger")
+                    msg("--projects is for accountants only: the role {role} works on the whole ledger")
                         .with("role", role_phrase(role)));
     }
 }
