@@ -1243,7 +1243,7 @@ std::string read_password(bool from_stdin) {
         }
     };
     const auto ask = [&](const std::string& prompt) {
-        say(prompt);
+        // Echo goes off before the prompt is shown, so that nothing typed after it is ever echoed (or flushed).
         termios quiet{};
         const bool is_terminal = tcgetattr(tty, &g_terminal_before) == 0;
         if (is_terminal) {
@@ -1255,6 +1255,7 @@ std::string read_password(bool from_stdin) {
             std::signal(SIGHUP, restore_terminal);
             tcsetattr(tty, TCSAFLUSH, &quiet);
         }
+        say(prompt);
         std::string line;
         char c = 0;
         while (::read(tty, &c, 1) == 1 && c != '\n') {
@@ -1412,7 +1413,8 @@ std::optional<int> lifetime_days(const std::string& text) {
     }
     std::string digits = text;
     for (const std::string suffix : {"d", "天"}) {
-        if (digits.size() > suffix.size() && digits.compare(digits.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (digits.size() > suffix.size() &&
+            digits.compare(digits.size() - suffix.size(), suffix.size(), suffix) == 0) {
             digits.erase(digits.size() - suffix.size());
             break;
         }

@@ -14,16 +14,24 @@ namespace {
 using ledger::msg;
 using OrderedJson = nlohmann::ordered_json;  // (fundflow::Json is output.hpp's writer)
 
-void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+void write(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+}
 
 // One compact line and a newline, as every JSON the CLI prints. Text is written as it is stored (UTF-8,
 // not \u escapes); the library stores only well-formed UTF-8, so `replace` never has to act.
-void write_json(const OrderedJson& json) { write(json.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) + "\n"); }
+void write_json(const OrderedJson& json) {
+    write(json.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) + "\n");
+}
 
-std::string id_text(ledger::EntryId id) { return std::to_string(static_cast<std::int64_t>(id)); }
+std::string id_text(ledger::EntryId id) {
+    return std::to_string(static_cast<std::int64_t>(id));
+}
 
 // "2026-12-07T07:30:00Z": an instant to the second, as `log` shows one.
-std::string instant_text(const std::string& recorded) { return recorded.substr(0, 19) + "Z"; }
+std::string instant_text(const std::string& recorded) {
+    return recorded.substr(0, 19) + "Z";
+}
 
 std::string joined(const std::vector<std::string>& codes) {
     std::string out;
@@ -33,7 +41,9 @@ std::string joined(const std::vector<std::string>& codes) {
     return out;
 }
 
-OrderedJson optional_text(const std::optional<std::string>& value) { return value ? OrderedJson(*value) : OrderedJson(nullptr); }
+OrderedJson optional_text(const std::optional<std::string>& value) {
+    return value ? OrderedJson(*value) : OrderedJson(nullptr);
+}
 
 // The entry as every writing command prints it (cli.md "Writing commands print the new entry"): the keys of
 // render.cpp's write_entry_json, `project` null for an account entry.
@@ -208,10 +218,11 @@ std::vector<ExtraField> account_extras(const RenderOptions& o, const ledger::Acc
     const bool ids = o.json();
     std::vector<ExtraField> extra;
     extra.push_back({"account_user", tr("account"), a.user});
-    extra.push_back({"account_action", tr("action"),
-                     ids ? std::string(ledger::to_string(a.action)) : word(action_word(a.action))});
+    extra.push_back(
+        {"account_action", tr("action"), ids ? std::string(ledger::to_string(a.action)) : word(action_word(a.action))});
     if (a.role) {
-        extra.push_back({"account_role", tr("role"), ids ? std::string(ledger::to_string(*a.role)) : word(role_word(*a.role))});
+        extra.push_back(
+            {"account_role", tr("role"), ids ? std::string(ledger::to_string(*a.role)) : word(role_word(*a.role))});
         if (*a.role == ledger::Role::accountant) {
             extra.push_back({"account_projects", tr("projects"),
                              a.projects.empty() && !ids ? tr("every project") : joined(a.projects)});

@@ -74,7 +74,9 @@ std::string new_token() {
 }
 
 // The form of the tokens this library hands out; anything else is not looked up.
-bool is_token(std::string_view token) { return detail::is_hex_hash(token); }
+bool is_token(std::string_view token) {
+    return detail::is_hex_hash(token);
+}
 
 // Equal hashes, compared in constant time (the lookup found the row by this hash; the comparison makes
 // sure of it without a timing that depends on where two hashes first differ).
@@ -166,9 +168,9 @@ std::optional<std::string> stored_projects(const Store& store, const std::vector
     for (const auto& given : projects) {
         const std::string code(detail::trim_blanks(given));
         if (code.empty() || code.find(',') != std::string::npos) {
-            throw Error(ErrorCode::invalid_input,
-                        msg("'{code}' is not a project code for --projects (codes separated by commas)")
-                            .with("code", given));
+            throw Error(
+                ErrorCode::invalid_input,
+                msg("'{code}' is not a project code for --projects (codes separated by commas)").with("code", given));
         }
         if (!store.find_project(code)) {
             throw Error(ErrorCode::not_found,
@@ -219,8 +221,9 @@ std::map<std::string, Folded, std::less<>> fold(const std::vector<AccountEventRo
         const AccountRecord& r = row.record;
         if (r.action == "create") {
             Folded& f = accounts[r.user];
-            f.account = Account{r.user, parse_role(r.role.value_or("auditor")), split_projects(r.projects), false,
-                                row.recorded_at, row.actor};
+            f.account = Account{
+                r.user,   parse_role(r.role.value_or("auditor")), split_projects(r.projects), false, row.recorded_at,
+                row.actor};
             f.password_hash = r.password_hash.value_or("");
             continue;
         }
@@ -251,8 +254,7 @@ std::optional<Folded> folded(const Store& store, std::string_view name) {
 }
 
 Error no_user(std::string_view name) {
-    return Error(ErrorCode::not_found,
-                 msg("no user {user}; see 'fundflow user list'").with("user", std::string(name)));
+    return Error(ErrorCode::not_found, msg("no user {user}; see 'fundflow user list'").with("user", std::string(name)));
 }
 
 // The account `name`, existing and not disabled (the state a change to it needs).
@@ -381,9 +383,13 @@ bool Principal::may_post(std::string_view project) const {
            (projects.empty() || std::find(projects.begin(), projects.end(), project) != projects.end());
 }
 
-Instant Ledger::now() const { return clock_ ? clock_() : now_utc(); }
+Instant Ledger::now() const {
+    return clock_ ? clock_() : now_utc();
+}
 
-void Ledger::set_clock(std::function<Instant()> now) { clock_ = std::move(now); }
+void Ledger::set_clock(std::function<Instant()> now) {
+    clock_ = std::move(now);
+}
 
 PostResult Ledger::add_user(const std::string& name, Role role, const std::vector<std::string>& projects,
                             const std::string& password, const Actor& actor) {
@@ -494,8 +500,9 @@ std::optional<Account> Ledger::find_user(std::string_view name) const {
 std::string Ledger::create_token(const std::string& name, std::optional<int> expires_days, const Actor& actor) {
     check_actor(actor);
     if (expires_days && (*expires_days < 1 || *expires_days > kMostTokenDays)) {
-        throw Error(ErrorCode::invalid_input, msg("a token expires after 1 to 3650 days, not {days}")
-                                                  .with("days", std::to_string(*expires_days)));
+        throw Error(
+            ErrorCode::invalid_input,
+            msg("a token expires after 1 to 3650 days, not {days}").with("days", std::to_string(*expires_days)));
     }
     return guarded([&] {
         const std::string token = new_token();
@@ -596,7 +603,8 @@ LoginResult Ledger::login(std::string_view name, std::string_view password) {
             }
             store_->set_login_failures(user, detail::LoginFailures{});
             result.token = new_token();
-            store_->insert_session(detail::SessionRow{sha256_hex(result.token), user, to_string(at), to_string(at), false});
+            store_->insert_session(
+                detail::SessionRow{sha256_hex(result.token), user, to_string(at), to_string(at), false});
             result.outcome = LoginResult::Outcome::ok;
             result.principal = principal_of(current->account, true);
         });
@@ -746,8 +754,8 @@ void Store::insert_account_event(std::int64_t entry_id, const AccountRecord& r) 
 
 std::vector<AccountEventRow> Store::account_events(std::optional<std::string_view> user) const {
     // Two statements rather than "?1 IS NULL OR": one user's events are a range of account_events_by_user.
-    SQLite::Statement q(*db_, std::string(kEventSelect) +
-                                  (user ? "WHERE a.user = ? ORDER BY a.entry_id" : "ORDER BY a.entry_id"));
+    SQLite::Statement q(
+        *db_, std::string(kEventSelect) + (user ? "WHERE a.user = ? ORDER BY a.entry_id" : "ORDER BY a.entry_id"));
     if (user) {
         q.bind(1, std::string(*user));
     }
@@ -838,9 +846,10 @@ void Store::set_login_failures(std::string_view user, const LoginFailures& f) {
         q.exec();
         return;
     }
-    SQLite::Statement q(*db_,
-                        "INSERT INTO login_failures (user, count, locked_until) VALUES (?1, ?2, ?3) "
-                        "ON CONFLICT (user) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until");
+    SQLite::Statement q(
+        *db_,
+        "INSERT INTO login_failures (user, count, locked_until) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (user) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until");
     q.bind(1, std::string(user));
     q.bind(2, f.count);
     bind_text(q, 3, f.locked_until);

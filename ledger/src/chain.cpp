@@ -122,10 +122,10 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
         const AccountRecord& a = *account_record;
         field(out, "account.user", a.user);
         field(out, "account.action", a.action);
-        for (const auto& [name, value] : {std::pair{"account.role", &a.role}, std::pair{"account.projects", &a.projects},
-                                          std::pair{"account.password_hash", &a.password_hash},
-                                          std::pair{"account.token_sha256", &a.token_sha256},
-                                          std::pair{"account.token_expires_at", &a.token_expires_at}}) {
+        for (const auto& [name, value] :
+             {std::pair{"account.role", &a.role}, std::pair{"account.projects", &a.projects},
+              std::pair{"account.password_hash", &a.password_hash}, std::pair{"account.token_sha256", &a.token_sha256},
+              std::pair{"account.token_expires_at", &a.token_expires_at}}) {
             if (*value) {
                 field(out, name, **value);
             }

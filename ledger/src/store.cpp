@@ -422,7 +422,8 @@ void Store::read_with_second(const std::function<void(const Store* second)>& bod
     }
 }
 
-void Store::remember_entry(const Entry& e, std::optional<std::int64_t> project, std::optional<std::int64_t> contract_id) {
+void Store::remember_entry(const Entry& e, std::optional<std::int64_t> project,
+                           std::optional<std::int64_t> contract_id) {
     memo_.head = Head{static_cast<std::int64_t>(e.id), e.hash, e.recorded_at};
     if (!project) {
         return;  // an account entry: no project, no money
@@ -568,7 +569,8 @@ Head Store::head() const {
     return head;
 }
 
-void Store::insert_entry(const Entry& e, std::optional<std::int64_t> project_id, std::optional<std::int64_t> contract_id) {
+void Store::insert_entry(const Entry& e, std::optional<std::int64_t> project_id,
+                         std::optional<std::int64_t> contract_id) {
     auto& q = prepared(5,
                        "INSERT INTO entries (id, kind, effect_kind, project_id, level, amount_fen, effective_on, "
                        "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "error_matchers.hpp"
-#include "temp_dir.hpp"
 #include "ledger/ledger.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -143,7 +143,7 @@ TEST_CASE("Users are the fold of their account entries: add, role, password, dis
     CHECK(verified.digest.entries == 8);
 }
 
-TEST_CASE("An account entry is a chained entry of no project; its terms are readable but not the hash",
+TEST_CASE("An account entry is a chained entry of no project, and its terms are readable but not the hash",
           "[accounts]") {
     Books b;
     const Entry e = b.ledger.entry(EntryId{3});
@@ -196,16 +196,19 @@ TEST_CASE("Refused account changes leave the ledger as it was", "[accounts]") {
         refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::auditor, {}, "1234567", kAdmin); });
         refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::auditor, {}, "", kAdmin); });
         // Seven characters in 21 bytes are still seven characters.
-        refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::auditor, {}, "会计审计管理员", kAdmin); });
+        refused(ErrorCode::invalid_input,
+                [&] { b.ledger.add_user("carol", Role::auditor, {}, "会计审计管理员", kAdmin); });
         refused(ErrorCode::invalid_input,
                 [&] { b.ledger.add_user("carol", Role::auditor, {}, std::string(1025, 'p'), kAdmin); });
         refused(ErrorCode::invalid_input, [&] { b.ledger.set_password("alice", "short", kAdmin); });
     }
     SECTION("projects for a role other than accountant, and unknown projects") {
-        refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::auditor, {"P1"}, kPassword, kAdmin); });
+        refused(ErrorCode::invalid_input,
+                [&] { b.ledger.add_user("carol", Role::auditor, {"P1"}, kPassword, kAdmin); });
         refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::admin, {"P1"}, kPassword, kAdmin); });
         refused(ErrorCode::not_found, [&] { b.ledger.add_user("carol", Role::accountant, {"P9"}, kPassword, kAdmin); });
-        refused(ErrorCode::invalid_input, [&] { b.ledger.add_user("carol", Role::accountant, {""}, kPassword, kAdmin); });
+        refused(ErrorCode::invalid_input,
+                [&] { b.ledger.add_user("carol", Role::accountant, {""}, kPassword, kAdmin); });
         refused(ErrorCode::invalid_input, [&] { b.ledger.set_role("alice", Role::auditor, {"P1"}, kAdmin); });
         refused(ErrorCode::not_found, [&] { b.ledger.set_role("alice", Role::accountant, {"P1", "P9"}, kAdmin); });
     }
@@ -224,11 +227,11 @@ TEST_CASE("Refused account changes leave the ledger as it was", "[accounts]") {
         refused(ErrorCode::not_found, [&] { (void)b.ledger.create_token("carol", 90, kAdmin); });
         b.ledger.disable_user("bob", kAdmin);
         const Digest now = b.ledger.digest();
-        for (const auto& attempt : std::vector<std::function<void()>>{
-                 [&] { b.ledger.disable_user("bob", kAdmin); },
-                 [&] { b.ledger.set_password("bob", kPassword, kAdmin); },
-                 [&] { b.ledger.set_role("bob", Role::admin, {}, kAdmin); },
-                 [&] { (void)b.ledger.create_token("bob", 90, kAdmin); }}) {
+        for (const auto& attempt :
+             std::vector<std::function<void()>>{[&] { b.ledger.disable_user("bob", kAdmin); },
+                                                [&] { b.ledger.set_password("bob", kPassword, kAdmin); },
+                                                [&] { b.ledger.set_role("bob", Role::admin, {}, kAdmin); },
+                                                [&] { (void)b.ledger.create_token("bob", 90, kAdmin); }}) {
             CHECK_THROWS_MATCHES(attempt(), Error, HasCode(ErrorCode::rejected));
         }
         CHECK(b.ledger.digest().head == now.head);
@@ -238,13 +241,13 @@ TEST_CASE("Refused account changes leave the ledger as it was", "[accounts]") {
         refused(ErrorCode::invalid_input, [&] { (void)b.ledger.create_token("alice", 3651, kAdmin); });
     }
     SECTION("an actor without a name") {
-        refused(ErrorCode::invalid_input,
-                [&] { b.ledger.add_user("carol", Role::auditor, {}, kPassword, Actor{"", "tester"}); });
+        refused(ErrorCode::invalid_input, [&] {
+            b.ledger.add_user("carol", Role::auditor, {}, kPassword, Actor{"", "tester"});
+        });
     }
 }
 
-TEST_CASE("A login with a wrong password, with an unknown user and with a disabled user fail alike",
-          "[accounts]") {
+TEST_CASE("A login with a wrong password, with an unknown user and with a disabled user fail alike", "[accounts]") {
     Books b;
     const LoginResult ok = b.ledger.login("alice", kPassword);
     REQUIRE(ok.outcome == LoginResult::Outcome::ok);
@@ -258,9 +261,12 @@ TEST_CASE("A login with a wrong password, with an unknown user and with a disabl
     CHECK_FALSE(ok.principal.may_post("P2"));
 
     b.ledger.disable_user("bob", kAdmin);
-    for (const auto& [name, password] : std::vector<std::pair<std::string, std::string>>{
-             {"alice", "wrong password"}, {"carol", kPassword}, {"bob", kPassword}, {"", kPassword},
-             {"a b", kPassword}, {"alice", ""}}) {
+    for (const auto& [name, password] : std::vector<std::pair<std::string, std::string>>{{"alice", "wrong password"},
+                                                                                         {"carol", kPassword},
+                                                                                         {"bob", kPassword},
+                                                                                         {"", kPassword},
+                                                                                         {"a b", kPassword},
+                                                                                         {"alice", ""}}) {
         CAPTURE(name, password);
         const LoginResult failed = b.ledger.login(name, password);
         CHECK(failed.outcome == LoginResult::Outcome::bad_credentials);
@@ -316,7 +322,7 @@ TEST_CASE("Five failures in a row lock a name for 15 minutes, even against the r
     }
 }
 
-TEST_CASE("A session ends after 8 idle hours; using it keeps it alive", "[accounts]") {
+TEST_CASE("A session ends after 8 idle hours, and using it keeps it alive", "[accounts]") {
     Books b;
     const Instant start = b.clock;
     const std::string token = b.ledger.login("bob", kPassword).token;
@@ -370,7 +376,7 @@ TEST_CASE("Logging out revokes a session or a token at once", "[accounts]") {
     CHECK(b.ledger.authenticate(b.ledger.login("alice", kPassword).token));
 }
 
-TEST_CASE("A disabled user's sessions and tokens stop working; a new role applies at once", "[accounts]") {
+TEST_CASE("A disabled user's sessions and tokens stop working, and a new role applies at once", "[accounts]") {
     Books b;
     const std::string session = b.ledger.login("alice", kPassword).token;
     const std::string token = b.ledger.create_token("alice", 90, kAdmin);
@@ -389,7 +395,7 @@ TEST_CASE("A disabled user's sessions and tokens stop working; a new role applie
     CHECK(b.ledger.login("alice", kPassword).outcome == LoginResult::Outcome::bad_credentials);
 }
 
-TEST_CASE("A token works until it expires; one without an expiry keeps working", "[accounts]") {
+TEST_CASE("A token works until it expires, and one without an expiry keeps working", "[accounts]") {
     Books b;
     const Instant start = b.clock;
     const std::string day = b.ledger.create_token("bob", 1, kAdmin);
@@ -435,10 +441,9 @@ TEST_CASE("A read-only ledger authenticates but does not log in", "[accounts]") 
     CHECK_THROWS_MATCHES(reader.login("bob", kPassword), Error, HasCode(ErrorCode::invalid_input));
 }
 
-TEST_CASE("Editing an account entry or its terms behind fundflow's back breaks the chain at that entry",
-          "[accounts]") {
+TEST_CASE("Editing an account entry or its terms behind fundflow's back breaks the chain at that entry", "[accounts]") {
     Books b;
-    b.ledger.create_token("alice", 90, kAdmin);  // entry #5
+    b.ledger.create_token("alice", 90, kAdmin);                  // entry #5
     b.ledger.set_role("bob", Role::accountant, {"P2"}, kAdmin);  // entry #6
     REQUIRE(b.ledger.verify().ok);
     const auto edit = GENERATE(
@@ -469,7 +474,8 @@ TEST_CASE("A row of account_events that no account entry wrote fails verify", "[
     Books b;
     const std::string path = b.dir.file("copy.db");
     copy_ledger(b.path, path);
-    REQUIRE(tamper(path, "INSERT INTO account_events (entry_id, user, action) VALUES (1, 'mallory', 'disable')").empty());
+    REQUIRE(
+        tamper(path, "INSERT INTO account_events (entry_id, user, action) VALUES (1, 'mallory', 'disable')").empty());
     const VerifyResult verified = Ledger::open(path, Ledger::Mode::read_only).verify();
     CHECK_FALSE(verified.ok);
     CHECK_THAT(verified.problem.english(), Catch::Contains("account_events"));

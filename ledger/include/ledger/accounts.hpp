@@ -27,9 +27,9 @@
 namespace ledger {
 
 enum class Role { accountant, auditor, admin };
-std::string_view to_string(Role role);         // "accountant"
-std::string_view chinese_name(Role role);      // "会计" / "审计" / "管理员"
-Role parse_role(std::string_view text);        // English or Chinese; Error{invalid_input} listing them
+std::string_view to_string(Role role);     // "accountant"
+std::string_view chinese_name(Role role);  // "会计" / "审计" / "管理员"
+Role parse_role(std::string_view text);    // English or Chinese; Error{invalid_input} listing them
 
 struct Account {
     std::string name;
@@ -75,9 +75,9 @@ struct Principal {
 struct LoginResult {
     enum class Outcome { ok, bad_credentials, locked };
     Outcome outcome = Outcome::bad_credentials;
-    std::string token;        // ok: the session token (64 hex), shown once
-    Principal principal;      // ok
-    std::string locked_until; // locked: UTC instant (calendar.hpp form)
+    std::string token;         // ok: the session token (64 hex), shown once
+    Principal principal;       // ok
+    std::string locked_until;  // locked: UTC instant (calendar.hpp form)
 };
 
 // Limits of api.md.
@@ -89,5 +89,5 @@ inline constexpr std::chrono::hours kSessionIdle{8};
 
 // The Ledger members that write and read accounts, log in and authenticate are declared in
 // ledger/ledger.hpp (add_user, disable_user, set_password, set_role, users, find_user, create_token,
-// account_event, token_event, login, authenticate, logout, set_clock), with their errors. Thread-safety is the Ledger's: one thread
-// at a time per Ledger object.
+// account_event, token_event, login, authenticate, logout, set_clock), with their errors. Thread-safety is the
+// Ledger's: one thread at a time per Ledger object.
