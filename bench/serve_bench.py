@@ -40,7 +40,7 @@ a = ap.parse_args()
 binary, db = os.path.abspath(a.fundflow), os.path.abspath(a.db)
 threads = [int(x) for x in a.threads.split(",")]
 
-sl.make_users(binary, db)
+sl.make_users(binary, db, names=("acc1", "audi"))
 srv = sl.Server(binary, db).start()
 acc1, audi = srv.login("acc1"), srv.login("audi")
 url = f"http://{srv.host}:{srv.port}"

@@ -2,10 +2,12 @@
 // Every command and option here is the contract of shared/spec/cli.md. Everything printed is worded through
 // the catalogue (i18n.hpp): Chinese by default, English with --lang en or FUNDFLOW_LANG=en.
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <pwd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include "ledger/words.hpp"
 #include "ledger/ledger.hpp"
 #include "render.hpp"
+#include "render_accounts.hpp"
 #include "render_lists.hpp"
 #include "serve.hpp"
 #include "xlsx.hpp"
@@ -100,7 +103,7 @@ enum Global : unsigned {
 constexpr unsigned kCut = kAsOf | kKnownAt;
 
 // The work a command belongs to: `fundflow --help` lists the commands under these headings, in this order.
-enum class Group { posting, queries, evaluation, audit, other };
+enum class Group { posting, queries, evaluation, audit, accounts, other };
 
 const char* group_title(Group g) {
     switch (g) {
@@ -112,6 +115,8 @@ const char* group_title(Group g) {
             return N_("Self-evaluation");
         case Group::audit:
             return N_("Audit");
+        case Group::accounts:
+            return N_("Accounts");
         case Group::other:
             return N_("Other");
     }
@@ -1155,10 +1160,253 @@ void run(Context& ctx, const Command&) {
 }  // namespace export_
 
 // ---------------------------------------------------------------------------------------------------------
+// Accounts of the shared service (api.md "Starting it"): user add/list/disable/passwd/role, token create.
+// As for postings, --user is the actor recorded on the entry; whoever can write the file is trusted.
+
+// The terminal's settings while a password is typed without echo, restored if a signal ends the program.
+termios g_terminal_before{};
+int g_terminal = -1;
+extern "C" void restore_terminal(int signal) {
+    if (g_terminal >= 0) {
+        tcsetattr(g_terminal, TCSAFLUSH, &g_terminal_before);
+    }
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+
+// A password: one line of standard input (--password-stdin, for scripts), or typed twice on the terminal
+// without echo. Leading and trailing blanks are part of it; a trailing CR (a Windows line) is not.
+std::string read_password(bool from_stdin) {
+    if (from_stdin) {
+        std::string line;
+        if (!std::getline(std::cin, line) && line.empty()) {
+            usage_error(msg("--password-stdin: standard input holds no password line; nothing was changed"));
+        }
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        return line;
+    }
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (tty < 0) {
+        usage_error(msg("there is no terminal to type the password on; give it as one line on standard input "
+                        "with --password-stdin"));
+    }
+    struct Close {
+        int fd;
+        ~Close() { ::close(fd); }
+    } close_tty{tty};
+    const auto say = [tty](const std::string& text) {
+        for (std::size_t done = 0; done < text.size();) {
+            const ssize_t n = ::write(tty, text.data() + done, text.size() - done);
+            if (n <= 0) {
+                return;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+    };
+    const auto ask = [&](const std::string& prompt) {
+        // Echo goes off before the prompt is shown, so that nothing typed after it is ever echoed (or flushed).
+        termios quiet{};
+        const bool is_terminal = tcgetattr(tty, &g_terminal_before) == 0;
+        if (is_terminal) {
+            quiet = g_terminal_before;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            g_terminal = tty;
+            std::signal(SIGINT, restore_terminal);
+            std::signal(SIGTERM, restore_terminal);
+            std::signal(SIGHUP, restore_terminal);
+            tcsetattr(tty, TCSAFLUSH, &quiet);
+        }
+        say(prompt);
+        std::string line;
+        char c = 0;
+        while (::read(tty, &c, 1) == 1 && c != '\n') {
+            line += c;
+        }
+        if (is_terminal) {
+            tcsetattr(tty, TCSAFLUSH, &g_terminal_before);
+            g_terminal = -1;
+            std::signal(SIGINT, SIG_DFL);
+            std::signal(SIGTERM, SIG_DFL);
+            std::signal(SIGHUP, SIG_DFL);
+        }
+        say("\n");
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        return line;
+    };
+    std::string first = ask(tr("Password: "));
+    std::string second = ask(tr("The same password again: "));
+    const bool same = first == second;
+    std::fill(second.begin(), second.end(), '\0');
+    if (!same) {
+        std::fill(first.begin(), first.end(), '\0');
+        usage_error(msg("the two passwords typed differ; nothing was changed"));
+    }
+    return first;
+}
+
+// --projects P001,P002 (a full-width comma too, as a Chinese input method types it).
+std::vector<std::string> project_codes(const std::string& text) {
+    std::vector<std::string> codes;
+    if (text.empty()) {
+        return codes;
+    }
+    std::string list = text;
+    for (std::size_t at = list.find("，"); at != std::string::npos; at = list.find("，", at)) {
+        list.replace(at, std::string("，").size(), ",");
+    }
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = list.find(',', start);
+        codes.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) {
+            return codes;
+        }
+        start = comma + 1;
+    }
+}
+
+// The account a user command acts on, as it stands: it must exist and, to be changed, not be disabled. Asked
+// before a password is typed, so that nobody types one twice for nothing (the library checks again).
+ledger::Account existing_account(const ledger::Ledger& l, const std::string& name) {
+    auto account = l.find_user(name);
+    if (!account) {
+        throw ledger::Error(ledger::ErrorCode::not_found,
+                            msg("no user {user}; see 'fundflow user list'").with("user", name));
+    }
+    if (account->disabled) {
+        throw ledger::Error(ledger::ErrorCode::rejected, msg("user {user} is disabled").with("user", name));
+    }
+    return *account;
+}
+
+namespace user_add {
+std::string name;
+std::string role;
+std::string projects;
+bool password_stdin = false;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("NAME", name, tr("the user's name (1 to 64 characters, no blanks)"))->required();
+    sub.add_option("--role", role, tr("accountant, auditor or admin (会计, 审计, 管理员)"))->required();
+    sub.add_option("--projects", projects,
+                   tr("an accountant's projects, e.g. P001,P002 (default: every project)"));
+    sub.add_flag("--password-stdin", password_stdin,
+                 tr("read the password as one line of standard input instead of asking twice on the terminal"));
+}
+void run(Context& ctx, const Command&) {
+    const ledger::Role r = ledger::parse_role(role);
+    const auto codes = project_codes(projects);
+    ledger::check_account_terms(name, r, codes);
+    auto l = ctx.writer();
+    if (l.find_user(name)) {
+        throw ledger::Error(ledger::ErrorCode::rejected, msg("user {user} exists already").with("user", name));
+    }
+    const std::string password = read_password(password_stdin);
+    const auto result = l.add_user(name, r, codes, password, ctx.actor());
+    print_account_change(ctx.render, AccountChange::added, result, *l.find_user(name));
+}
+}  // namespace user_add
+
+namespace user_list {
+void options(CLI::App&, const Command&) {}
+void run(Context& ctx, const Command&) {
+    ctx.finish_render_options(Unit::yuan);
+    const auto l = ctx.reader();
+    ctx.checked_read(l, {}, [&] { print_users(ctx.render, l.users()); });
+}
+}  // namespace user_list
+
+namespace user_disable {
+std::string name;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("NAME", name, tr("the user to disable"))->required();
+}
+void run(Context& ctx, const Command&) {
+    auto l = ctx.writer();
+    const auto result = l.disable_user(name, ctx.actor());
+    print_account_change(ctx.render, AccountChange::disabled, result, *l.find_user(name));
+}
+}  // namespace user_disable
+
+namespace user_passwd {
+std::string name;
+bool password_stdin = false;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("NAME", name, tr("the user whose password is set"))->required();
+    sub.add_flag("--password-stdin", password_stdin,
+                 tr("read the password as one line of standard input instead of asking twice on the terminal"));
+}
+void run(Context& ctx, const Command&) {
+    auto l = ctx.writer();
+    (void)existing_account(l, name);
+    const std::string password = read_password(password_stdin);
+    const auto result = l.set_password(name, password, ctx.actor());
+    print_account_change(ctx.render, AccountChange::password, result, *l.find_user(name));
+}
+}  // namespace user_passwd
+
+namespace user_role {
+std::string name;
+std::string role;
+std::string projects;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("NAME", name, tr("the user whose role changes"))->required();
+    sub.add_option("--role", role, tr("accountant, auditor or admin (会计, 审计, 管理员)"))->required();
+    sub.add_option("--projects", projects,
+                   tr("an accountant's projects, e.g. P001,P002 (default: every project)"));
+}
+void run(Context& ctx, const Command&) {
+    const ledger::Role r = ledger::parse_role(role);
+    auto l = ctx.writer();
+    const auto result = l.set_role(name, r, project_codes(projects), ctx.actor());
+    print_account_change(ctx.render, AccountChange::role, result, *l.find_user(name));
+}
+}  // namespace user_role
+
+namespace token_create {
+std::string name;
+std::string expires = "90d";
+// "90d", "90", "90天": days; "never" (永不): no expiry.
+std::optional<int> lifetime_days(const std::string& text) {
+    if (text == "never" || text == "永不") {
+        return std::nullopt;
+    }
+    std::string digits = text;
+    for (const std::string suffix : {"d", "天"}) {
+        if (digits.size() > suffix.size() &&
+            digits.compare(digits.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            digits.erase(digits.size() - suffix.size());
+            break;
+        }
+    }
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) {
+        usage_error(msg("--expires: '{text}' is not a lifetime like 90d (days) or never").with("text", text));
+    }
+    return std::stoi(digits);
+}
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("NAME", name, tr("the user the token stands for"))->required();
+    sub.add_option("--expires", expires, tr("how long the token works: days, e.g. 90d (default), or never"));
+}
+void run(Context& ctx, const Command&) {
+    const auto days = lifetime_days(expires);
+    auto l = ctx.writer();
+    const std::string token = l.create_token(name, days, ctx.actor());
+    const auto event = l.token_event(token);
+    LEDGER_ASSERT(event.has_value());
+    print_token(ctx.render, token, *event, l.entry(event->entry));
+}
+}  // namespace token_create
+
+// ---------------------------------------------------------------------------------------------------------
 // The command table: one row per command, in the order `fundflow --help` lists them under their group.
 
 constexpr const char* kTable = "table,json,csv";
 constexpr const char* kForm = "table,json,csv,md";
+constexpr const char* kWrite = "table,json";  // account changes: a line, or the entry and the account as JSON
 constexpr ledger::EntryKind kNone = ledger::EntryKind::project;  // a row that is not a money posting
 
 #define FUNDFLOW_POSTING(name, kind, help, example) \
@@ -1252,6 +1500,24 @@ const Command kCommands[] = {
      N_("An auditor's checks in one go: chain, invariants, overdue deposits, unclosed years"),
      "fundflow check --as-of 2022-12-31 --format json", kFormat | kCut, kTable, kNone, check::options,
      check::run},
+    // Accounts (账户) of the shared service
+    {"user", "add", Group::accounts, N_("Add a user of the shared service with a role (会计, 审计, 管理员)"),
+     "fundflow user add lisi --role accountant --projects P001,P002", kFormat, kWrite, kNone, user_add::options,
+     user_add::run},
+    {"user", "list", Group::accounts, N_("Every user with its role, projects and status"),
+     "fundflow user list --format json", kFormat, kTable, kNone, user_list::options, user_list::run},
+    {"user", "disable", Group::accounts, N_("Disable a user: its sessions and tokens stop working at once"),
+     "fundflow user disable lisi", kFormat, kWrite, kNone, user_disable::options, user_disable::run},
+    {"user", "passwd", Group::accounts,
+     N_("Set a user's password (typed twice without echo, or one line with --password-stdin)"),
+     "fundflow user passwd lisi", kFormat, kWrite, kNone, user_passwd::options, user_passwd::run},
+    {"user", "role", Group::accounts, N_("Change a user's role and projects"),
+     "fundflow user role lisi --role accountant --projects P001", kFormat, kWrite, kNone, user_role::options,
+     user_role::run},
+    {"token", "create", Group::accounts,
+     N_("Create a bearer token for a user: printed once, only its hash is kept"),
+     "fundflow token create lisi --expires 90d", kFormat, kWrite, kNone, token_create::options,
+     token_create::run},
     // Other (其他)
     {nullptr, "serve", Group::other, N_("Serve the ledger to browsers and programs (api.md): accounts, roles, pages"),
      "fundflow --db county.db serve --listen 127.0.0.1:8080", 0, "", kNone, serve_::options, serve_::run},
@@ -1270,6 +1536,8 @@ constexpr Parent kParents[] = {
     {"contract", N_("Register contracts")},
     {"report", N_("Official forms")},
     {"warranty", N_("Warranty deposits (质保金)")},
+    {"user", N_("Users of the shared service (fundflow serve) and their roles")},
+    {"token", N_("Bearer tokens for scripts that call the service")},
 };
 
 std::string full_name(const Command& row) {

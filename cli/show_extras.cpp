@@ -4,6 +4,7 @@
 
 #include "ledger/money.hpp"
 #include "render.hpp"
+#include "render_accounts.hpp"
 
 namespace fundflow {
 
@@ -39,6 +40,13 @@ std::vector<ExtraField> entry_extras(const RenderOptions& o, const ledger::Ledge
                 a->retention_rate_bp ? std::optional(ledger::format_hundredths(*a->retention_rate_bp)) : std::nullopt);
             add("warranty_months", "新质保期(月)", "new warranty months",
                 a->warranty_months ? std::optional(std::to_string(*a->warranty_months)) : std::nullopt);
+        }
+    }
+    if (e.kind == ledger::EntryKind::account) {
+        if (const auto a = l.account_event(e.id)) {
+            for (auto& field : account_extras(o, *a)) {
+                extra.push_back(std::move(field));
+            }
         }
     }
     if (e.kind == ledger::EntryKind::project || (e.kind == ledger::EntryKind::contract && e.contract)) {

@@ -15,6 +15,8 @@ packages=(
   libxlsxwriter-dev               # the xlsx workbook of the forms
   libminizip-dev                  # the zip of the 自评报告 .docx (the library libxlsxwriter already uses)
   libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
+  libsodium-dev                   # accounts: argon2id password hashes, random tokens, constant-time compares
+  nlohmann-json3-dev              # JSON of the account commands (cli/render_accounts.cpp)
   gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model

@@ -37,12 +37,18 @@ void optional_field(std::string& out, std::string_view name, const std::optional
 
 std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
                                const std::optional<Contract>& contract_record,
-                               const std::optional<Amendment>& amendment_record) {
+                               const std::optional<Amendment>& amendment_record,
+                               const std::optional<AccountRecord>& account_record) {
     std::string out = "fundflow-entry-v1\n";
     field(out, "id", std::to_string(static_cast<std::int64_t>(entry.id)));
     field(out, "kind", to_string(entry.kind));
     field(out, "effect_kind", to_string(entry.effect_kind));
-    field(out, "project", entry.project);
+    // Project codes are never empty: an empty one is the NULL project of an account entry (schema 5).
+    if (entry.project.empty()) {
+        null_field(out, "project");
+    } else {
+        field(out, "project", entry.project);
+    }
     optional_field(out, "level", entry.level, [](Level l) { return std::string(to_string(l)); });
     field(out, "amount_fen", std::to_string(entry.amount.fen()));
     field(out, "effective_on", to_string(entry.effective_on));
@@ -105,6 +111,25 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
                        [](std::int64_t bp) { return std::to_string(bp); });
         optional_field(out, "amendment.warranty_months", a.warranty_months, [](int m) { return std::to_string(m); });
         optional_field(out, "amendment.sme", a.sme, [](bool b) { return std::string(b ? "1" : "0"); });
+    }
+    if (entry.kind == EntryKind::account) {
+        // The account acted on and the action always; each term only when the action sets it
+        // (docs/hash-chain.md).
+        if (!account_record) {
+            throw Error(ErrorCode::integrity, msg("entry #{id} is an account entry whose terms are missing or altered")
+                                                  .with("id", std::to_string(static_cast<std::int64_t>(entry.id))));
+        }
+        const AccountRecord& a = *account_record;
+        field(out, "account.user", a.user);
+        field(out, "account.action", a.action);
+        for (const auto& [name, value] :
+             {std::pair{"account.role", &a.role}, std::pair{"account.projects", &a.projects},
+              std::pair{"account.password_hash", &a.password_hash}, std::pair{"account.token_sha256", &a.token_sha256},
+              std::pair{"account.token_expires_at", &a.token_expires_at}}) {
+            if (*value) {
+                field(out, name, **value);
+            }
+        }
     }
     return out;
 }

@@ -85,6 +85,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         std::set<std::pair<std::string, std::string>> contracts_registered;
         std::optional<Message> registered_twice;
         std::int64_t amendment_entries = 0;
+        std::int64_t account_entries = 0;
         try {
             store_->for_each_chain_record([&](const ChainRecord& r) {
                 if (r.entry.kind == EntryKind::project && !projects_registered.insert(r.entry.project).second) {
@@ -96,6 +97,9 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 }
                 if (r.entry.kind == EntryKind::amendment) {
                     ++amendment_entries;
+                }
+                if (r.entry.kind == EntryKind::account) {
+                    ++account_entries;
                 }
                 const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
                 const std::int64_t expected = result.digest.entries + 1;
@@ -109,7 +113,8 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 }
                 const std::string computed = detail::chain_hash(
                     r.entry.prev_hash,
-                    detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record));
+                    detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record,
+                                               r.account_record));
                 if (computed != r.entry.hash) {
                     fail(r.entry.id, altered_entry(id));
                     return false;
@@ -162,6 +167,14 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                                    .with("entries", std::to_string(amendment_entries)));
             return result;
         }
+        // Likewise each account entry's row of account_events (schema 5).
+        if (const auto rows = store_->account_event_rows(); rows != account_entries) {
+            fail(std::nullopt, msg("the account_events table holds {rows} rows for {entries} account entries (the "
+                                   "file was edited outside fundflow)")
+                                   .with("rows", std::to_string(rows))
+                                   .with("entries", std::to_string(account_entries)));
+            return result;
+        }
         for (const auto& problem : derived_problems) {
             fail(std::nullopt, msg("{problem} (the file was edited outside fundflow)").with("problem", problem));
             return result;
@@ -211,7 +224,8 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
                         if (id >= first && detail::chain_hash(r.entry.prev_hash,
                                                               detail::canonical_encoding(r.entry, r.project_record,
                                                                                          r.contract_record,
-                                                                                         r.amendment_record)) !=
+                                                                                         r.amendment_record,
+                                                                                         r.account_record)) !=
                                                r.entry.hash) {
                             problem = altered_entry(id);
                             return false;

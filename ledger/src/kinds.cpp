@@ -91,6 +91,8 @@ Message kind_name(EntryKind kind) {
             return msg("amendment");
         case EntryKind::reopen:
             return msg("reopen");
+        case EntryKind::account:
+            return msg("account");
         case EntryKind::prior_refund:
             return msg("prior_refund");
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "append.hpp"
 #include "chain.hpp"
 #include "guarded.hpp"
 #include "ledger/kinds.hpp"
@@ -11,6 +12,24 @@
 #include "text.hpp"
 
 namespace ledger {
+
+namespace detail {
+
+Entry append_entry(Store& store, Entry entry, std::optional<std::int64_t> project_id,
+                   std::optional<std::int64_t> contract_id, const EntryRecords& records) {
+    const Head head = store.head();
+    entry.id = EntryId{head.entries + 1};
+    // Recorded time never runs backwards along the chain, even if the clock does.
+    entry.recorded_at = std::max(to_string(now_utc()), head.recorded_at);
+    entry.prev_hash = head.hash;
+    entry.hash = chain_hash(entry.prev_hash, canonical_encoding(entry, records.project, records.contract,
+                                                                records.amendment, records.account));
+    store.insert_entry(entry, project_id, contract_id);
+    return entry;
+}
+
+}  // namespace detail
+
 namespace {
 
 using detail::Candidate;
@@ -145,19 +164,12 @@ void Ledger::read_snapshot(const std::function<void()>& body) const {
 
 namespace {
 
-// Fills in id, recorded time and hashes, and writes the entry. Must run inside a transaction.
+// Fills in id, recorded time and hashes, and writes the entry (append.hpp). Must run inside a transaction.
 Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<std::int64_t> contract_id,
              const std::optional<Project>& project_record, const std::optional<Contract>& contract_record,
              const std::optional<Amendment>& amendment_record = std::nullopt) {
-    const detail::Head head = store.head();
-    entry.id = EntryId{head.entries + 1};
-    // Recorded time never runs backwards along the chain, even if the clock does.
-    entry.recorded_at = std::max(to_string(now_utc()), head.recorded_at);
-    entry.prev_hash = head.hash;
-    entry.hash = detail::chain_hash(
-        entry.prev_hash, detail::canonical_encoding(entry, project_record, contract_record, amendment_record));
-    store.insert_entry(entry, project_id, contract_id);
-    return entry;
+    return detail::append_entry(store, std::move(entry), project_id, contract_id,
+                                detail::EntryRecords{project_record, contract_record, amendment_record, std::nullopt});
 }
 
 // A retry carries what the first posting was given; what the ledger derived (level of a release, a

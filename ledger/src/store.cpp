@@ -29,7 +29,9 @@ constexpr const char* kEntrySelect =
     "e.user, e.os_user, c.code, e.ref, e.memo, e.reverses, e.accepted_on, e.due_on, e.warranty_months, "
     "e.prev_hash, e.hash, p.name, p.unit_name, p.func_code, c.supplier, c.amount_fen, c.retention_rate_bp, "
     "c.warranty_months, c.sme, e.refunds, e.corrects "
-    "FROM entries e JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
+    "FROM entries e LEFT JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
+// (LEFT JOIN projects: an account entry has no project, schema 5. A money entry whose project row is
+// missing reads with an empty project, and its hash then no longer matches.)
 
 // A cached statement left mid-result (LIMIT 1, a lookup that stops at the first row) keeps its read
 // transaction open: it would pin the WAL against checkpoints and freeze what a long-lived reader sees.
@@ -55,7 +57,7 @@ ChainRecord read_record(SQLite::Statement& q) {
     e.id = EntryId{q.getColumn(0).getInt64()};
     e.kind = parse_entry_kind(q.getColumn(1).getString());
     e.effect_kind = parse_entry_kind(q.getColumn(2).getString());
-    e.project = q.getColumn(3).getString();
+    e.project = q.getColumn(3).isNull() ? std::string() : q.getColumn(3).getString();
     if (auto level = optional_text(q.getColumn(4))) {
         e.level = parse_level(*level);
     }
@@ -420,8 +422,13 @@ void Store::read_with_second(const std::function<void(const Store* second)>& bod
     }
 }
 
-void Store::remember_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
+void Store::remember_entry(const Entry& e, std::optional<std::int64_t> project,
+                           std::optional<std::int64_t> contract_id) {
     memo_.head = Head{static_cast<std::int64_t>(e.id), e.hash, e.recorded_at};
+    if (!project) {
+        return;  // an account entry: no project, no money
+    }
+    const std::int64_t project_id = *project;
     if (e.kind == EntryKind::close) {
         if (auto it = memo_.closed_through.find(project_id); it != memo_.closed_through.end()) {
             it->second = std::max(it->second.value_or(year_of(e.effective_on)), year_of(e.effective_on));
@@ -562,7 +569,8 @@ Head Store::head() const {
     return head;
 }
 
-void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
+void Store::insert_entry(const Entry& e, std::optional<std::int64_t> project_id,
+                         std::optional<std::int64_t> contract_id) {
     auto& q = prepared(5,
                        "INSERT INTO entries (id, kind, effect_kind, project_id, level, amount_fen, effective_on, "
                        "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "
@@ -572,7 +580,11 @@ void Store::insert_entry(const Entry& e, std::int64_t project_id, std::optional<
     q.bind(1, static_cast<std::int64_t>(e.id));
     q.bind(2, std::string(to_string(e.kind)));
     q.bind(3, std::string(to_string(e.effect_kind)));
-    q.bind(4, project_id);
+    if (project_id) {
+        q.bind(4, *project_id);
+    } else {
+        q.bind(4);
+    }
     bind_optional(q, 5, e.level ? std::optional<std::string>(std::string(to_string(*e.level))) : std::nullopt);
     q.bind(6, e.amount.fen());
     q.bind(7, to_string(e.effective_on));
@@ -1176,7 +1188,9 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
                       "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
                       "AND e.recorded_at <= ?6 AND (?7 IS NULL OR c.code = ?7) AND (?8 IS NULL OR e.level = ?8) "
                       "AND (?9 IS NULL OR e.ref = ?9) AND e.recorded_at >= ?10 "
-                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) AND e.id > ?12 ORDER BY e.id LIMIT ?13";
+                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) "
+                      // Account entries (no project) only when their kind is asked for: the log is the books.
+                      "AND (e.project_id IS NOT NULL OR e.kind = ?2) AND e.id > ?12 ORDER BY e.id LIMIT ?13";
     SQLite::Statement q(*db_, sql);
     bind_optional(q, 1, f.project);
     bind_optional(q, 2, f.kind ? std::optional<std::string>(std::string(to_string(*f.kind))) : std::nullopt);
@@ -1265,6 +1279,9 @@ void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>&
             record = read_record(q);
             if (record.entry.kind == EntryKind::amendment) {
                 record.amendment_record = amendment_of(static_cast<std::int64_t>(record.entry.id));
+            }
+            if (record.entry.kind == EntryKind::account) {
+                record.account_record = account_record_of(static_cast<std::int64_t>(record.entry.id));
             }
         } catch (const Error& e) {
             throw Error(ErrorCode::integrity, msg("entry #{id} holds a value fundflow never writes: {problem}")

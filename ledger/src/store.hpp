@@ -23,6 +23,7 @@
 #include "ledger/ledger.hpp"
 #include "ledger/report.hpp"
 
+#include "chain.hpp"
 #include "guarded.hpp"
 
 namespace ledger::detail {
@@ -37,7 +38,7 @@ struct Migration {
 // Generated from schema/*.sql at build time (migrations.cpp.in).
 const std::vector<Migration>& migrations();
 
-inline constexpr std::size_t kKindCount = 16;
+inline constexpr std::size_t kKindCount = 17;
 // Signed sums of amount_fen by effect kind, indexed by EntryKind.
 using KindSums = std::array<Money, kKindCount>;
 inline Money& at(KindSums& sums, EntryKind kind) { return sums[static_cast<std::size_t>(kind)]; }
@@ -94,6 +95,30 @@ struct ChainRecord {
     std::optional<Project> project_record;
     std::optional<Contract> contract_record;
     std::optional<Amendment> amendment_record;  // kind == amendment: its row of the amendments table
+    std::optional<AccountRecord> account_record;  // kind == account: its row of account_events
+};
+
+// A row of account_events with what its entry says: when it was recorded and by whom.
+struct AccountEventRow {
+    std::int64_t entry_id = 0;
+    AccountRecord record;
+    std::string recorded_at;
+    std::string actor;  // the entry's user
+};
+
+// A row of sessions (schema 5): a login session, or a bearer token revoked by a logout.
+struct SessionRow {
+    std::string token_sha256;
+    std::string user;
+    std::string created_at;
+    std::string last_seen_at;
+    bool revoked = false;
+};
+
+// A row of login_failures (schema 5).
+struct LoginFailures {
+    std::int64_t count = 0;
+    std::optional<std::string> locked_until;
 };
 
 // Sums for reports: one row per (project, level, contract, effect kind).
@@ -156,7 +181,9 @@ public:
     std::int64_t insert_contract(std::int64_t project_id, const Contract& contract);
 
     Head head() const;
-    void insert_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+    // project_id: nullopt only for an account entry.
+    void insert_entry(const Entry& entry, std::optional<std::int64_t> project_id,
+                      std::optional<std::int64_t> contract_id);
     std::optional<Entry> entry(std::int64_t id) const;
     std::optional<Entry> entry_by_ref(std::int64_t project_id, std::string_view ref) const;
     std::optional<std::int64_t> reversal_of(std::int64_t id) const;
@@ -238,6 +265,24 @@ public:
     // Every contract as (project code, contract code).
     std::vector<std::pair<std::string, std::string>> contract_codes() const;
 
+    // Accounts (schema/0005_accounts.sql; accounts.cpp). insert_account_event writes the terms of account
+    // entry `entry_id`, which must have just been inserted in the same transaction.
+    void insert_account_event(std::int64_t entry_id, const AccountRecord& record);
+    // The events of one account (or of every account), in chain order.
+    std::vector<AccountEventRow> account_events(std::optional<std::string_view> user) const;
+    // The row of account entry `entry_id`, if there is one.
+    std::optional<AccountRecord> account_record_of(std::int64_t entry_id) const;
+    std::int64_t account_event_rows() const;
+    // The token event whose hash is `token_sha256`, if any.
+    std::optional<AccountEventRow> token_event(std::string_view token_sha256) const;
+    std::optional<SessionRow> session(std::string_view token_sha256) const;
+    void insert_session(const SessionRow& session);
+    void touch_session(std::string_view token_sha256, std::string_view last_seen_at);
+    void revoke_session(std::string_view token_sha256);
+    LoginFailures login_failures(std::string_view user) const;
+    // Writes the row (count 0 and no lock: deletes it).
+    void set_login_failures(std::string_view user, const LoginFailures& failures);
+
     // Imports (schema/0004_imports.sql): the loads of a file by its SHA-256, earliest first; a new one.
     std::vector<ImportRecord> imports_of(std::string_view sha256) const;
     std::int64_t insert_import(const ImportRecord& record);
@@ -285,7 +330,8 @@ private:
     // The bare BEGIN and COMMIT of one read transaction (read() and read_with_second() count depth).
     void begin_read() const;
     void end_read() const noexcept;
-    void remember_entry(const Entry& entry, std::int64_t project_id, std::optional<std::int64_t> contract_id);
+    void remember_entry(const Entry& entry, std::optional<std::int64_t> project_id,
+                        std::optional<std::int64_t> contract_id);
 
     std::unique_ptr<SQLite::Database> db_;
     std::string path_;

@@ -61,7 +61,7 @@ F import "$d/a.csv" >/dev/null 2>"$d/err"; rc=$?
 ((rc == 3)) || fail "a second import exited $rc, want 3"
 perl -0777 -ne 'exit(/\Afundflow: 拒绝：该文件（sha256 [0-9a-f]{64}）此前已导入过：\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ，操作人 zhangsan(?:（登录名 .+?）)?（分录 #\d+）；如确需再次导入，请加 --again\n\z/ ? 0 : 1)' "$d/err" ||
     fail "the refusal of a repeated import (zh): $(cat "$d/err")"
-# fundflow --help groups the commands the way the work goes: 记账 / 查询 / 自评 / 审计 (then 其他), each command once.
+# fundflow --help groups the commands the way the work goes: 记账 / 查询 / 自评 / 审计 (then 账户, 其他), each command once.
 help_groups() { # LANG: "GROUP: command command ..." per group, in the order printed
     "$bin" --help --lang "$1" | awk '/^[^ ].*:$/ && !/^(Options|选项|Example)/ { if (g) print g; g = $0; next }
                                      /^$/ { if (g) print g; g = ""; next } g && /^  [a-z]/ { g = g " " $1 }
@@ -71,10 +71,11 @@ want_zh='记账: project contract appropriate adjust arrive pay refund retain re
 查询: report balance warranty log show export
 自评: evaluate
 审计: verify digest check
+账户: user token
 其他: init'
 [[ $(help_groups zh) == "$want_zh" ]] || fail "fundflow --help groups (zh):
 $(help_groups zh)"
-[[ $(help_groups en | cut -d: -f1 | tr '\n' ' ') == "Posting Queries Self-evaluation Audit Other " ]] ||
+[[ $(help_groups en | cut -d: -f1 | tr '\n' ' ') == "Posting Queries Self-evaluation Audit Accounts Other " ]] ||
     fail "fundflow --help --lang en groups: $(help_groups en | cut -d: -f1 | tr '\n' ' ')"
 [[ $(help_groups en | cut -d: -f2-) == "$(help_groups zh | cut -d: -f2-)" ]] || fail "the groups hold other commands in en"
 

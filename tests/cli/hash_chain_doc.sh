@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/hash-chain.md is right: tests/tools/verify_chain.py, written from the document alone, recomputes
 # every hash of ledgers built with the CLI (the seed's case plus a reversal, an SME contract, CJK and emoji
-# text) and agrees with `fundflow verify` and `fundflow digest`: ok on the clean files, broken on every
+# text, amendments, and schema 5's account entries) and agrees with `fundflow verify` and `fundflow digest`: ok on the clean files, broken on every
 # tampered copy (each column the chain covers, in turn), and the document's worked example is the exact
 # encoding of such an entry.
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +27,13 @@ F refund P2 --of "付 2021/03" --amount 0.01 --date 2021-03-05 --ref 退-1 >/dev
 F contract amend P2 --contract R-1 --amount 60万 --warranty-months 18 --date 2021-03-05 --memo 补充协议 >/dev/null ||
     fail "contract amend"
 F project amend P001 --name 县级融媒体中心建设项目（一期） --date 2020-12-01 --memo 更名 >/dev/null || fail "project amend"
+# Schema 5: account entries (no project), whose terms (account_events) the chain covers too — each action, a
+# token with an expiry and one without, an accountant's projects.
+{ F user add lisi --role accountant --projects P2,P001 --password-stdin <<<"hash chain password" &&
+  F user add 王五 --role auditor --password-stdin <<<"hash chain password" &&
+  F token create lisi --expires 30d && F token create 王五 --expires never &&
+  F user role 王五 --role admin && F user passwd lisi --password-stdin <<<"another password" &&
+  F user disable 王五; } >/dev/null || fail "account changes"
 digest=$(F digest) || fail "digest"
 out=$(PY "$db") || fail "verify_chain.py fails on a clean ledger: $out"
 [[ $out == "ok: ${digest%%:*} entries, head ${digest#*:}" ]] || fail "verify_chain.py says '$out', fundflow digest says '$digest'"
@@ -99,17 +106,34 @@ edits=(
     "amendments:func_code = '2070808' WHERE name IS NOT NULL"
     "amendments:contract_id = (SELECT id FROM contracts WHERE code = 'C001') WHERE contract_id IS NOT NULL"
     "entries:kind = 'reopen', effect_kind = 'reopen' WHERE kind = 'amendment' AND contract_id IS NULL"
+    "account_events:role = 'admin' WHERE action = 'create' AND role = 'accountant'"
+    "account_events:projects = 'P001' WHERE projects IS NOT NULL"
+    "account_events:projects = NULL WHERE projects IS NOT NULL"
+    "account_events:user = 'mallory' WHERE action = 'disable'"
+    "account_events:action = 'role' WHERE action = 'create' AND role = 'auditor'"
+    "account_events:password_hash = NULL WHERE action = 'password'"
+    "account_events:password_hash = (SELECT max(password_hash) FROM account_events) WHERE action = 'create' AND role = 'accountant'"
+    "account_events:token_sha256 = substr(token_sha256, 2) || '0' WHERE token_expires_at IS NULL AND action = 'token'"
+    "account_events:token_expires_at = NULL WHERE token_expires_at IS NOT NULL"
+    "account_events:token_expires_at = '2099-01-01T00:00:00.000000Z' WHERE action = 'token' AND token_expires_at IS NULL"
+    "account_events:entry_id = entry_id + 100 WHERE action = 'disable'"
+    "entries:user = 'mallory' WHERE id = (SELECT min(id) FROM entries WHERE kind = 'account')"
+    "entries:project_id = 1 WHERE id = (SELECT max(id) FROM entries WHERE kind = 'account')"
+    "entries:kind = 'reopen', effect_kind = 'reopen' WHERE id = (SELECT max(id) FROM entries WHERE kind = 'account')"
 )
 for e in "${edits[@]}"; do
     copy_ledger "$db" "$t"
-    tamper "$t" "PRAGMA foreign_keys = OFF" "UPDATE ${e%%:*} SET ${e#*:}"
+    tamper "$t" "PRAGMA foreign_keys = OFF" "PRAGMA ignore_check_constraints = ON" "UPDATE ${e%%:*} SET ${e#*:}"
     [[ $(sha256sum <"$t") != $(sha256sum <"$db") ]] || { problem "the edit '$e' changed nothing"; continue; }
     both_broken "UPDATE ${e%%:*} SET ${e#*:}"
 done
+# An account entry's terms removed.
+copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM account_events WHERE action = 'token' AND token_expires_at IS NULL"
+both_broken "a token's terms deleted"
 # A whole entry removed from the middle; the newest removed (the rest consistent), against the digest.
 copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = 4"
 both_broken "entry 4 deleted"
-copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM amendments WHERE entry_id NOT IN (SELECT id FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4; DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4"
+copy_ledger "$db" "$t"; tamper "$t" "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries); DELETE FROM amendments WHERE entry_id NOT IN (SELECT id FROM entries); DELETE FROM account_events WHERE entry_id NOT IN (SELECT id FROM entries); DELETE FROM day_totals; INSERT INTO day_totals SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4; DELETE FROM month_totals; INSERT INTO month_totals SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4; DELETE FROM year_totals; INSERT INTO year_totals SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4"
 "$bin" --db "$t" verify >/dev/null 2>&1 && PY "$t" >/dev/null || problem "a consistent deletion of the newest entry: the shorter chain should verify on its own"
 both_broken "the newest entry deleted, against the digest taken before" --digest "$digest"
 # An older copy restored.

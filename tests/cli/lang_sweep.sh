@@ -27,7 +27,7 @@ if [[ $lang == zh ]]; then
         commands+=("$name")
         while read -r sub; do commands+=("$name $sub"); done < <(FUNDFLOW_LANG=en "$bin" $name --help |
                                                                  sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
-    done < <(FUNDFLOW_LANG=en "$bin" --help | awk '/^(Posting|Queries|Self-evaluation|Audit|Other):$/ { on = 1; next }
+    done < <(FUNDFLOW_LANG=en "$bin" --help | awk '/^(Posting|Queries|Self-evaluation|Audit|Accounts|Other):$/ { on = 1; next }
                                                   /^$/ { on = 0 } on && NF { print $1 }')
     ((${#commands[@]} >= 30)) || fail "only ${#commands[@]} commands found in 'fundflow --help'"
     for c in "" "${commands[@]}"; do

@@ -91,3 +91,40 @@ copy_ledger() {
 one_line_error() {
     perl -0777 -ne 'exit(/\Afundflow: [^\n]+\n\z/ ? 0 : 1)' "$1"
 }
+
+# reads_match EXPECTED: each read recorded by an older program in EXPECTED (a "# command" line, then its JSON:
+# tests/fixtures/make_v*.sh) reads the same now on $db: every key the old program printed has the same value (a
+# newer program may add keys). Prints the number of reads; on a difference it prints a FAIL line and returns 1
+# (use: reads=$(reads_match F) || { echo "$reads"; exit 1; }). Without python3: a 'skip:' line on stderr and 0.
+reads_match() {
+    local expected=$1 cmd json now count=0
+    local python=${PYTHON3:-python3}
+    command -v "$python" >/dev/null || { echo "skip: reads of $(basename "$expected"): no python3" >&2; echo 0; return 0; }
+    while IFS= read -r cmd && IFS= read -r json; do
+        [[ $cmd == "# "* ]] || fail "malformed $(basename "$expected") near '$cmd'"
+        # shellcheck disable=SC2086
+        now=$(F ${cmd#\# } --format json) || fail "'${cmd#\# }' failed after the upgrade"
+        "$python" - "$json" "$now" "${cmd#\# }" <<'PY' || fail "the upgraded ledger reads differently (above)"
+import json, sys
+old, new, cmd = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+def within(a, b, path):
+    if isinstance(a, dict):
+        if not isinstance(b, dict):
+            sys.exit(f"{cmd}: {path}: was an object, now {b!r}")
+        for k, v in a.items():
+            if k not in b:
+                sys.exit(f"{cmd}: {path}.{k}: missing now")
+            within(v, b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        if not isinstance(b, list) or len(a) != len(b):
+            sys.exit(f"{cmd}: {path}: {len(a)} items before, now {b!r:.200}")
+        for i, (x, y) in enumerate(zip(a, b)):
+            within(x, y, f"{path}[{i}]")
+    elif a != b:
+        sys.exit(f"{cmd}: {path}: {a!r} before, {b!r} now")
+within(old, new, "")
+PY
+        count=$((count + 1))
+    done <"$expected"
+    echo "$count"
+}

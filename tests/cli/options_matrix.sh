@@ -9,7 +9,7 @@
 # the moment it is in kCommands. Then:
 #   1. README.md's table (between <!-- options-matrix --> and <!-- /options-matrix -->) is that matrix;
 #   2. every cell is tried on a fresh copy of one fixture ledger (lib.sh's seed_ledger, plus a contract with
-#      a deposit, a closed year and a spare appropriation), with the command's sample invocation below:
+#      a deposit, a closed year, a spare appropriation and a user), with the command's sample invocation below:
 #      --lang     (every command) an error is worded in the language asked (Chinese: the line has Han;
 #                 English: none), and the help's first line differs between zh and en;
 #      --unit     yuan and wan print different figures (where it applies), else exit 2 "does not apply";
@@ -34,7 +34,7 @@ while read -r name; do
     else
         commands+=("$name")
     fi
-done < <(en --help | awk '/^(Posting|Queries|Self-evaluation|Audit|Other):$/ { on = 1; next } /^$/ { on = 0 }
+done < <(en --help | awk '/^(Posting|Queries|Self-evaluation|Audit|Accounts|Other):$/ { on = 1; next } /^$/ { on = 0 }
                           on && NF { print $1 }')
 ((${#commands[@]} >= 30)) || fail "only ${#commands[@]} commands found in 'fundflow --help'"
 
@@ -75,9 +75,11 @@ G contract add P2 --contract K1 --supplier 某建设公司 --amount 100000 --ret
     G retain P2 --contract K1 --level provincial --amount 1000 --date 2021-03-06 --accepted 2021-03-01 &&
     G project add P3 --name 已关账项目 --date 2020-01-03 && G close-year P3 --year 2020 &&
     G contract amend P001 --contract C001 --amount 1,300,000 --date 2021-03-01 --memo 补充协议一 &&
-    G appropriate P2 --level county --amount 1000 --date 2021-01-12 ||
+    G appropriate P2 --level county --amount 1000 --date 2021-01-12 &&
+    G user add lisi --role accountant --projects P2 --password-stdin <<<"fixture password" ||
     fail "the fixture's extra postings failed"
-spare=$("$bin" --db "$fixture" digest --format json | jq .entries)  # the last entry: the spare appropriation
+entries=$("$bin" --db "$fixture" digest --format json | jq .entries)
+spare=$((entries - 1))  # the spare appropriation (the user lisi came after it)
 # A --known-at cut inside the fixture's history: when C001 (entry 4) was registered, before everything after it.
 early=$("$bin" --db "$fixture" show 4 --format json | jq -r .entry.recorded_at)
 seed_sheet || fail "no indicator sheet"
@@ -116,7 +118,15 @@ declare -A sample=(
     [check]="check --grace-days 3650"  # (the seed's deposit fell due in 2022: exit 3 without the grace)
     [init]="init"
     [serve]="serve --listen 127.0.0.1:0 --check"  # --check: binds and exits (a server never returns)
+    ["user add"]="user add wangwu --role accountant --projects P001 --password-stdin"
+    ["user list"]="user list"
+    ["user disable"]="user disable lisi"
+    ["user passwd"]="user passwd lisi --password-stdin"
+    ["user role"]="user role lisi --role auditor"
+    ["token create"]="token create lisi --expires 30d"
 )
+# What a command that reads a password (--password-stdin) finds on its standard input; the others ignore it.
+printf 'matrix password\n' >"$d/password"
 
 cells=0
 problems=()
@@ -126,7 +136,7 @@ run() {
     local db=$d/run.db
     rm -f "$d"/run.db*
     [[ $1 == init ]] || cp "$fixture" "$db"
-    (cd "$d" && "$bin" --db "$db" "$@" >"$d/out" 2>"$d/err")
+    (cd "$d" && "$bin" --db "$db" "$@" >"$d/out" 2>"$d/err" <"$d/password")
     rc=$?
 }
 # The option must be refused with exit 2 and one line that says it does not apply.
@@ -159,7 +169,7 @@ for c in "${commands[@]}"; do
     [[ $("$bin" $c --help --lang zh | head -1) != $(en $c --help | head -1) ]] ||
         bad "'$c --help' has the same first line in zh and en"
     for lang in zh en; do
-        (cd "$d" && "$bin" --db "$d/no/such/dir/x.db" ${sample[$c]} --lang $lang >/dev/null 2>"$d/err")
+        (cd "$d" && "$bin" --db "$d/no/such/dir/x.db" ${sample[$c]} --lang $lang >/dev/null 2>"$d/err" <"$d/password")
         rc=$?
         if ((rc == 0)); then bad "'$c' on a missing directory exited 0"; continue; fi
         if [[ $lang == zh ]]; then

@@ -10,6 +10,8 @@
 #   fundflow pay P1 ... -> 3               a setup command that must exit 3
 #   shell sqlite3 ledger.db "..."          a setup shell line (bash, in the temp dir, the binary in
 #                                          $FUNDFLOW_BIN), must exit 0
+#   stdin a password                       the standard input of the next fundflow command, setup or test:
+#                                          the rest of the line and a newline (otherwise it is /dev/null)
 #   test report execution P1 --year 2020 -> 0
 #   expected stdout, line by line
 #   __ERROR__
@@ -127,7 +129,7 @@ check_language() { # FILE STREAM(out|err)
 
 # Runs fundflow with the words; sets rc and fills out/err (masked) files.
 run_fundflow() {
-    local u1 l1 u2 l2 has_db=0 w
+    local u1 l1 u2 l2 has_db=0 w input
     if [[ -n $sweep ]]; then  # every command in the sweep's language: drop the --lang the file names
         local kept=() all=("$@") i  # (a --lang that is neither zh nor en stays: its refusal is the test)
         for ((i = 0; i < ${#all[@]}; i++)); do
@@ -141,8 +143,11 @@ run_fundflow() {
     fi
     for w in "$@"; do [[ $w == --db || $w == --db=* ]] && has_db=1; done
     u1=$(utc_today); l1=$(local_today)
-    if ((has_db)); then FUNDFLOW_LANG=$run_lang "$bin" "$@" >raw.out 2>raw.err </dev/null
-    else FUNDFLOW_LANG=$run_lang "$bin" --db ledger.db "$@" >raw.out 2>raw.err </dev/null; fi
+    if ((has_stdin)); then printf '%s\n' "$next_stdin" >stdin.txt; else : >stdin.txt; fi
+    if ((has_stdin)); then input=stdin.txt; else input=/dev/null; fi
+    has_stdin=0 next_stdin=
+    if ((has_db)); then FUNDFLOW_LANG=$run_lang "$bin" "$@" >raw.out 2>raw.err <"$input"
+    else FUNDFLOW_LANG=$run_lang "$bin" --db ledger.db "$@" >raw.out 2>raw.err <"$input"; fi
     rc=$?
     u2=$(utc_today); l2=$(local_today)
     mask "$u1 $u2" "$l1 $l2" <raw.out >act.out
@@ -162,6 +167,7 @@ run_fundflow() {
 failures=0
 tests=0
 run_lang=
+has_stdin=0 next_stdin=
 fail() { echo "FAIL $name.test:$1: $2"; failures=$((failures + 1)); }
 
 # Exactly one line on stderr beginning 'fundflow: ' for a nonzero exit; nothing for exit 0.
@@ -219,6 +225,8 @@ while IFS= read -r line || [[ -n $line ]]; do
                 sed 's/^/    | /' raw.err
             fi
             check_stderr_shape "$lineno" "fundflow $rest"
+        elif [[ $line =~ ^stdin[[:space:]](.*)$ ]]; then
+            has_stdin=1 next_stdin=${BASH_REMATCH[1]}
         elif [[ $line =~ ^shell[[:space:]]+(.*)$ ]]; then
             if ! bash -c "${BASH_REMATCH[1]}" >shell.out 2>&1 </dev/null; then
                 fail "$lineno" "setup shell line failed: ${BASH_REMATCH[1]}"

@@ -7,6 +7,7 @@
 # Commands of cli.md that this build does not have yet are listed with 'skip:'.
 source "$(dirname "$0")/lib.sh"
 seed_ledger || fail "posting the seed ledger"
+F user add lisi --role accountant --projects P001 --password-stdin <<<"s3 password" >/dev/null || fail "adding a user"
 before=$(file_sum)
 problems=()
 problem() { problems+=("$*"); }
@@ -34,6 +35,11 @@ writes=(
     "reverse 6 --reason 冲销"
     "close-year P001 --year 2020"
     "import $d/import.csv"
+    "user add wangwu --role auditor --password-stdin"
+    "user disable lisi"
+    "user passwd lisi --password-stdin"
+    "user role lisi --role admin"
+    "token create lisi"
 )
 printf 'kind,date,project,level,amount\narrival,2020-12-01,P001,county,1\n' >"$d/import.csv"
 for w in "${writes[@]}"; do
@@ -46,7 +52,7 @@ for w in "${writes[@]}"; do
         flag-after) "$bin" "${words[@]}" --db "$db" --read-only ;;
         env) FUNDFLOW_READ_ONLY=1 "$bin" --db "$db" "${words[@]}" ;;
         env-true) FUNDFLOW_READ_ONLY=true "$bin" --db "$db" "${words[@]}" ;;
-        esac >"$d/out" 2>"$d/err"
+        esac >"$d/out" 2>"$d/err" <<<"s3 new password"
         rc=$?
         n=$((n + 1))
         ((rc == 2)) || problem "$mode '$w': exit $rc, want 2 ($(head -c 200 "$d/err"))"
@@ -83,6 +89,9 @@ reads=(
     "project list --as-of 2021-12-31"
     "contract list --format json"
     "log --contract C001 --level county --posted-by zhangsan"
+    "user list"
+    "user list --format json"
+    "log --kind account --format csv"
 )
 immutable=
 if command -v chattr >/dev/null; then

@@ -9,6 +9,9 @@
 #   d. restore an older copy of the file                          → `verify --digest D` exits 4, D taken before
 #      (plain verify passes: the older chain is consistent);
 #   e. cut a registration entry loose from its record             → `verify` exits 4 (never a crash);
+#   h. edit a term of an account entry's row of account_events (schema 5), delete the row, edit the account
+#      entry, or add a row no account entry wrote                → `verify` exits 4 naming the entry (the
+#      added row: naming account_events), and tests/tools/verify_chain.py finds the chain broken too;
 #   f. rewrite the whole chain: edit a memo, then recompute every prev_hash and hash after it with
 #      docs/hash-chain.md's encoding (tests/tools/verify_chain.py, python3), so that plain `verify` passes
 #                                                                 → `verify --digest D` exits 4, D taken before.
@@ -206,8 +209,62 @@ expect_broken "$t" "entry #$amended" "g. an amendment's terms deleted"
 copy_ledger "$base" "$t"; tamper "$t" "INSERT INTO amendments (entry_id, project_id, contract_id, amount_fen) SELECT 1, project_id, contract_id, 1 FROM amendments WHERE entry_id = $amended"
 expect_broken "$t" "amendments" "g. terms added that no amendment entry wrote"
 
+# h. accounts (schema 5): each term of each account entry's row of account_events, the row deleted, the
+# account entry itself edited — verify names that entry, and tests/tools/verify_chain.py (docs/hash-chain.md)
+# agrees that the chain is broken; a row that no account entry wrote is reported by verify ("account_events").
+what_case=h
+base=$d/accounts.db
+seed_ledger "$base" || fail "h: posting the seed ledger"
+A() { "$bin" --db "$base" "$@" >/dev/null; }
+{ A user add lisi --role accountant --projects P001,P2 --password-stdin <<<"t2 password one" &&
+  A user add 王五 --role auditor --password-stdin <<<"t2 password two" &&
+  A token create lisi --expires 90d && A token create 王五 --expires never &&
+  A user role 王五 --role accountant && A user passwd lisi --password-stdin <<<"t2 password three" &&
+  A user disable 王五; } || fail "h: posting the account entries"
+expect_ok "$base" "h. accounts ledger untouched"
+python_broken() { # the chain re-implemented from the document must call the copy broken too
+    [[ -n $python ]] || return 0
+    "$python" "$here/../tools/verify_chain.py" "$1" >/dev/null 2>&1
+    (($? == 1)) || problem "$2: verify_chain.py does not find the chain broken"
+}
+while IFS='|' read -r entry set_columns; do
+    for column in $set_columns; do
+        case $column in
+            projects) change="projects = 'P2'" ;;
+            token_sha256) change="token_sha256 = substr(token_sha256, 2) || 'a'" ;;
+            token_expires_at) change="token_expires_at = '2099-12-31T00:00:00.000000Z'" ;;
+            password_hash) change="password_hash = password_hash || 'x'" ;;
+            role) change="role = CASE role WHEN 'admin' THEN 'auditor' ELSE 'admin' END" ;;
+            *) change="$column = $column || 'x'" ;;
+        esac
+        copy_ledger "$base" "$t"
+        tamper "$t" "PRAGMA ignore_check_constraints = ON" "UPDATE account_events SET $change WHERE entry_id = $entry"
+        expect_broken "$t" "entry #$entry" "h. account entry #$entry: $change"
+        python_broken "$t" "h. account entry #$entry: $change"
+    done
+    # A term the action does not set, set.
+    copy_ledger "$base" "$t"
+    tamper "$t" "PRAGMA ignore_check_constraints = ON" \
+        "UPDATE account_events SET token_expires_at = '2099-12-31T00:00:00.000000Z' WHERE entry_id = $entry AND token_expires_at IS NULL" \
+        "UPDATE account_events SET token_expires_at = NULL WHERE entry_id = $entry AND action = 'token' AND token_expires_at <> '2099-12-31T00:00:00.000000Z'"
+    expect_broken "$t" "entry #$entry" "h. account entry #$entry: token expiry set or cleared"
+    python_broken "$t" "h. account entry #$entry: token expiry set or cleared"
+    copy_ledger "$base" "$t"; tamper "$t" "DELETE FROM account_events WHERE entry_id = $entry"
+    expect_broken "$t" "entry #$entry" "h. account entry #$entry: its terms deleted"
+    python_broken "$t" "h. account entry #$entry: its terms deleted"
+    copy_ledger "$base" "$t"; tamper "$t" "UPDATE entries SET user = user || '（改）' WHERE id = $entry"
+    expect_broken "$t" "entry #$entry" "h. account entry #$entry: its actor edited"
+    python_broken "$t" "h. account entry #$entry: its actor edited"
+done < <(sqlite3 "$base" "SELECT entry_id, trim(iif(role IS NULL, '', 'role ') || iif(projects IS NULL, '', 'projects ') ||
+                                  iif(password_hash IS NULL, '', 'password_hash ') || iif(token_sha256 IS NULL, '', 'token_sha256 ') ||
+                                  iif(token_expires_at IS NULL, '', 'token_expires_at ') || 'user action')
+                           FROM account_events ORDER BY entry_id")
+copy_ledger "$base" "$t"
+tamper "$t" "INSERT INTO account_events (entry_id, user, action) VALUES (1, 'mallory', 'disable')"
+expect_broken "$t" "account_events" "h. terms added that no account entry wrote"
+
 if ((${#problems[@]} > 0)); then
     printf '  %s\n' "${problems[@]}"
     fail "${#problems[@]} of $cases tampered files were not reported as verify exit 4 (one line)"
 fi
-echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose; g. ${per_case[g]:-0} amendment terms edited, deleted or added), each caught with exit 4 and one line, 0 silent alterations"
+echo "T2: $cases tampered files over $seeds seeds (a. ${per_case[a]:-0} entries edited, b. ${per_case[b]:-0} registered records edited — verify; c. ${per_case[c]:-0} newest entries deleted, d. ${per_case[d]:-0} older copies restored, f. ${per_case[f]:-0} chains rewritten — verify --digest; e. ${per_case[e]:-0} registrations cut loose; g. ${per_case[g]:-0} amendment terms edited, deleted or added; h. ${per_case[h]:-0} account terms and entries edited, deleted or added), each caught with exit 4 and one line, 0 silent alterations"

@@ -4,9 +4,10 @@
 #
 #   bash d5_read_only.sh FUNDFLOW [--seed N] [--dir DIR]
 #
-# The ledger: the seed's case plus a second project, a reversal, a refund and a second contract (13 entries, as
-# tests/cli/lib.sh's seed ledger and one more). Each writing command of cli.md (init, project add, contract add, appropriate, adjust, arrive,
-# pay, refund, retain, release, forfeit, recover, reverse, close-year, import) is first run on a writable copy,
+# The ledger: the seed's case plus a second project, a reversal, a refund, a second contract and a user (14 entries:
+# tests/cli/lib.sh's seed ledger and two more). Each writing command of cli.md (init, project add, contract add, appropriate, adjust, arrive,
+# pay, refund, retain, release, forfeit, recover, reverse, close-year, import) and of api.md (user add, disable,
+# passwd, role; token create) is first run on a writable copy,
 # where it must succeed (so that a refusal later is the read-only file's doing, not a rule's). Then, in each
 # setup below, every writing command must
 #   - exit 1 (cli.md: "anything else, message says what") with exactly one 'fundflow: ' line on stderr that says
@@ -35,7 +36,7 @@ source "$(dirname "$0")/lib.sh"
 ((${#args[@]} == 0)) || fail "unknown option '${args[0]}'"
 start=$(now_ms)
 
-# The ledger (13 entries).
+# The ledger (14 entries).
 L() { "$bin" --db "$db" "$@" >/dev/null; }
 L init &&
     L project add P001 --name 县级融媒体中心建设项目 --unit-name 县融媒体中心 --func-code 2070808 --date 2020-01-02 &&
@@ -50,7 +51,8 @@ L init &&
     L pay P2 --level provincial --amount 2500.5 --date 2021-03-01 --memo 重复录入的付款 --user lisi &&
     L reverse 10 --reason 重复录入 &&
     L refund P001 --level county --amount 1000 --date 2020-12-20 --ref 退2020-01 --contract C001 &&
-    L contract add P2 --contract C2 --supplier 某路桥公司 --amount 100000 --retention-rate 3% --date 2021-01-05 ||
+    L contract add P2 --contract C2 --supplier 某路桥公司 --amount 100000 --retention-rate 3% --date 2021-01-05 &&
+    L user add lisi --role accountant --projects P001 --password-stdin <<<"d5 password" ||
     fail "posting the ledger"
 sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null && rm -f "$db-wal" "$db-shm"
 digest=$("$bin" --db "$db" digest) || fail "digest"
@@ -72,7 +74,15 @@ writes=(
     "reverse 6 --reason 冲销"
     "import IMPORT"
     "close-year P001 --year 2020"
+    "user add wangwu --role auditor --password-stdin"
+    "user disable lisi"
+    "user passwd lisi --password-stdin"
+    "user role lisi --role admin"
+    "token create lisi"
 )
+# What a command that reads a password (--password-stdin) finds on its standard input; the others ignore it.
+printf 'd5 new password\n' >"$d/password"
+chmod 0644 "$d/password"
 reads=(
     "report execution P001 --year 2020"
     "report execution P001 --year 2020 --format json"
@@ -96,7 +106,7 @@ w=$d/writable.db
 for c in "${writes[@]}"; do
     cp "$db" "$w"
     read -ra words <<<"${c/IMPORT/$d/import.csv}"
-    "$bin" --db "$w" "${words[@]}" >"$d/out" 2>"$d/err" || fail "'$c' fails on a writable copy: $(head -c 300 "$d/err")"
+    "$bin" --db "$w" "${words[@]}" >"$d/out" 2>"$d/err" <"$d/password" || fail "'$c' fails on a writable copy: $(head -c 300 "$d/err")"
     rm -f "$w-wal" "$w-shm"
 done
 "$bin" --db "$d/new.db" init >/dev/null 2>"$d/err" || fail "init of a new file fails in a writable folder: $(cat "$d/err")"
@@ -123,7 +133,7 @@ check() {
     for c in "${writes[@]}"; do
         read -ra words <<<"${c/IMPORT/$d/import.csv}"
         ((fresh)) && cp "$db" "$at"
-        "${run[@]}" --db "$at" "${words[@]}" >"$d/out" 2>"$d/err"
+        "${run[@]}" --db "$at" "${words[@]}" >"$d/out" 2>"$d/err" <"$d/password"
         rc=$?
         if ((rc != 1)); then
             problem "$setup" "'$c' exited $rc, want 1 ($(head -c 200 "$d/err"))"

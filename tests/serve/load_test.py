@@ -29,7 +29,7 @@ C = sl.Checks("SV2")
 d = sl.scratch_dir("fundflow-sv2-")
 db = os.path.join(d, "ledger.db")
 sl.seed(binary, db, projects=("P001",), budget="100000000.00")
-sl.make_users(binary, db)
+sl.make_users(binary, db, names=("acc1", "audi", "admin"))  # acc2 is limited to P002, not made here
 lock = threading.Lock()
 state = {"srv": sl.Server(binary, db).start(), "down": False}
 token = {}

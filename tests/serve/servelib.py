@@ -68,8 +68,9 @@ def make_user(binary, db, name, role, projects=None, password=PASSWORD):
     return True
 
 
-def make_users(binary, db):
-    for name, (role, projects) in USERS.items():
+def make_users(binary, db, names=tuple(USERS)):
+    for name in names:
+        role, projects = USERS[name]
         make_user(binary, db, name, role, projects)
 
 

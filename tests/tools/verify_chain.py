@@ -26,14 +26,21 @@ SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_o
        e.contract_id,
        e.refunds, e.corrects,
        a.entry_id, a.name, a.unit_name, a.func_code, a.supplier, a.amount_fen, a.retention_rate_bp,
-       a.warranty_months, a.sme
+       a.warranty_months, a.sme,
+       ae.entry_id, ae.user, ae.action, ae.role, ae.projects, ae.password_hash, ae.token_sha256,
+       ae.token_expires_at
 FROM entries e
 LEFT JOIN projects p ON p.id = e.project_id
 LEFT JOIN contracts c ON c.id = e.contract_id
 LEFT JOIN amendments a ON a.entry_id = e.id AND a.project_id = e.project_id
                       AND a.contract_id IS e.contract_id
+LEFT JOIN account_events ae ON ae.entry_id = e.id
 ORDER BY e.id
 """
+# Files of schema 4 and before have no account_events table (and no account entries).
+QUERY_BEFORE_5 = QUERY.replace("""ae.entry_id, ae.user, ae.action, ae.role, ae.projects, ae.password_hash, ae.token_sha256,
+       ae.token_expires_at""", "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL").replace(
+    "LEFT JOIN account_events ae ON ae.entry_id = e.id\n", "")
 
 
 class Broken(Exception):
@@ -64,8 +71,10 @@ def encoding(row):
      contract, ref, memo, reverses, accepted_on, due_on, warranty_months, _prev, _hash,
      p_name, p_unit_name, p_func_code, c_supplier, c_amount_fen, c_rate_bp, c_months, c_sme,
      _contract_id, refunds, corrects,
-     a_entry, a_name, a_unit_name, a_func_code, a_supplier, a_amount_fen, a_rate_bp, a_months, a_sme) = row
-    if project is None:
+     a_entry, a_name, a_unit_name, a_func_code, a_supplier, a_amount_fen, a_rate_bp, a_months, a_sme,
+     u_entry, u_user, u_action, u_role, u_projects, u_password_hash, u_token_sha256, u_token_expires_at) = row
+    # Only an account entry (schema 5) has no project: its `project` is NULL, written `project:-`.
+    if project is None and kind != b"account":
         raise Broken(f"entry #{entry_id} names no registered project")
     out = bytearray(HEADER)
     for name, value in (("id", entry_id), ("kind", kind), ("effect_kind", effect_kind),
@@ -110,6 +119,18 @@ def encoding(row):
                             ("amendment.retention_rate_bp", a_rate_bp),
                             ("amendment.warranty_months", a_months), ("amendment.sme", a_sme)):
             out += field(name, value)
+    elif kind == b"account":
+        if u_entry is None:
+            raise Broken(f"entry #{entry_id} is an account entry without its terms")
+        out += field("account.user", u_user)
+        out += field("account.action", u_action)
+        # Each term only when it is set (§2, "An account entry").
+        for name, value in (("account.role", u_role), ("account.projects", u_projects),
+                            ("account.password_hash", u_password_hash),
+                            ("account.token_sha256", u_token_sha256),
+                            ("account.token_expires_at", u_token_expires_at)):
+            if value is not None:
+                out += field(name, value)
     return bytes(out)
 
 
@@ -137,7 +158,9 @@ def verify(path, digest=None, dump=None):
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     connection.text_factory = bytes
     try:
-        rows = connection.execute(QUERY).fetchall()
+        has_accounts = connection.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'account_events'").fetchone()[0]
+        rows = connection.execute(QUERY if has_accounts else QUERY_BEFORE_5).fetchall()
     finally:
         connection.close()
     prev = GENESIS

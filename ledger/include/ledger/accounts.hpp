@@ -13,6 +13,7 @@
 //   * Sessions (login) are not entries: table `sessions` (token hash, user, created, last seen, revoked),
 //     mutable, never part of the chain. Failed logins are counted per user in `login_failures`.
 //   * The state of an account is the fold of its account entries in id order.
+//   * Names are case-sensitive, 1–64 characters, without blanks or control characters.
 #pragma once
 
 #include <chrono>
@@ -26,9 +27,9 @@
 namespace ledger {
 
 enum class Role { accountant, auditor, admin };
-std::string_view to_string(Role role);         // "accountant"
-std::string_view chinese_name(Role role);      // "会计" / "审计" / "管理员"
-Role parse_role(std::string_view text);        // English or Chinese; Error{invalid_input} listing them
+std::string_view to_string(Role role);     // "accountant"
+std::string_view chinese_name(Role role);  // "会计" / "审计" / "管理员"
+Role parse_role(std::string_view text);    // English or Chinese; Error{invalid_input} listing them
 
 struct Account {
     std::string name;
@@ -37,6 +38,28 @@ struct Account {
     bool disabled = false;
     std::string created_at;  // recorded_at of the entry that created it
     std::string created_by;  // the actor's user of that entry
+};
+
+// The checks add_user and set_role make before anything else, for a front end to run before it asks for
+// a password: Error{invalid_input} for a name that cannot name an account, or for projects given with a
+// role other than accountant.
+void check_account_terms(std::string_view name, Role role, const std::vector<std::string>& projects);
+
+// What an account entry did (its row of account_events).
+enum class AccountAction { create, disable, role, password, token };
+std::string_view to_string(AccountAction action);  // "create", ...
+
+// The terms of one account entry as an auditor may see them: everything but the password hash (which is
+// in the file and in the entry's hash, never shown).
+struct AccountEvent {
+    EntryId entry{};
+    std::string user;  // the account acted on (the entry's own user is the actor)
+    AccountAction action = AccountAction::create;
+    std::optional<Role> role;                     // create, role
+    std::vector<std::string> projects;            // create, role: an accountant's projects (empty: every one)
+    bool sets_password = false;                   // create, password
+    std::optional<std::string> token_sha256;      // token: the SHA-256 of the token, 64 hex digits
+    std::optional<std::string> token_expires_at;  // token: UTC instant (calendar.hpp form); unset: never
 };
 
 // An authenticated caller of the service.
@@ -52,9 +75,9 @@ struct Principal {
 struct LoginResult {
     enum class Outcome { ok, bad_credentials, locked };
     Outcome outcome = Outcome::bad_credentials;
-    std::string token;        // ok: the session token (64 hex), shown once
-    Principal principal;      // ok
-    std::string locked_until; // locked: UTC instant (calendar.hpp form)
+    std::string token;         // ok: the session token (64 hex), shown once
+    Principal principal;       // ok
+    std::string locked_until;  // locked: UTC instant (calendar.hpp form)
 };
 
 // Limits of api.md.
@@ -64,26 +87,7 @@ inline constexpr std::chrono::hours kSessionIdle{8};
 
 }  // namespace ledger
 
-// Ledger members (ledger/ledger.hpp), each writing one chained `account` entry unless said otherwise:
-//   PostResult add_user(const std::string& name, Role role, const std::vector<std::string>& projects,
-//                       const std::string& password, const Actor& actor);
-//       Error{invalid_input}: bad name (1–64 chars, no control chars/space), password < 8 chars, projects
-//       given for a non-accountant, unknown project (Error{not_found}); Error{rejected}: name taken.
-//   PostResult disable_user(const std::string& name, const Actor& actor);       // Error{not_found}
-//   PostResult set_password(const std::string& name, const std::string& password, const Actor& actor);
-//   PostResult set_role(const std::string& name, Role role, const std::vector<std::string>& projects,
-//                       const Actor& actor);
-//   std::vector<Account> users() const;                        // by name
-//   std::optional<Account> find_user(std::string_view name) const;
-//   // A bearer token for `name` (chained entry: the token's SHA-256 and expiry); returns the token.
-//   std::string create_token(const std::string& name, std::optional<int> expires_days, const Actor& actor);
-//   // Not chained (sessions/login_failures tables). Same work (one argon2id verify) whether the user
-//   // exists or not. 5 failures in a row → locked for 15 minutes (a right password then still fails
-//   // with `locked`); success resets the count. A disabled user fails like a wrong password.
-//   LoginResult login(std::string_view name, std::string_view password);
-//   // The principal a session or bearer token stands for, or nullopt (unknown, revoked, idle > 8 h,
-//   // token expired, user disabled). Compares hashes, never the token itself. Refreshes the session's
-//   // last-seen time (at most once a minute, so reads stay cheap).
-//   std::optional<Principal> authenticate(std::string_view token);
-//   // Revokes a session or token at once (no-op when unknown).
-//   void logout(std::string_view token);
+// The Ledger members that write and read accounts, log in and authenticate are declared in
+// ledger/ledger.hpp (add_user, disable_user, set_password, set_role, users, find_user, create_token,
+// account_event, token_event, login, authenticate, logout, set_clock), with their errors. Thread-safety is the
+// Ledger's: one thread at a time per Ledger object.

@@ -46,6 +46,8 @@ enum class EntryKind {
     reversal,       // 冲销
     amendment,      // 合同变更 / 项目变更: new terms of a contract or project from a date on (no money)
     reopen,         // 重开年度: unlocks a closed year (no money)
+    account,        // 账户: a user created, disabled, given a role or password, or a token (no project, no
+                    // money; ledger/accounts.hpp)
     // Effect kind only (the entry's kind is refund): a refund returning a payment or release of an
     // earlier year, a 年初余额调整 of the carryover (domain.md §4, §6).
     prior_refund,
@@ -58,6 +60,7 @@ EntryKind parse_entry_kind(std::string_view text);
 
 // One row of the ledger as read back, with its project and contract codes resolved.
 struct Entry {
+    // An account entry (kind account) belongs to no project: `project` is empty, `level` unset, amount 0.
     EntryId id{};
     EntryKind kind = EntryKind::payment;
     // What the entry does to the figures: its own kind, or for a reversal the kind it reverses

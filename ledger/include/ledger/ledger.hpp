@@ -192,10 +192,6 @@ public:
     // The service's idempotency keys. Meant to run inside in_transaction() with the posting, so that the
     // key lands with its entry or not at all. record_idempotency throws Error{invalid_input} for a key out
     // of bounds or a hash that is not one, and fills in recorded_at.
-    // STUB-ACCOUNTS
-    LoginResult login(std::string_view name, std::string_view password);
-    std::optional<Principal> authenticate(std::string_view token);
-    void logout(std::string_view token);
     std::optional<IdempotencyRecord> idempotency_record(std::string_view user, std::string_view key) const;
     void record_idempotency(const IdempotencyRecord& record);
     // The money entries on file that `posting` would repeat, earliest first (at most 16): same kind,
@@ -268,6 +264,55 @@ public:
     std::optional<Message> spot_check(const std::vector<ReportedYear>& years,
                                           std::int64_t links = kSpotCheckLinks) const;
 
+    // Accounts (ledger/accounts.hpp, api.md "Roles" and "Authentication"). Each writing member below
+    // appends one chained entry of kind account (no project, no level, amount 0) naming `actor`, whose
+    // terms go to the account_events table and into its hash. A name is 1–64 characters without blanks
+    // or control characters; a password 8–1024 bytes and at least 8 characters.
+    //
+    // Creates a user. Error{invalid_input}: a bad name or password, an unknown role, projects given for
+    // a role other than accountant; Error{not_found}: a project that does not exist; Error{rejected}:
+    // the name is taken (by a disabled user too).
+    PostResult add_user(const std::string& name, Role role, const std::vector<std::string>& projects,
+                        const std::string& password, const Actor& actor);
+    // Disables a user: its sessions and tokens stop working at once, it cannot log in. Error{not_found}
+    // for an unknown user; Error{rejected} for one already disabled.
+    PostResult disable_user(const std::string& name, const Actor& actor);
+    // A new password (argon2id). Error{not_found}, Error{invalid_input} (password), Error{rejected}
+    // (disabled user).
+    PostResult set_password(const std::string& name, const std::string& password, const Actor& actor);
+    // A new role and project list (projects: accountants only; empty: every project). Errors as add_user,
+    // and Error{rejected} for a disabled user.
+    PostResult set_role(const std::string& name, Role role, const std::vector<std::string>& projects,
+                        const Actor& actor);
+    // Every user, by name, as the fold of its account entries; one user, or nullopt.
+    std::vector<Account> users() const;
+    std::optional<Account> find_user(std::string_view name) const;
+    // A bearer token for `name`: 32 random bytes as 64 lowercase hex digits, returned once; the chained
+    // entry records only its SHA-256 and its expiry (now + expires_days; nullopt: never). Error{not_found},
+    // Error{rejected} (disabled user), Error{invalid_input} (expires_days outside 1–3650).
+    std::string create_token(const std::string& name, std::optional<int> expires_days, const Actor& actor);
+    // The terms of account entry `id` (nullopt for an entry of another kind), and the entry that created a
+    // bearer token, found by the token's SHA-256 (nullopt for a session token or an unknown one).
+    std::optional<AccountEvent> account_event(EntryId id) const;
+    std::optional<AccountEvent> token_event(std::string_view token) const;
+    // Not chained (tables sessions and login_failures). One argon2id verification whether the user exists
+    // or not (an unknown name is checked against a fixed hash). kLoginFailuresBeforeLock failures in a row
+    // for a name (known or not) lock it for kLockDuration: then even the right password gives `locked`,
+    // without a verification; a success clears the count. A disabled user fails like a wrong password.
+    // Needs a read_write Ledger (Error{invalid_input} otherwise).
+    LoginResult login(std::string_view name, std::string_view password);
+    // The principal a session or bearer token stands for, or nullopt (unknown, revoked, idle longer than
+    // kSessionIdle, token expired, user disabled or gone). Looks the token up by its SHA-256 and compares
+    // hashes in constant time, never the token itself. Refreshes a session's last-seen time at most once a
+    // minute (on a read_write Ledger; a read_only one only checks). Role and projects are the user's now.
+    std::optional<Principal> authenticate(std::string_view token);
+    // Revokes a session or a `token create` token at once (a no-op for an unknown token). A bearer token's
+    // revocation is a row of sessions (revoked), not a chained entry.
+    void logout(std::string_view token);
+    // The clock of logins, lockouts, sessions and token expiry (default: the system's UTC clock). For
+    // tests, and for a service that must agree with another clock. Recorded times of entries keep theirs.
+    void set_clock(std::function<Instant()> now);
+
 private:
     explicit Ledger(std::unique_ptr<detail::Store> store);
     // post(), or with write == false the entry it would append (level, amount and due date derived)
@@ -277,7 +322,9 @@ private:
     CheckReport check_in_snapshot(const ReadCut& cut, int grace_days) const;
     // post(), for a replacement posted by correct(): the voucher ref is the original's, not a retry.
     PostResult post(const Posting& posting, const Actor& actor, std::optional<EntryId> corrects);
+    Instant now() const;
     std::unique_ptr<detail::Store> store_;
+    std::function<Instant()> clock_;  // empty: now_utc()
 };
 
 }  // namespace ledger
