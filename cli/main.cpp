@@ -20,17 +20,18 @@
 #include <string>
 #include <vector>
 
-#include "docx.hpp"
-#include "export.hpp"
-#include "i18n.hpp"
 #include "ledger/encoding.hpp"
 #include "ledger/import.hpp"
 #include "ledger/kinds.hpp"
-#include "ledger/words.hpp"
 #include "ledger/ledger.hpp"
-#include "render.hpp"
-#include "render_lists.hpp"
-#include "xlsx.hpp"
+#include "ledger/words.hpp"
+
+#include "present/docx.hpp"
+#include "present/export.hpp"
+#include "present/i18n.hpp"
+#include "present/render.hpp"
+#include "present/render_lists.hpp"
+#include "present/xlsx.hpp"
 
 namespace fundflow {
 namespace {

@@ -1,9 +1,9 @@
-#include "render.hpp"
+#include "present/render.hpp"
 
 #include <cstdio>
 
-#include "output.hpp"
-#include "render_lists.hpp"
+#include "present/output.hpp"
+#include "present/render_lists.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {

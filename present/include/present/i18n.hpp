@@ -1,4 +1,4 @@
-// cli/i18n.hpp — the language fundflow speaks: Chinese (the default) or English.
+// present/i18n.hpp — the language fundflow speaks: Chinese (the default) or English.
 //
 // Every string the CLI prints is an English msgid looked up in the zh_CN catalogue (po/zh_CN/*.po, compiled
 // and embedded in the binary at build time, read by Boost.Locale). English is the msgid itself. tr() words a

@@ -1,11 +1,12 @@
-#include "export.hpp"
+#include "present/export.hpp"
 
 #include <map>
 #include <set>
 
 #include "ledger/journal.hpp"
-#include "output.hpp"
-#include "render.hpp"
+
+#include "present/output.hpp"
+#include "present/render.hpp"
 
 namespace fundflow {
 namespace {

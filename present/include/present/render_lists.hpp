@@ -6,7 +6,8 @@
 
 #include "ledger/ledger.hpp"
 #include "ledger/lists.hpp"
-#include "render.hpp"
+
+#include "present/render.hpp"
 
 namespace fundflow {
 

@@ -1,11 +1,12 @@
-// cli/render_parts.hpp — the small pieces every renderer (render.cpp, render_lists.cpp,
+// present/src/render_parts.hpp — the small pieces every renderer (render.cpp, render_lists.cpp,
 // render_evaluation.cpp) prints with: one definition each, in render.cpp.
 #pragma once
 
 #include <string>
 
 #include "ledger/money.hpp"
-#include "render.hpp"
+
+#include "present/render.hpp"
 
 namespace fundflow {
 

@@ -1,10 +1,11 @@
 // Renderers of the self-evaluation (绩效自评表) and the whole self-evaluation report (Markdown).
 #include <cstdio>
 
-#include "docx.hpp"
 #include "ledger/evaluation.hpp"
-#include "output.hpp"
-#include "render.hpp"
+
+#include "present/docx.hpp"
+#include "present/output.hpp"
+#include "present/render.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {

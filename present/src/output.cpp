@@ -1,4 +1,4 @@
-#include "output.hpp"
+#include "present/output.hpp"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
-#include "render_lists.hpp"
+#include "present/render_lists.hpp"
 
 #include <cstdio>
 #include <map>
 #include <string_view>
 
-#include "i18n.hpp"
-#include "output.hpp"
+#include "present/i18n.hpp"
+#include "present/output.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {

@@ -1,5 +1,5 @@
-// cli/i18n.cpp — the zh_CN catalogue (embedded bytes) served to Boost.Locale's gettext reader.
-#include "i18n.hpp"
+// present/src/i18n.cpp — the zh_CN catalogue (embedded bytes) served to Boost.Locale's gettext reader.
+#include "present/i18n.hpp"
 
 #include <boost/locale/gnu_gettext.hpp>
 #include <boost/locale/message.hpp>
