@@ -15,6 +15,7 @@ packages=(
   libxlsxwriter-dev               # the xlsx workbook of the forms
   libminizip-dev                  # the zip of the 自评报告 .docx (the library libxlsxwriter already uses)
   libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
+  nlohmann-json3-dev              # JSON (header-only): the shapes of cli.md, one writer for the CLI and the service
   gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model

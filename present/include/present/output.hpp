@@ -1,11 +1,9 @@
-// Output primitives of the fundflow CLI: a table aligned by display width (CJK is two columns wide),
-// an RFC 4180 CSV writer, and a small JSON writer that writes exact decimals (money as integer fen,
-// rates as percent with two decimals) without passing through binary floating point.
+// present/output.hpp — output primitives: a table aligned by display width (CJK is two columns wide) and an
+// RFC 4180 CSV line. (JSON: present/json.hpp.)
 #pragma once
 
-#include <cstdint>
+#include <cstddef>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,29 +31,5 @@ private:
 };
 
 std::string csv_line(const std::vector<std::string>& cells);
-
-// Builds one JSON document. Calls must nest properly; keys are written only inside objects.
-class Json {
-public:
-    Json& begin_object();
-    Json& end_object();
-    Json& begin_array();
-    Json& end_array();
-    Json& key(std::string_view name);
-    Json& string(std::string_view value);
-    Json& integer(std::int64_t value);
-    Json& boolean(bool value);
-    Json& null();
-    // A number given as exact hundredths (9500 → 95.00), or null.
-    Json& hundredths(std::optional<std::int64_t> value);
-    Json& optional_string(const std::optional<std::string>& value);
-    std::string str() const { return out_ + "\n"; }
-
-private:
-    void separate();
-    std::string out_;
-    std::vector<bool> first_;  // per open container: nothing written in it yet
-    bool after_key_ = false;
-};
 
 }  // namespace fundflow

@@ -1,5 +1,6 @@
-// Renderers of the fundflow CLI: each takes a report structure from the ledger library and writes it
-// as a table, JSON (cli.md shapes) or CSV. No renderer computes a figure; they only format.
+// present/render.hpp — the renderers: each takes a report structure from the ledger library and writes it as a
+// table, JSON (cli.md shapes, built by present/json.hpp), CSV or Markdown. No renderer computes a figure; they
+// only format. They write through one function (write(), present/src/render_parts.hpp).
 #pragma once
 
 #include <optional>
@@ -10,10 +11,13 @@
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 
+#include "present/i18n.hpp"
+
 namespace fundflow {
 
 enum class Unit { yuan, wan };
-enum class Lang { zh, en };
+// The language of headings and words: the one enum of present/i18n.hpp.
+using Lang = Language;
 
 struct RenderOptions {
     std::string format_name = "table";  // table | json | csv
@@ -22,10 +26,6 @@ struct RenderOptions {
     bool json() const { return format_name == "json"; }
     bool csv() const { return format_name == "csv"; }
 };
-
-class Json;
-// One entry as the JSON object of cli.md ("id", "kind", ..., "hash").
-void write_entry_json(Json& json, const ledger::Entry& entry);
 
 void print_line(const RenderOptions& options, const std::string& text);
 void print_posted(const RenderOptions& options, const ledger::PostResult& result);
