@@ -9,7 +9,33 @@
 
 namespace fundflow {
 
-void write(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+namespace {
+
+// Where write() puts text on this thread: the string of the innermost capture_output() running on it, or
+// nothing (stdout). Thread-local, so that the worker threads of a server each capture their own page.
+thread_local std::string* capture = nullptr;
+
+}  // namespace
+
+void write(std::string_view text) {
+    if (capture != nullptr) {
+        capture->append(text);
+        return;
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+std::string capture_output(const std::function<void()>& body) {
+    std::string out;
+    // Restores the outer capture (or stdout) however body ends, exceptions included.
+    struct Restore {
+        std::string* outer;
+        ~Restore() { capture = outer; }
+    } restore{capture};
+    capture = &out;
+    body();
+    return out;
+}
 
 const char* pick(const RenderOptions& o, const char* zh, const char* en) { return o.lang == Lang::zh ? zh : en; }
 
@@ -53,7 +79,7 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         std::vector<std::string>().swap(cells);  // freed as the table takes it
     }
     write(title);
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(text); });
     write(footer);
 }
 
@@ -455,7 +481,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
           pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
           (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
           "\n");
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(text); });
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {

@@ -1,6 +1,4 @@
 // Renderers of the self-evaluation (绩效自评表) and the whole self-evaluation report (Markdown).
-#include <cstdio>
-
 #include "ledger/evaluation.hpp"
 
 #include "present/docx.hpp"

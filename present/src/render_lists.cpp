@@ -1,6 +1,5 @@
 #include "present/render_lists.hpp"
 
-#include <cstdio>
 #include <map>
 #include <string_view>
 
@@ -39,7 +38,7 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         table.row(cells);
     }
     write(title);
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(text); });
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // present/render.hpp — the renderers: each takes a report structure from the ledger library and writes it as a
 // table, JSON (cli.md shapes, built by present/json.hpp), CSV or Markdown. No renderer computes a figure; they
-// only format. They write through one function (write(), present/src/render_parts.hpp).
+// only format. They write through one function (write(), present/src/render_parts.hpp): to stdout, or into a
+// string while capture_output() runs on the same thread — how a server puts a form into a page or a body.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,13 @@ struct RenderOptions {
     bool json() const { return format_name == "json"; }
     bool csv() const { return format_name == "csv"; }
 };
+
+// Runs body and returns everything the renderers (print_*, the Markdown report) wrote meanwhile on this thread,
+// instead of writing it to stdout. Other threads are not affected: each captures its own. Captures nest (the
+// inner one gets what is written while it runs). If body throws, the exception propagates, the text is
+// dropped and writing goes back to where it went before. (export_*, write_xlsx and write_docx write to the
+// file or stream they are given, not through here.)
+std::string capture_output(const std::function<void()>& body);
 
 void print_line(const RenderOptions& options, const std::string& text);
 void print_posted(const RenderOptions& options, const ledger::PostResult& result);
