@@ -402,12 +402,12 @@ void print_correction(const RenderOptions& o, const ledger::CorrectionResult& r)
 
 void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
     if (o.json()) {
-        write(dump_json(verify_json(r, Lang::en)));
+        write(dump_json(verify_json(r, o.lang)));
         return;
     }
     if (o.csv()) {
         write(csv_line({"ok", "entries", "head", "problem"}));
-        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, r.problem.english()}));
+        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, word(o, r.problem)}));
         return;
     }
     if (r.ok) {
@@ -486,7 +486,7 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
     if (o.json()) {
-        write(dump_json(check_json(r, Lang::en)));
+        write(dump_json(check_json(r, o.lang)));
         return;
     }
     if (o.csv()) {
@@ -496,7 +496,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
                 write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), ""}));
             }
             for (const auto& d : c.details) {
-                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), d.english()}));
+                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), word(o, d)}));
             }
         }
         return;
