@@ -135,7 +135,7 @@ struct Context {
 
     void finish_render_options(Unit default_unit) {
         render.unit = unit.empty() ? default_unit : (unit == "wan" ? Unit::wan : Unit::yuan);
-        render.lang = language() == Language::en ? Lang::en : Lang::zh;
+        render.lang = language();
     }
 
     ledger::ReadCut cut() const {
@@ -1535,7 +1535,7 @@ int run(int argc, char** argv) {
         }
         ctx.row = chosen;
         refuse_global_options(app, ctx, *chosen);
-        ctx.render.lang = language() == Language::en ? Lang::en : Lang::zh;  // every command, posting ones too
+        ctx.render.lang = language();  // every command, posting ones too
         chosen->run(ctx, *chosen);
         return static_cast<int>(ctx.status);
     } catch (const ledger::Error& e) {
