@@ -22,19 +22,20 @@
 #include <string>
 #include <vector>
 
-#include "docx.hpp"
-#include "export.hpp"
-#include "i18n.hpp"
 #include "ledger/encoding.hpp"
 #include "ledger/import.hpp"
 #include "ledger/kinds.hpp"
-#include "ledger/words.hpp"
 #include "ledger/ledger.hpp"
-#include "render.hpp"
-#include "render_accounts.hpp"
-#include "render_lists.hpp"
+#include "ledger/words.hpp"
+
+#include "present/docx.hpp"
+#include "present/export.hpp"
+#include "present/i18n.hpp"
+#include "present/render.hpp"
+#include "present/render_accounts.hpp"
+#include "present/render_lists.hpp"
+#include "present/xlsx.hpp"
 #include "serve.hpp"
-#include "xlsx.hpp"
 
 namespace fundflow {
 namespace {
@@ -140,7 +141,7 @@ struct Context {
 
     void finish_render_options(Unit default_unit) {
         render.unit = unit.empty() ? default_unit : (unit == "wan" ? Unit::wan : Unit::yuan);
-        render.lang = language() == Language::en ? Lang::en : Lang::zh;
+        render.lang = language();
     }
 
     ledger::ReadCut cut() const {
@@ -1774,7 +1775,7 @@ int run(int argc, char** argv) {
         }
         ctx.row = chosen;
         refuse_global_options(app, ctx, *chosen);
-        ctx.render.lang = language() == Language::en ? Lang::en : Lang::zh;  // every command, posting ones too
+        ctx.render.lang = language();  // every command, posting ones too
         chosen->run(ctx, *chosen);
         return static_cast<int>(ctx.status);
     } catch (const ledger::Error& e) {

@@ -16,11 +16,12 @@ packages=(
   libminizip-dev                  # the zip of the 自评报告 .docx (the library libxlsxwriter already uses)
   libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
   libsodium-dev                   # accounts: argon2id password hashes, random tokens, constant-time compares
-  nlohmann-json3-dev              # JSON of the account commands (cli/render_accounts.cpp)
+  nlohmann-json3-dev              # JSON (header-only): the shapes of cli.md, one writer for the CLI and the service
   gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)
   librapidcheck-dev               # property tests against an in-memory model
   jq                              # the shared contract checks read JSON with it
+  libcpp-httplib-dev              # fundflow serve: HTTP/1.1 server with TLS (OpenSSL), bounded thread pool
   libjs-chart.js                  # Chart.js, served by `fundflow serve` itself at /assets/chart.js (no CDN)
 )
 # Only the test suite needs these: an office suite to open the exported workbook and the docx report, its
@@ -29,7 +30,8 @@ if [[ ${1:-} == --test ]]; then
   packages+=(libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei python3
              ledger hledger beancount    # the export is checked against the real tools
              clang libclang-rt-14-dev    # libFuzzer and the sanitizers' runtime for tests/fuzz
-             chromium chromium-driver python3-selenium)  # tests/serve/browser.sh: the pages in a real browser
+             chromium chromium-driver python3-selenium   # tests/serve/browser.sh: the pages in a real browser
+             curl openssl)               # tests/serve: HTTP requests and a TLS test certificate
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -13,7 +13,7 @@
 #include "ledger/encoding.hpp"
 #include "ledger/evaluation.hpp"
 #include "service.hpp"
-#include "xlsx.hpp"
+#include "present/xlsx.hpp"
 
 namespace fundflow::serve {
 namespace {

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "i18n.hpp"
+#include "present/i18n.hpp"
 #include "ledger/accounts.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/message.hpp"
-#include "render.hpp"
+#include "present/render.hpp"
 #include "serve.hpp"
 
 namespace fundflow::serve {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The close entry's memo in words (issue 12.3): what `log` prints in Chinese is po/zh_CN/lists.po's msgstr of
 # the English template it prints with --lang en, fields substituted — for both templates (with and without
-# earlier years' payments returned). Until the front end reads the catalogue, cli/render_lists.cpp carries
+# earlier years' payments returned). Until the front end reads the catalogue, present/src/render_lists.cpp carries
 # the same Chinese; this keeps the two from drifting apart.
 source "$(dirname "$0")/lib.sh"
 command -v msgfmt >/dev/null || { echo "skip: lists-po: no msgfmt (apt-get install gettext)"; exit 0; }

@@ -1,7 +1,7 @@
 // WordprocessingML written by hand into a zip (minizip, the zip library libxlsxwriter already uses).
 // The parts are the least Word and LibreOffice need: content types, the package relationship, the
 // document, and its styles (so that headings are Word headings and show in the navigation pane).
-#include "docx.hpp"
+#include "present/docx.hpp"
 
 #include <zip.h>
 

@@ -1,10 +1,10 @@
 // Renderers of the self-evaluation (绩效自评表) and the whole self-evaluation report (Markdown).
-#include <cstdio>
-
-#include "docx.hpp"
 #include "ledger/evaluation.hpp"
-#include "output.hpp"
-#include "render.hpp"
+
+#include "present/docx.hpp"
+#include "present/json.hpp"
+#include "present/output.hpp"
+#include "present/render.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {
@@ -106,28 +106,7 @@ std::string execution_markdown(const ledger::ExecutionReport& r) {
 
 void print_evaluation(const RenderOptions& o, const ledger::Evaluation& e) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("project").string(e.project).key("year").integer(e.year).key("rows").begin_array();
-        for (const auto& l : e.lines) {
-            j.begin_object();
-            j.key("level1").string(l.indicator.level1);
-            j.key("level2").string(l.indicator.level2);
-            j.key("name").string(l.indicator.name);
-            // Weights carry at most 2 decimals (the sheet is refused otherwise).
-            const auto& w = l.indicator.weight;
-            j.key("weight").hundredths(w.units * (w.scale == 0 ? 100 : w.scale == 1 ? 10 : 1));
-            j.key("target").string(l.indicator.target);
-            j.key("actual").string(l.actual);
-            j.key("completion_rate").hundredths(l.completion);
-            j.key("score").hundredths(l.score);
-            j.key("note").string(l.indicator.note);
-            j.end_object();
-        }
-        j.end_array();
-        j.key("total").hundredths(e.total).key("grade").string(e.grade);
-        j.key("execution_rate").hundredths(e.execution.total.execution_rate().percent_hundredths());
-        j.end_object();
-        write(j.str());
+        write(dump_json(evaluation_json(e)));
         return;
     }
     const auto& headings = sheet_headings(o.lang);

@@ -1,5 +1,5 @@
-// cli/i18n.cpp — the zh_CN catalogue (embedded bytes) served to Boost.Locale's gettext reader.
-#include "i18n.hpp"
+// present/src/i18n.cpp — the zh_CN catalogue (embedded bytes) served to Boost.Locale's gettext reader.
+#include "present/i18n.hpp"
 
 #include <boost/locale/gnu_gettext.hpp>
 #include <boost/locale/message.hpp>
@@ -115,12 +115,14 @@ std::string tr(const char* english) {
     return translation(english).value_or(english);
 }
 
-std::string word(const ledger::Message& message) {
+std::string word(const ledger::Message& message) { return word(current, message); }
+
+std::string word(Language language, const ledger::Message& message) {
     if (message.is_verbatim()) {
         return message.text();
     }
-    const auto nested = [](const ledger::Message& phrase) { return word(phrase); };
-    if (current == Language::en) {
+    const auto nested = [language](const ledger::Message& phrase) { return word(language, phrase); };
+    if (language == Language::en) {
         return message.format(message.text(), nested);
     }
     const auto translated = translation(message.text());

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "ledger/money.hpp"
-#include "render.hpp"
-#include "render_accounts.hpp"
+#include "present/render.hpp"
+#include "present/render_accounts.hpp"
 
 namespace fundflow {
 

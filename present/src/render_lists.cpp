@@ -1,11 +1,11 @@
-#include "render_lists.hpp"
+#include "present/render_lists.hpp"
 
-#include <cstdio>
 #include <map>
 #include <string_view>
 
-#include "i18n.hpp"
-#include "output.hpp"
+#include "present/i18n.hpp"
+#include "present/json.hpp"
+#include "present/output.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {
@@ -38,20 +38,13 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         table.row(cells);
     }
     write(title);
-    table.write([](std::string_view text) { write(std::string(text)); });
-}
-
-void cut_json(Json& j, ledger::Date as_of, const std::optional<ledger::Instant>& known_at) {
-    j.key("as_of").string(ledger::to_string(as_of));
-    if (known_at) {
-        j.key("known_at").string(ledger::to_string(*known_at));
-    }
+    table.write([](std::string_view text) { write(text); });
 }
 
 }  // namespace
 
-// RenderOptions::lang is the language i18n was set to (main.cpp): the catalogue words it.
-std::string word(const RenderOptions& /*o*/, const ledger::Message& m) { return fundflow::word(m); }
+// In the options' language, not the process's (set_language): a server words each request in its own.
+std::string word(const RenderOptions& o, const ledger::Message& m) { return fundflow::word(o.lang, m); }
 
 std::string memo_text(const RenderOptions& o, const ledger::Entry& e) {
     if (const auto m = ledger::close_memo_message(e)) {
@@ -62,30 +55,7 @@ std::string memo_text(const RenderOptions& o, const ledger::Entry& e) {
 
 void print_project_list(const RenderOptions& o, const ledger::ProjectList& list) {
     if (o.json()) {
-        Json j;
-        j.begin_object();
-        cut_json(j, list.as_of, list.known_at);
-        j.key("rows").begin_array();
-        for (const auto& r : list.rows) {
-            j.begin_object();
-            j.key("project").string(r.project.code);
-            j.key("name").string(r.project.name);
-            j.key("unit_name").string(r.project.unit_name);
-            j.key("func_code").string(r.project.func_code);
-            j.key("first_year");
-            r.first_year ? j.integer(*r.first_year) : j.null();
-            j.key("last_year");
-            r.last_year ? j.integer(*r.last_year) : j.null();
-            j.key("budget_fen").integer(r.budget.fen());
-            j.key("arrived_fen").integer(r.arrived.fen());
-            j.key("executed_fen").integer(r.executed.fen());
-            j.key("recovered_fen").integer(r.recovered.fen());
-            j.key("balance_fen").integer(r.balance().fen());
-            j.key("retention_outstanding_fen").integer(r.retention_outstanding.fen());
-            j.end_object();
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(project_list_json(list)));
         return;
     }
     const std::vector<std::string> headings{
@@ -114,29 +84,7 @@ void print_project_list(const RenderOptions& o, const ledger::ProjectList& list)
 
 void print_contract_list(const RenderOptions& o, const ledger::ContractList& list) {
     if (o.json()) {
-        Json j;
-        j.begin_object();
-        cut_json(j, list.as_of, list.known_at);
-        j.key("rows").begin_array();
-        for (const auto& r : list.rows) {
-            j.begin_object();
-            j.key("project").string(r.project);
-            j.key("contract").string(r.terms.code);
-            j.key("supplier").string(r.terms.supplier);
-            j.key("sme").boolean(r.terms.sme);
-            j.key("amount_fen").integer(r.terms.amount.fen());
-            j.key("retention_rate").hundredths(r.terms.retention_rate_bp);
-            j.key("warranty_months").integer(r.terms.warranty_months);
-            j.key("paid_fen").integer(r.paid.fen());
-            j.key("retained_fen").integer(r.retained.fen());
-            j.key("released_fen").integer(r.released.fen());
-            j.key("forfeited_fen").integer(r.forfeited.fen());
-            j.key("outstanding_fen").integer(r.outstanding().fen());
-            j.key("progress").hundredths(r.progress().percent_hundredths());
-            j.end_object();
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(contract_list_json(list)));
         return;
     }
     const std::vector<std::string> headings{

@@ -1,16 +1,19 @@
-// cli/render_parts.hpp — the small pieces every renderer (render.cpp, render_lists.cpp,
+// present/src/render_parts.hpp — the small pieces every renderer (render.cpp, render_lists.cpp,
 // render_evaluation.cpp) prints with: one definition each, in render.cpp.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ledger/money.hpp"
-#include "render.hpp"
+
+#include "present/render.hpp"
 
 namespace fundflow {
 
-// Text to stdout as it is.
-void write(const std::string& text);
+// Text as it is: into the string of this thread's capture_output() when one is running, else to stdout.
+// Every renderer writes through here and nowhere else.
+void write(std::string_view text);
 
 // The Chinese or the English of a label, by the options' language.
 const char* pick(const RenderOptions& o, const char* zh, const char* en);

@@ -1,36 +1,39 @@
-#include "render.hpp"
+#include "present/render.hpp"
 
 #include <cstdio>
 
-#include "output.hpp"
-#include "render_lists.hpp"
+#include "present/json.hpp"
+#include "present/output.hpp"
+#include "present/render_lists.hpp"
 #include "render_parts.hpp"
 
 namespace fundflow {
 
 namespace {
-thread_local std::string* capture_sink = nullptr;  // set by capture_output on this thread
-}
 
-void write(const std::string& text) {
-    if (capture_sink != nullptr) {
-        capture_sink->append(text);
-    } else {
-        std::fwrite(text.data(), 1, text.size(), stdout);
+// Where write() puts text on this thread: the string of the innermost capture_output() running on it, or
+// nothing (stdout). Thread-local, so that the worker threads of a server each capture their own page.
+thread_local std::string* capture = nullptr;
+
+}  // namespace
+
+void write(std::string_view text) {
+    if (capture != nullptr) {
+        capture->append(text);
+        return;
     }
+    std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 std::string capture_output(const std::function<void()>& body) {
     std::string out;
-    std::string* const outer = capture_sink;
-    capture_sink = &out;
-    try {
-        body();
-    } catch (...) {
-        capture_sink = outer;
-        throw;
-    }
-    capture_sink = outer;
+    // Restores the outer capture (or stdout) however body ends, exceptions included.
+    struct Restore {
+        std::string* outer;
+        ~Restore() { capture = outer; }
+    } restore{capture};
+    capture = &out;
+    body();
     return out;
 }
 
@@ -76,7 +79,7 @@ void emit(const RenderOptions& o, const std::string& title, const std::vector<st
         std::vector<std::string>().swap(cells);  // freed as the table takes it
     }
     write(title);
-    table.write([](std::string_view text) { write(std::string(text)); });
+    table.write([](std::string_view text) { write(text); });
     write(footer);
 }
 
@@ -95,66 +98,9 @@ std::string kind_name(const RenderOptions& o, ledger::EntryKind kind) {
 
 }  // namespace
 
-void write_entry_json(Json& j, const ledger::Entry& e) {
-    j.begin_object();
-    j.key("id").integer(static_cast<std::int64_t>(e.id));
-    j.key("kind").string(ledger::to_string(e.kind));
-    j.key("effect_kind").string(ledger::to_string(e.effect_kind));
-    j.key("project").string(e.project);
-    j.key("level").optional_string(e.level ? std::optional<std::string>(std::string(ledger::to_string(*e.level)))
-                                           : std::nullopt);
-    j.key("amount_fen").integer(e.amount.fen());
-    j.key("date").string(ledger::to_string(e.effective_on));
-    j.key("recorded_at").string(e.recorded_at);
-    j.key("user").string(e.user);
-    j.key("os_user").string(e.os_user);
-    j.key("contract").optional_string(e.contract);
-    j.key("ref").optional_string(e.ref);
-    j.key("memo").string(e.memo);
-    if (e.reverses) {
-        j.key("reverses").integer(static_cast<std::int64_t>(*e.reverses));
-    } else {
-        j.key("reverses").null();
-    }
-    if (e.refunds) {  // only on a refund that names what it returns
-        j.key("refunds").integer(static_cast<std::int64_t>(*e.refunds));
-    }
-    if (e.corrects) {  // only on replacements, so that other entries keep their shape
-        j.key("corrects").integer(static_cast<std::int64_t>(*e.corrects));
-    }
-    j.key("accepted").optional_string(e.accepted_on ? std::optional(ledger::to_string(*e.accepted_on)) : std::nullopt);
-    j.key("due").optional_string(e.due_on ? std::optional(ledger::to_string(*e.due_on)) : std::nullopt);
-    if (e.warranty_months) {
-        j.key("warranty_months").integer(*e.warranty_months);
-    } else {
-        j.key("warranty_months").null();
-    }
-    j.key("prev_hash").string(e.prev_hash);
-    j.key("hash").string(e.hash);
-    j.end_object();
-}
-
-namespace {
-
-void figures_json(Json& j, const ledger::ExecutionFigures& f) {
-    j.begin_object();
-    j.key("initial_budget_fen").integer(f.initial_budget.fen());
-    j.key("full_year_budget_fen").integer(f.full_year_budget.fen());
-    j.key("arrived_fen").integer(f.arrived.fen());
-    j.key("executed_fen").integer(f.executed.fen());
-    j.key("balance_fen").integer(f.balance().fen());
-    j.key("arrival_rate").hundredths(f.arrival_rate().percent_hundredths());
-    j.key("execution_rate").hundredths(f.execution_rate().percent_hundredths());
-    j.end_object();
-}
-
-}  // namespace
-
 void print_line(const RenderOptions& o, const std::string& text) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("message").string(text).end_object();
-        write(j.str());
+        write(dump_json(message_json(text)));
     } else {
         write(text + "\n");
     }
@@ -163,11 +109,7 @@ void print_line(const RenderOptions& o, const std::string& text) {
 void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
     const ledger::Entry& e = r.entry;
     if (o.json()) {
-        Json j;
-        j.begin_object().key("entry");
-        write_entry_json(j, e);
-        j.key("created").boolean(r.created).end_object();
-        write(j.str());
+        write(dump_json(posted_json(r)));
         return;
     }
     if (o.csv()) {
@@ -200,30 +142,7 @@ void print_posted(const RenderOptions& o, const ledger::PostResult& r) {
 void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
     using ledger::Level;
     if (o.json()) {
-        Json j;
-        j.begin_object();
-        j.key("project").string(r.project);
-        j.key("year").integer(r.year);
-        j.key("as_of").string(ledger::to_string(r.as_of));
-        if (r.known_at) {
-            j.key("known_at").string(ledger::to_string(*r.known_at));
-        }
-        j.key("columns").begin_object();
-        j.key("total");
-        figures_json(j, r.total);
-        j.key("fiscal_subtotal");
-        figures_json(j, r.fiscal_subtotal);
-        for (Level l : ledger::kLevels) {
-            j.key(ledger::to_string(l));
-            figures_json(j, r.level(l));
-        }
-        j.end_object();
-        j.key("retention_outstanding_fen").integer(r.retention_outstanding.fen());
-        j.key("unit_name").string(r.unit_name);
-        j.key("func_code").string(r.func_code);
-        j.key("recovered_fen").integer(r.total.recovered.fen());
-        j.end_object();
-        write(j.str());
+        write(dump_json(execution_json(r)));
         return;
     }
 
@@ -309,48 +228,7 @@ void print_execution(const RenderOptions& o, const ledger::ExecutionReport& r) {
 
 void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledger::BalanceBy by) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
-        if (r.known_at) {
-            j.key("known_at").string(ledger::to_string(*r.known_at));
-        }
-        j.key("rows").begin_array();
-        for (const auto& row : r.rows) {
-            j.begin_object().key("project").string(row.project);
-            if (by == ledger::BalanceBy::level) {
-                j.key("level").string(ledger::to_string(*row.level));
-            }
-            const ledger::Contract* terms = nullptr;
-            if (by == ledger::BalanceBy::contract) {
-                j.key("contract").optional_string(row.contract);
-                if (const auto it = r.contract_terms.find({row.project, row.contract.value_or("")});
-                    it != r.contract_terms.end()) {
-                    terms = &it->second;
-                }
-                j.key("supplier").optional_string(terms ? std::optional(terms->supplier) : std::nullopt);
-                if (terms) {
-                    j.key("contract_amount_fen").integer(terms->amount.fen());
-                } else {
-                    j.key("contract_amount_fen").null();
-                }
-            }
-            if (by == ledger::BalanceBy::contract) {
-                // Money moves on a contract only as payments, refunds and retentions: it has no
-                // arrivals, so only what was executed and what is still held are meaningful.
-                j.key("executed_fen").integer(row.executed.fen());
-                j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
-            } else {
-                j.key("arrived_fen").integer(row.arrived.fen());
-                j.key("executed_fen").integer(row.executed.fen());
-                j.key("balance_fen").integer(row.balance().fen());
-                j.key("retention_outstanding_fen").integer(row.retention_outstanding.fen());
-                j.key("recovered_fen").integer(row.recovered.fen());
-                j.key("free_balance_fen").integer(row.free_balance().fen());
-            }
-            j.end_object();
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(balance_json(r, by)));
         return;
     }
     std::vector<std::string> headings{pick(o, "项目", "project")};
@@ -408,13 +286,7 @@ void print_balance(const RenderOptions& o, const ledger::BalanceReport& r, ledge
 
 void print_log(const RenderOptions& o, const std::vector<ledger::Entry>& entries) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("entries").begin_array();
-        for (const auto& e : entries) {
-            write_entry_json(j, e);
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(log_json(entries)));
         return;
     }
     std::vector<std::string> headings{"id", pick(o, "业务日期", "date"), pick(o, "记录时间", "recorded"),
@@ -459,34 +331,7 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
                         const std::optional<ledger::Project>& project, const std::optional<ledger::Contract>& contract,
                         const std::vector<ExtraField>& extra) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("entry");
-        write_entry_json(j, e);
-        for (const auto& field : extra) {
-            j.key(field.key).string(field.value);
-        }
-        if (reversed_by) {
-            j.key("reversed_by").integer(static_cast<std::int64_t>(*reversed_by));
-        } else {
-            j.key("reversed_by").null();
-        }
-        if (project) {
-            j.key("project_record").begin_object();
-            j.key("code").string(project->code).key("name").string(project->name);
-            j.key("unit_name").string(project->unit_name).key("func_code").string(project->func_code);
-            j.end_object();
-        }
-        if (contract) {
-            j.key("contract_record").begin_object();
-            j.key("code").string(contract->code).key("supplier").string(contract->supplier);
-            j.key("amount_fen").integer(contract->amount.fen());
-            j.key("retention_rate_bp").integer(contract->retention_rate_bp);
-            j.key("warranty_months").integer(contract->warranty_months);
-            j.key("sme").boolean(contract->sme);
-            j.end_object();
-        }
-        j.end_object();
-        write(j.str());
+        write(dump_json(entry_detail_json(e, reversed_by, project, contract, extra)));
         return;
     }
     std::vector<std::pair<std::string, std::string>> fields{
@@ -540,13 +385,7 @@ void print_entry_detail(const RenderOptions& o, const ledger::Entry& e, std::opt
 
 void print_correction(const RenderOptions& o, const ledger::CorrectionResult& r) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("reversal");
-        write_entry_json(j, r.reversal);
-        j.key("entry");
-        write_entry_json(j, r.replacement);
-        j.key("created").boolean(true).end_object();
-        write(j.str());
+        write(dump_json(correction_json(r)));
         return;
     }
     print_posted(o, ledger::PostResult{r.reversal, true});
@@ -563,24 +402,12 @@ void print_correction(const RenderOptions& o, const ledger::CorrectionResult& r)
 
 void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("ok").boolean(r.ok).key("entries").integer(r.digest.entries).key("head").string(
-            r.digest.head);
-        if (!r.ok) {
-            if (r.first_bad) {
-                j.key("first_bad").integer(static_cast<std::int64_t>(*r.first_bad));
-            } else {
-                j.key("first_bad").null();
-            }
-            j.key("problem").string(r.problem.english());
-        }
-        j.end_object();
-        write(j.str());
+        write(dump_json(verify_json(r, o.lang)));
         return;
     }
     if (o.csv()) {
         write(csv_line({"ok", "entries", "head", "problem"}));
-        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, r.problem.english()}));
+        write(csv_line({r.ok ? "true" : "false", std::to_string(r.digest.entries), r.digest.head, word(o, r.problem)}));
         return;
     }
     if (r.ok) {
@@ -592,41 +419,7 @@ void print_verify(const RenderOptions& o, const ledger::VerifyResult& r) {
 
 void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
-        if (r.known_at) {
-            j.key("known_at").string(ledger::to_string(*r.known_at));
-        }
-        j.key("grace_days").integer(r.grace_days);
-        j.key("rows").begin_array();
-        for (const auto& row : r.rows) {
-            j.begin_object();
-            j.key("project").string(row.project);
-            j.key("contract").string(row.contract);
-            j.key("supplier").string(row.supplier);
-            j.key("sme").boolean(row.sme);
-            j.key("entry").integer(static_cast<std::int64_t>(row.entry));
-            j.key("level").string(ledger::to_string(row.level));
-            j.key("retained_fen").integer(row.retained.fen());
-            j.key("released_fen").integer(row.released.fen());
-            j.key("forfeited_fen").integer(row.forfeited.fen());
-            j.key("outstanding_fen").integer(row.outstanding().fen());
-            j.key("accepted").string(ledger::to_string(row.accepted));
-            j.key("due").string(ledger::to_string(row.due));
-            j.key("status").string(ledger::to_string(row.status));
-            j.key("days_to_due").integer(row.days_to_due);
-            // Added by issue 12: where the deposit was withheld, when it was settled, how late it is.
-            j.key("original_level").string(ledger::to_string(row.original_level));
-            j.key("released_on").optional_string(row.released_on ? std::optional(ledger::to_string(*row.released_on))
-                                                                  : std::nullopt);
-            j.key("forfeited_on").optional_string(row.forfeited_on ? std::optional(ledger::to_string(*row.forfeited_on))
-                                                                   : std::nullopt);
-            j.key("days_late");
-            row.days_late ? j.integer(*row.days_late) : j.null();
-            j.end_object();
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(warranty_json(r)));
         return;
     }
     const auto status_name = [&](ledger::RetentionStatus s) -> std::string {
@@ -688,24 +481,12 @@ void print_warranty(const RenderOptions& o, const ledger::WarrantyReport& r) {
           pick(o, "  宽限期 ", "  grace ") + std::to_string(r.grace_days) + pick(o, " 天", " days") +
           (r.known_at ? std::string(pick(o, "  记录截至 ", "  known at ")) + ledger::to_string(*r.known_at) : "") +
           "\n");
-    table.write([](std::string_view text) { write(std::string(text)); });
+    table.write([](std::string_view text) { write(text); });
 }
 
 void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("as_of").string(ledger::to_string(r.as_of));
-        j.key("ok").boolean(!r.integrity_failed && !r.overdue).key("checks").begin_array();
-        for (const auto& c : r.checks) {
-            j.begin_object().key("name").string(c.name).key("verdict").string(ledger::to_string(c.verdict));
-            j.key("details").begin_array();
-            for (const auto& d : c.details) {
-                j.string(d.english());
-            }
-            j.end_array().end_object();
-        }
-        j.end_array().end_object();
-        write(j.str());
+        write(dump_json(check_json(r, o.lang)));
         return;
     }
     if (o.csv()) {
@@ -715,7 +496,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
                 write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), ""}));
             }
             for (const auto& d : c.details) {
-                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), d.english()}));
+                write(csv_line({c.name, std::string(ledger::to_string(c.verdict)), word(o, d)}));
             }
         }
         return;
@@ -750,10 +531,7 @@ void print_check(const RenderOptions& o, const ledger::CheckReport& r) {
 
 void print_import(const RenderOptions& o, const ledger::ImportResult& r, bool dry_run) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("rows").integer(r.rows).key("added").integer(r.added).key("present").integer(r.present);
-        j.key("dry_run").boolean(dry_run).end_object();
-        write(j.str());
+        write(dump_json(import_json(r, dry_run)));
         return;
     }
     if (o.csv()) {
@@ -780,9 +558,7 @@ void print_import(const RenderOptions& o, const ledger::ImportResult& r, bool dr
 
 void print_digest(const RenderOptions& o, const ledger::Digest& d) {
     if (o.json()) {
-        Json j;
-        j.begin_object().key("entries").integer(d.entries).key("head").string(d.head).end_object();
-        write(j.str());
+        write(dump_json(digest_json(d)));
         return;
     }
     if (o.csv()) {

@@ -6,16 +6,15 @@
 
 #include "ledger/ledger.hpp"
 #include "ledger/lists.hpp"
-#include "render.hpp"
+
+#include "present/render.hpp"
 
 namespace fundflow {
 
 void print_project_list(const RenderOptions& options, const ledger::ProjectList& list);
 void print_contract_list(const RenderOptions& options, const ledger::ContractList& list);
 
-// A library message in the language of `options`. Until the front end has its catalogue
-// (po/zh_CN/*.po compiled), the Chinese of this area's templates (po/zh_CN/lists.po) is looked up here;
-// any other message is printed in English.
+// A library message in the language of `options` (the embedded catalogue, po/zh_CN/*.po, words it).
 std::string word(const RenderOptions& options, const ledger::Message& message);
 
 // The memo as the log and show print it: a close entry's figures in words (2020年度关账：…), any other

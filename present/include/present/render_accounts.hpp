@@ -9,7 +9,7 @@
 
 #include "ledger/accounts.hpp"
 #include "ledger/ledger.hpp"
-#include "render.hpp"
+#include "present/render.hpp"
 
 namespace fundflow {
 

@@ -1,28 +1,23 @@
-#include "render_accounts.hpp"
+#include "present/render_accounts.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <string_view>
 
-#include "i18n.hpp"
-#include "output.hpp"
+#include "present/i18n.hpp"
+#include "present/json.hpp"
+#include "present/output.hpp"
+#include "render_parts.hpp"
 
 namespace fundflow {
 namespace {
 
 using ledger::msg;
-using OrderedJson = nlohmann::ordered_json;  // (fundflow::Json is output.hpp's writer)
+using OrderedJson = nlohmann::ordered_json;
 
-void write(const std::string& text) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-}
-
-// One compact line and a newline, as every JSON the CLI prints. Text is written as it is stored (UTF-8,
-// not \u escapes); the library stores only well-formed UTF-8, so `replace` never has to act.
-void write_json(const OrderedJson& json) {
-    write(json.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) + "\n");
-}
+// The layout of every JSON the CLI prints (present/json.hpp).
+void write_json(const OrderedJson& json) { write(dump_json(json)); }
 
 std::string id_text(ledger::EntryId id) {
     return std::to_string(static_cast<std::int64_t>(id));
@@ -43,32 +38,6 @@ std::string joined(const std::vector<std::string>& codes) {
 
 OrderedJson optional_text(const std::optional<std::string>& value) {
     return value ? OrderedJson(*value) : OrderedJson(nullptr);
-}
-
-// The entry as every writing command prints it (cli.md "Writing commands print the new entry"): the keys of
-// render.cpp's write_entry_json, `project` null for an account entry.
-OrderedJson entry_json(const ledger::Entry& e) {
-    OrderedJson j;
-    j["id"] = static_cast<std::int64_t>(e.id);
-    j["kind"] = std::string(ledger::to_string(e.kind));
-    j["effect_kind"] = std::string(ledger::to_string(e.effect_kind));
-    j["project"] = e.project.empty() ? OrderedJson(nullptr) : OrderedJson(e.project);
-    j["level"] = e.level ? OrderedJson(std::string(ledger::to_string(*e.level))) : OrderedJson(nullptr);
-    j["amount_fen"] = e.amount.fen();
-    j["date"] = ledger::to_string(e.effective_on);
-    j["recorded_at"] = e.recorded_at;
-    j["user"] = e.user;
-    j["os_user"] = e.os_user;
-    j["contract"] = optional_text(e.contract);
-    j["ref"] = optional_text(e.ref);
-    j["memo"] = e.memo;
-    j["reverses"] = e.reverses ? OrderedJson(static_cast<std::int64_t>(*e.reverses)) : OrderedJson(nullptr);
-    j["accepted"] = e.accepted_on ? OrderedJson(ledger::to_string(*e.accepted_on)) : OrderedJson(nullptr);
-    j["due"] = e.due_on ? OrderedJson(ledger::to_string(*e.due_on)) : OrderedJson(nullptr);
-    j["warranty_months"] = e.warranty_months ? OrderedJson(*e.warranty_months) : OrderedJson(nullptr);
-    j["prev_hash"] = e.prev_hash;
-    j["hash"] = e.hash;
-    return j;
 }
 
 OrderedJson account_json(const ledger::Account& a) {
@@ -187,7 +156,7 @@ void print_users(const RenderOptions& o, const std::vector<ledger::Account>& use
     for (const auto& a : users) {
         table.row(cells(a));
     }
-    table.write([](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); });
+    table.write([](std::string_view text) { write(text); });
 }
 
 void print_token(const RenderOptions& o, const std::string& token, const ledger::AccountEvent& event,

@@ -1,8 +1,6 @@
-#include "output.hpp"
+#include "present/output.hpp"
 
 #include <algorithm>
-
-#include "ledger/money.hpp"
 
 namespace fundflow {
 namespace {
@@ -154,119 +152,6 @@ std::string csv_line(const std::vector<std::string>& cells) {
         }
     }
     return out + "\r\n";
-}
-
-void Json::separate() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (!first_.empty()) {
-        if (!first_.back()) {
-            out_ += ", ";
-        }
-        first_.back() = false;
-    }
-}
-
-Json& Json::begin_object() {
-    separate();
-    out_ += '{';
-    first_.push_back(true);
-    return *this;
-}
-
-Json& Json::end_object() {
-    first_.pop_back();
-    out_ += '}';
-    return *this;
-}
-
-Json& Json::begin_array() {
-    separate();
-    out_ += '[';
-    first_.push_back(true);
-    return *this;
-}
-
-Json& Json::end_array() {
-    first_.pop_back();
-    out_ += ']';
-    return *this;
-}
-
-Json& Json::key(std::string_view name) {
-    string(name);
-    out_ += ": ";
-    after_key_ = true;
-    return *this;
-}
-
-Json& Json::string(std::string_view value) {
-    separate();
-    out_ += '"';
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out_ += "\\\"";
-                break;
-            case '\\':
-                out_ += "\\\\";
-                break;
-            case '\n':
-                out_ += "\\n";
-                break;
-            case '\r':
-                out_ += "\\r";
-                break;
-            case '\t':
-                out_ += "\\t";
-                break;
-            default:
-                if (byte < 0x20) {
-                    out_ += "\\u00";
-                    out_ += kHex[byte >> 4];
-                    out_ += kHex[byte & 0xF];
-                } else {
-                    out_ += c;
-                }
-        }
-    }
-    out_ += '"';
-    return *this;
-}
-
-Json& Json::integer(std::int64_t value) {
-    separate();
-    out_ += std::to_string(value);
-    return *this;
-}
-
-Json& Json::boolean(bool value) {
-    separate();
-    out_ += value ? "true" : "false";
-    return *this;
-}
-
-Json& Json::null() {
-    separate();
-    out_ += "null";
-    return *this;
-}
-
-Json& Json::hundredths(std::optional<std::int64_t> value) {
-    if (!value) {
-        return null();
-    }
-    separate();
-    out_ += ledger::format_hundredths(*value);
-    return *this;
-}
-
-Json& Json::optional_string(const std::optional<std::string>& value) {
-    return value ? string(*value) : null();
 }
 
 }  // namespace fundflow

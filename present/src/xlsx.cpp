@@ -1,6 +1,6 @@
 // The forms as one xlsx workbook (libxlsxwriter), laid out like the seed: merged header cells, 万元 with
 // 2 decimals, rates in percent.
-#include "xlsx.hpp"
+#include "present/xlsx.hpp"
 
 #include <xlsxwriter.h>
 

@@ -1,5 +1,7 @@
-// Renderers of the fundflow CLI: each takes a report structure from the ledger library and writes it
-// as a table, JSON (cli.md shapes) or CSV. No renderer computes a figure; they only format.
+// present/render.hpp — the renderers: each takes a report structure from the ledger library and writes it as a
+// table, JSON (cli.md shapes, built by present/json.hpp), CSV or Markdown. No renderer computes a figure; they
+// only format. They write through one function (write(), present/src/render_parts.hpp): to stdout, or into a
+// string while capture_output() runs on the same thread — how a server puts a form into a page or a body.
 #pragma once
 
 #include <functional>
@@ -11,10 +13,13 @@
 #include "ledger/import.hpp"
 #include "ledger/ledger.hpp"
 
+#include "present/i18n.hpp"
+
 namespace fundflow {
 
 enum class Unit { yuan, wan };
-enum class Lang { zh, en };
+// The language of headings and words: the one enum of present/i18n.hpp.
+using Lang = Language;
 
 struct RenderOptions {
     std::string format_name = "table";  // table | json | csv
@@ -24,13 +29,13 @@ struct RenderOptions {
     bool csv() const { return format_name == "csv"; }
 };
 
-class Json;
-// One entry as the JSON object of cli.md ("id", "kind", ..., "hash").
-void write_entry_json(Json& json, const ledger::Entry& entry);
-
-// Runs body with this thread's output going into the returned string instead of stdout (the server
-// renders the CLI's own outputs this way).
+// Runs body and returns everything the renderers (print_*, the Markdown report) wrote meanwhile on this thread,
+// instead of writing it to stdout. Other threads are not affected: each captures its own. Captures nest (the
+// inner one gets what is written while it runs). If body throws, the exception propagates, the text is
+// dropped and writing goes back to where it went before. (export_*, write_xlsx and write_docx write to the
+// file or stream they are given, not through here.)
 std::string capture_output(const std::function<void()>& body);
+
 
 void print_line(const RenderOptions& options, const std::string& text);
 void print_posted(const RenderOptions& options, const ledger::PostResult& result);

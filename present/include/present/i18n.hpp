@@ -1,4 +1,4 @@
-// cli/i18n.hpp — the language fundflow speaks: Chinese (the default) or English.
+// present/i18n.hpp — the language fundflow speaks: Chinese (the default) or English.
 //
 // Every string the CLI prints is an English msgid looked up in the zh_CN catalogue (po/zh_CN/*.po, compiled
 // and embedded in the binary at build time, read by Boost.Locale). English is the msgid itself. tr() words a
@@ -33,8 +33,12 @@ Language language_from(int argc, const char* const* argv, std::string* bad);
 std::string tr(const char* english);
 
 // A message of the library or the CLI: template translated, fields substituted (nested phrases worded the
-// same way); verbatim text as it is.
+// same way); verbatim text as it is. In the language of set_language().
 std::string word(const ledger::Message& message);
+
+// The same in `language`, whatever set_language() says: what a server answering requests in several
+// languages at once calls (it reads only the embedded catalogue, so any thread may call it).
+std::string word(Language language, const ledger::Message& message);
 
 // The catalogue's translation of `english`, if it has one (for tests and the completeness check).
 std::optional<std::string> translation(std::string_view english);

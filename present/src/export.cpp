@@ -1,11 +1,12 @@
-#include "export.hpp"
+#include "present/export.hpp"
 
 #include <map>
 #include <set>
 
 #include "ledger/journal.hpp"
-#include "output.hpp"
-#include "render.hpp"
+
+#include "present/json.hpp"
+#include "present/output.hpp"
 
 namespace fundflow {
 namespace {
@@ -151,12 +152,12 @@ void export_csv(const ledger::Ledger& ledger, const std::optional<std::string>& 
 
 void export_json(const ledger::Ledger& ledger, const std::optional<std::string>& project, const ledger::ReadCut& cut,
                  std::FILE* out) {
+    // The document of `log --format json`, but one entry per line and written as it is read: a whole ledger
+    // is never held in memory. Each entry is entry_json's, in dump_json's layout.
     put(out, "{\"entries\": [");
     bool first = true;
     ledger.each_entry(everything(project, cut), [&](const ledger::Entry& e) {
-        Json j;
-        write_entry_json(j, e);
-        std::string text = j.str();
+        std::string text = dump_json(entry_json(e));
         text.pop_back();  // the document's newline
         put(out, (first ? "\n" : ",\n") + text);
         first = false;
