@@ -121,6 +121,8 @@ Json message_json(const std::string& text) {
     return j;
 }
 
+Json message_json(const ledger::Message& message, Lang lang) { return message_json(word(lang, message)); }
+
 Json posted_json(const ledger::PostResult& r) {
     Json j = Json::object();
     j["entry"] = entry_json(r.entry);

@@ -93,3 +93,9 @@ TEST_CASE("check details are worded in the language asked, the codes beside them
     CHECK(zh["checks"][0]["verdict"] == "fail");
     CHECK(zh["ok"] == false);
 }
+
+TEST_CASE("a message is worded in the language asked", "[json]") {
+    const auto m = ledger::msg("initialized {db}").with("db", "a.db");
+    CHECK(dump_json(fundflow::message_json(m, fundflow::Lang::en)) == "{\"message\": \"initialized a.db\"}\n");
+    CHECK(fundflow::message_json(m, fundflow::Lang::zh)["message"] == "已创建账簿 a.db");
+}

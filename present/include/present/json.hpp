@@ -44,9 +44,10 @@ nlohmann::ordered_json hundredths_json(std::optional<std::int64_t> hundredths);
 
 // One entry ("id", "kind", "effect_kind", ..., "prev_hash", "hash"); `refunds` and `corrects` only when set.
 nlohmann::ordered_json entry_json(const ledger::Entry& entry);
-// {"message": text}: what a command that has nothing but a sentence to say prints (`init`, `wrote F`). The
-// text is worded already, in the language of the request.
+// {"message": ...}: what a command that has nothing but a sentence to say prints (`init`, `wrote F`): text
+// worded already, or a message worded here in `lang`.
 nlohmann::ordered_json message_json(const std::string& text);
+nlohmann::ordered_json message_json(const ledger::Message& message, Lang lang);
 // A writing command: {"entry": {...}, "created": bool}.
 nlohmann::ordered_json posted_json(const ledger::PostResult& result);
 // `correct`: {"reversal": {...}, "entry": {...}, "created": true}.
