@@ -602,6 +602,9 @@ LoginResult Ledger::login(std::string_view name, std::string_view password) {
                 return;
             }
             store_->set_login_failures(user, detail::LoginFailures{});
+            // Sessions idle longer than kSessionIdle are dead: each login sweeps them, so the table holds
+            // about as many rows as there are people logged in.
+            store_->forget_sessions_before(to_string(at - kSessionIdle));
             result.token = new_token();
             store_->insert_session(
                 detail::SessionRow{sha256_hex(result.token), user, to_string(at), to_string(at), false});
@@ -827,6 +830,14 @@ void Store::touch_session(std::string_view token_sha256, std::string_view last_s
 void Store::revoke_session(std::string_view token_sha256) {
     SQLite::Statement q(*db_, "UPDATE sessions SET revoked = 1 WHERE token_sha256 = ?");
     q.bind(1, std::string(token_sha256));
+    q.exec();
+}
+
+void Store::forget_sessions_before(std::string_view cutoff) {
+    SQLite::Statement q(*db_,
+                        "DELETE FROM sessions WHERE last_seen_at < ? AND token_sha256 NOT IN "
+                        "(SELECT token_sha256 FROM account_events WHERE token_sha256 IS NOT NULL)");
+    q.bind(1, std::string(cutoff));
     q.exec();
 }
 

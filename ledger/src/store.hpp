@@ -279,6 +279,9 @@ public:
     void insert_session(const SessionRow& session);
     void touch_session(std::string_view token_sha256, std::string_view last_seen_at);
     void revoke_session(std::string_view token_sha256);
+    // Deletes the login sessions last seen before `cutoff` (they can never authenticate again); a bearer
+    // token's revocation stays.
+    void forget_sessions_before(std::string_view cutoff);
     LoginFailures login_failures(std::string_view user) const;
     // Writes the row (count 0 and no lock: deletes it).
     void set_login_failures(std::string_view user, const LoginFailures& failures);

@@ -112,7 +112,7 @@ edits=(
     "account_events:user = 'mallory' WHERE action = 'disable'"
     "account_events:action = 'role' WHERE action = 'create' AND role = 'auditor'"
     "account_events:password_hash = NULL WHERE action = 'password'"
-    "account_events:password_hash = (SELECT max(password_hash) FROM account_events) WHERE action = 'create' AND role = 'accountant'"
+    "account_events:password_hash = (SELECT password_hash FROM account_events WHERE action = 'create' AND role = 'auditor') WHERE action = 'create' AND role = 'accountant'"
     "account_events:token_sha256 = substr(token_sha256, 2) || '0' WHERE token_expires_at IS NULL AND action = 'token'"
     "account_events:token_expires_at = NULL WHERE token_expires_at IS NOT NULL"
     "account_events:token_expires_at = '2099-01-01T00:00:00.000000Z' WHERE action = 'token' AND token_expires_at IS NULL"

@@ -376,6 +376,31 @@ TEST_CASE("Logging out revokes a session or a token at once", "[accounts]") {
     CHECK(b.ledger.authenticate(b.ledger.login("alice", kPassword).token));
 }
 
+TEST_CASE("A login sweeps away dead sessions, never a bearer token's revocation", "[accounts]") {
+    Books b;
+    const Instant start = b.clock;
+    const std::string old_session = b.ledger.login("alice", kPassword).token;
+    const std::string revoked = b.ledger.create_token("alice", std::nullopt, kAdmin);
+    b.ledger.logout(revoked);
+    b.clock = start + kSessionIdle + minutes(1);
+    const std::string fresh = b.ledger.login("bob", kPassword).token;
+    const auto rows = [&] {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(b.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+        const int count = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+        return count;
+    };
+    CHECK(rows() == 2);  // bob's session and the revoked token; alice's dead session is gone
+    CHECK_FALSE(b.ledger.authenticate(old_session));
+    CHECK_FALSE(b.ledger.authenticate(revoked));
+    CHECK(b.ledger.authenticate(fresh));
+}
+
 TEST_CASE("A disabled user's sessions and tokens stop working, and a new role applies at once", "[accounts]") {
     Books b;
     const std::string session = b.ledger.login("alice", kPassword).token;
