@@ -543,6 +543,17 @@ bool post_row(Ledger& ledger, const Row& row, const Actor& actor, const SkipRepe
 
 struct RollBack {};  // thrown to undo a dry run or a refused import
 
+// The bytes of a digest as lowercase hex digits.
+std::string lowercase_hex(const unsigned char* digest, unsigned int length) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xF];
+    }
+    return hex;
+}
+
 // Lowercase hex SHA-256 of the file's bytes, read in blocks.
 std::string file_sha256(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -569,18 +580,8 @@ std::string file_sha256(const std::string& path) {
     if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
         throw Error(ErrorCode::storage, msg("SHA-256 failed (OpenSSL)"));
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0xF];
-    }
-    return hex;
+    return lowercase_hex(digest.data(), length);
 }
-
-}  // namespace
-
-namespace {
 
 // Lowercase hex SHA-256 of a string.
 std::string text_sha256(const std::string& text) {
@@ -589,13 +590,7 @@ std::string text_sha256(const std::string& text) {
     if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
         throw Error(ErrorCode::storage, msg("SHA-256 failed (OpenSSL)"));
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0xF];
-    }
-    return hex;
+    return lowercase_hex(digest.data(), length);
 }
 
 }  // namespace
