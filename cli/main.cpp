@@ -1083,6 +1083,8 @@ void options(CLI::App& sub, const Command&) {
     sub.add_option("--tls-cert", options_.tls_cert, tr("PEM certificate (chain) for HTTPS, with --tls-key"));
     sub.add_option("--tls-key", options_.tls_key, tr("PEM private key of --tls-cert"));
     sub.add_option("--workers", options_.workers, tr("requests served at once (default 32)"));
+    sub.add_option("--cache-mb", options_.cache_mb,
+                   tr("MiB of report bodies kept for the ledger state they were read at (default 64; 0: none)"));
     sub.add_flag("--check", options_.check_only,
                  tr("check the ledger, the TLS files and the address, then exit without serving"));
 }

@@ -63,43 +63,56 @@ ledger::ReadCut cut_of(const Call& call) {
     return cut;
 }
 
+// What a read's body depends on besides the ledger's state: the path, every parameter, the language and
+// today's date (the as-of date when none is given).
+std::string body_key(const Call& call) {
+    std::string key = call.req.path;
+    for (const auto& [name, value] : call.req.params) {  // a multimap: in the order of the names
+        key += '\n';
+        key += name;
+        key += '=';
+        key += value;
+    }
+    key += call.lang == Language::en ? "\nen\n" : "\nzh\n";
+    key += ledger::to_string(ledger::today_local());
+    return key;
+}
+
 // A read in one snapshot with the CLI's cheap tamper check: a figure from a damaged file is not served.
-std::string checked(const Call& call, const std::vector<ledger::Ledger::ReportedYear>& years,
+// The body comes from the service's BodyCache when the chain head is the one it was read at.
+std::string checked(Call& call, const std::vector<ledger::Ledger::ReportedYear>& years,
                     const std::function<void()>& render) {
     std::string body;
     std::optional<ledger::Message> problem;
     const auto& l = call.ledger();
-    // The CLI checks on every read; a long-lived worker repeats the check only when another connection
-    // wrote to the file since its last one (data_version), for years not checked since, or after a second
-    // (a byte edited behind SQLite's back changes no data_version).
-    struct Checked {
-        std::int64_t version = -1;
-        std::chrono::steady_clock::time_point at;
-        std::set<std::pair<std::string, int>> years;
-    };
-    thread_local Checked last;
+    // Checked as ReadCheck says (service.hpp). The connection's version is read before the snapshot starts,
+    // so a commit between the two is checked by the next read. The check comes before the cache: a kept
+    // body is served only from a file that passes it.
+    thread_local std::int64_t seen_version = -1;
+    auto& read_check = call.service.read_check();
+    const std::string key = body_key(call);
+    const std::int64_t version = l.data_version();
     l.read_snapshot([&] {
+        if ((problem = read_check.problem())) {
+            return;
+        }
+        const ledger::Digest state = l.digest();
+        if (read_check.needed(state, version != seen_version, years)) {
+            problem = l.spot_check(years);
+            if (problem) {
+                read_check.failed();
+                seen_version = -1;
+                return;
+            }
+            read_check.passed(state, years);
+            seen_version = version;
+        }
+        if (const auto kept = call.service.bodies().find(key, state)) {
+            body = *kept;
+            return;
+        }
         body = capture_output(render);
-        const auto version = l.data_version();
-        const auto now = std::chrono::steady_clock::now();
-        bool fresh = version == last.version && now - last.at < std::chrono::seconds(1);
-        for (const auto& y : years) {
-            fresh = fresh && last.years.count({y.project, y.year}) > 0;
-        }
-        if (fresh) {
-            return;
-        }
-        problem = l.spot_check(years);
-        if (problem) {
-            last = Checked{};
-            return;
-        }
-        if (version != last.version || now - last.at >= std::chrono::seconds(1)) {
-            last = Checked{version, now, {}};
-        }
-        for (const auto& y : years) {
-            last.years.insert({y.project, y.year});
-        }
+        call.service.bodies().keep(key, state, body);
     });
     if (problem) {
         throw HttpError{500, "integrity", msg("{problem}; run 'fundflow verify'").with("problem", *problem)};

@@ -18,6 +18,10 @@ struct Options {
     int workers = 32;                        // the bounded pool: at most this many requests at once
     std::size_t max_body = 16U << 20U;       // bytes; a larger request body is answered 413
     std::string assets = "/usr/share/javascript";  // Debian's libjs-* packages (chart.js)
+    // The bodies of report reads kept for the ledger state they were read at (--cache-mb; 0: none). A body
+    // is served again only while the chain head is the same: every write, by this process or another,
+    // moves the head, so a kept body is never one the ledger would no longer print.
+    int cache_mb = 64;
     bool check_only = false;  // --check: open the ledger, load TLS, bind the address, say so, and exit 0
 };
 

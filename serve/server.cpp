@@ -143,6 +143,117 @@ ledger::Ledger& Service::ledger_of_this_thread() {
     return *ledger;
 }
 
+std::shared_ptr<const std::string> BodyCache::find(const std::string& key, const ledger::Digest& state) {
+    if (capacity_ == 0) {
+        return nullptr;
+    }
+    const std::lock_guard lock(mutex_);
+    const auto it = kept_.find(key);
+    if (it == kept_.end() || it->second.entries != state.entries || it->second.head != state.head) {
+        return nullptr;
+    }
+    it->second.stamp = ++clock_;
+    return it->second.body;
+}
+
+void BodyCache::keep(const std::string& key, const ledger::Digest& state, std::string body) {
+    const std::size_t size = key.size() + body.size();
+    if (size > capacity_ / 8) {  // a body that large (a long log page) would push out many small ones
+        return;
+    }
+    auto shared = std::make_shared<const std::string>(std::move(body));
+    const std::lock_guard lock(mutex_);
+    if (const auto it = kept_.find(key); it != kept_.end()) {
+        bytes_ -= key.size() + it->second.body->size();
+        kept_.erase(it);
+    }
+    while (bytes_ + size > capacity_ && !kept_.empty()) {
+        auto oldest = kept_.begin();
+        for (auto it = kept_.begin(); it != kept_.end(); ++it) {
+            if (it->second.stamp < oldest->second.stamp) {
+                oldest = it;
+            }
+        }
+        bytes_ -= oldest->first.size() + oldest->second.body->size();
+        kept_.erase(oldest);
+    }
+    kept_.emplace(key, Kept{state.entries, state.head, std::move(shared), ++clock_});
+    bytes_ += size;
+}
+
+std::optional<ledger::Message> ReadCheck::problem() {
+    const std::lock_guard lock(mutex_);
+    return watched_problem_;
+}
+
+bool ReadCheck::needed(const ledger::Digest& state, bool moved, const Years& years) {
+    const std::lock_guard lock(mutex_);
+    bool check = moved || !valid_ || state.entries != head_.entries || state.head != head_.head;
+    for (const auto& y : years) {
+        check = check || years_.count({y.project, y.year}) == 0;
+    }
+    return check;
+}
+
+void ReadCheck::passed(const ledger::Digest& state, const Years& years) {
+    const std::lock_guard lock(mutex_);
+    if (!valid_ || state.entries != head_.entries || state.head != head_.head) {
+        valid_ = true;
+        head_ = state;
+        years_.clear();
+    }
+    for (const auto& y : years) {
+        years_.insert({y.project, y.year});
+    }
+}
+
+void ReadCheck::failed() {
+    const std::lock_guard lock(mutex_);
+    valid_ = false;
+}
+
+void ReadCheck::watch(const std::string& db, const std::stop_token& stop) {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        wake_.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+        if (stop.stop_requested()) {
+            return;
+        }
+        if (!valid_ && !watched_problem_) {
+            continue;  // a reader's check failed (it answered 500); the next read checks for itself
+        }
+        Years years;
+        for (const auto& [project, year] : years_) {
+            years.push_back({project, year});
+        }
+        lock.unlock();
+        std::optional<ledger::Message> problem;
+        try {
+            // A new connection each time: a connection keeps the pages it read while no commit says they
+            // changed, and a byte written behind SQLite's back says nothing; a kept connection would check
+            // its own memory of the file for ever (and so would the workers': hence the sticky problem).
+            const auto ledger = ledger::Ledger::open(db, ledger::Ledger::Mode::read_only);
+            problem = ledger.spot_check(years);
+        } catch (const ledger::Error& e) {
+            problem = e.message();
+        } catch (const std::exception& e) {
+            spdlog::warn("the read check could not run: {}", e.what());
+        }
+        lock.lock();
+        if (problem && !watched_problem_) {
+            spdlog::error("the read check found: {}", word(*problem));
+        }
+        watched_problem_ = problem;
+        if (problem) {
+            valid_ = false;
+        }
+    }
+}
+
+void Service::start_watching() {
+    watcher_ = std::jthread([this](const std::stop_token& stop) { read_check_.watch(options_.db, stop); });
+}
+
 std::string csrf_token_for(std::string_view session_token) {
     const std::string input = "fundflow-csrf:" + std::string(session_token);
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -332,6 +443,10 @@ int run(const Options& options) {
         throw ledger::Error(ledger::ErrorCode::invalid_input,
                             ledger::msg("--workers must be between 1 and 1024"));
     }
+    if (options.cache_mb < 0 || options.cache_mb > 65536) {
+        throw ledger::Error(ledger::ErrorCode::invalid_input,
+                            ledger::msg("--cache-mb must be between 0 and 65536"));
+    }
     // The file must open (and take pending migrations) before anything is promised on stdout.
     { auto check = ledger::Ledger::open(options.db, ledger::Ledger::Mode::read_write); }
 
@@ -356,6 +471,10 @@ int run(const Options& options) {
     server->set_read_timeout(30);
     server->set_write_timeout(30);
     server->set_keep_alive_timeout(5);
+    // httplib closes a keep-alive connection after 5 requests by default: a client polling a report then
+    // pays a new connection (and a worker that has not checked the file yet) every fifth request. 1,000
+    // is nginx's keepalive_requests; the 5 s idle timeout above still frees a worker from an idle client.
+    server->set_keep_alive_max_count(1000);
     // httplib sends a response's headers and body in two writes: with Nagle's algorithm on, the body waits for
     // the client's delayed ACK of the headers (~40 ms on Linux) on every keep-alive request.
     server->set_tcp_nodelay(true);
@@ -420,6 +539,7 @@ int run(const Options& options) {
     std::printf("listening on %s://%s:%d\n", service.tls() ? "https" : "http", shown_host.c_str(), bound);
     std::fflush(stdout);
 
+    service.start_watching();  // after the signal mask: the watcher inherits it
     std::thread stopper([&] {
         int received = 0;
         sigwait(&signals, &received);

@@ -5,7 +5,14 @@
 
 #include <httplib.h>
 
+#include <condition_variable>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stop_token>
+#include <thread>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -43,6 +50,61 @@ struct HttpError {
 
 class Service;
 
+// Report bodies by request and ledger state (Options::cache_mb). A body is kept with the chain head
+// (entry count and head hash) of the snapshot it was read in, and found again only for that same head:
+// entries are never changed and every write appends one, so an equal head is an equal ledger for every
+// read that goes through it (reports, balances, the log, the warranty list; not verify or check, which
+// must read the file every time). The key holds everything else a body depends on: path, parameters,
+// language and today's date (the default as-of date). Bounded in bytes; when full, older keys make room.
+class BodyCache {
+public:
+    explicit BodyCache(std::size_t capacity) : capacity_(capacity) {}
+    std::shared_ptr<const std::string> find(const std::string& key, const ledger::Digest& state);
+    void keep(const std::string& key, const ledger::Digest& state, std::string body);
+
+private:
+    struct Kept {
+        std::int64_t entries = 0;
+        std::string head;
+        std::shared_ptr<const std::string> body;
+        std::uint64_t stamp = 0;  // when it was kept: the lowest goes first when room is needed
+    };
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Kept> kept_;
+    std::size_t bytes_ = 0;
+    std::uint64_t clock_ = 0;
+};
+
+// The service's read-time tamper check (the CLI's spot_check before each read; api.cpp checked()). A read
+// checks the file itself when the chain head moved, when its worker's connection saw another connection
+// commit (data_version: a write of another worker or process, or an UPDATE behind fundflow's back, which
+// moves no head), on a worker's first read, or for a project-year not checked at this head. What was
+// checked is shared by the workers: it is of the file, not of a connection. A byte written behind SQLite's
+// back commits nothing, and a connection keeps reading the pages it has: for that, watch() repeats the
+// check of the head and of every year read, every second, on a new connection, so that no request waits
+// for it. What it finds stays the answer of every read (500) until it checks clean again.
+class ReadCheck {
+public:
+    using Years = std::vector<ledger::Ledger::ReportedYear>;
+    // What watch() found last, if anything: every read refuses with it.
+    std::optional<ledger::Message> problem();
+    // Whether a read at `state` must check first; `moved`: its connection's data_version changed.
+    bool needed(const ledger::Digest& state, bool moved, const Years& years);
+    void passed(const ledger::Digest& state, const Years& years);
+    void failed();
+    // Runs until `stop`: every second, the check on a new connection to `db`.
+    void watch(const std::string& db, const std::stop_token& stop);
+
+private:
+    std::mutex mutex_;
+    bool valid_ = false;
+    ledger::Digest head_;
+    std::set<std::pair<std::string, int>> years_;
+    std::optional<ledger::Message> watched_problem_;
+    std::condition_variable_any wake_;
+};
+
 // One request as a handler sees it.
 struct Call {
     Call(const httplib::Request& request, httplib::Response& response, Service& owner)
@@ -65,8 +127,13 @@ struct Call {
 
 class Service {
 public:
-    explicit Service(Options options) : options_(std::move(options)) {}
+    explicit Service(Options options) : options_(std::move(options)), bodies_(static_cast<std::size_t>(options_.cache_mb) << 20U) {}
     const Options& options() const { return options_; }
+    BodyCache& bodies() { return bodies_; }
+    ReadCheck& read_check() { return read_check_; }
+    // Starts ReadCheck::watch on its own thread, stopped and joined when the service ends.
+    void start_watching();
+
     bool tls() const { return !options_.tls_cert.empty(); }
 
     // Registers a handler under api.md's order of checks. `page`: an HTML page (no 401 body: a visitor who
@@ -78,6 +145,9 @@ public:
 
 private:
     Options options_;
+    BodyCache bodies_;
+    ReadCheck read_check_;
+    std::jthread watcher_;  // last: stopped and joined before the members it uses go
 };
 
 // The value a cookie session's writes must send in X-CSRF-Token: derived from the session token (the

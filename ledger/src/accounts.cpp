@@ -708,9 +708,9 @@ void bind_text(SQLite::Statement& q, int index, const std::optional<std::string>
     }
 }
 
-constexpr const char* kEventSelect =
-    "SELECT a.entry_id, a.user, a.action, a.role, a.projects, a.password_hash, a.token_sha256, "
-    "a.token_expires_at, e.recorded_at, e.user FROM account_events a JOIN entries e ON e.id = a.entry_id ";
+#define FUNDFLOW_EVENT_SELECT                                                                        \
+    "SELECT a.entry_id, a.user, a.action, a.role, a.projects, a.password_hash, a.token_sha256, "    \
+    "a.token_expires_at, e.recorded_at, e.user FROM account_events a JOIN entries e ON e.id = a.entry_id "
 
 AccountRecord read_account_record(SQLite::Statement& q, int first) {
     AccountRecord r;
@@ -757,8 +757,10 @@ void Store::insert_account_event(std::int64_t entry_id, const AccountRecord& r) 
 
 std::vector<AccountEventRow> Store::account_events(std::optional<std::string_view> user) const {
     // Two statements rather than "?1 IS NULL OR": one user's events are a range of account_events_by_user.
-    SQLite::Statement q(
-        *db_, std::string(kEventSelect) + (user ? "WHERE a.user = ? ORDER BY a.entry_id" : "ORDER BY a.entry_id"));
+    // Prepared once per connection (slots 102, 103): the service authenticates every request with them.
+    auto& q = user ? prepared(102, FUNDFLOW_EVENT_SELECT "WHERE a.user = ? ORDER BY a.entry_id")
+                   : prepared(103, FUNDFLOW_EVENT_SELECT "ORDER BY a.entry_id");
+    const ResetAfterUse reset{q};
     if (user) {
         q.bind(1, std::string(*user));
     }
@@ -786,7 +788,8 @@ std::int64_t Store::account_event_rows() const {
 }
 
 std::optional<AccountEventRow> Store::token_event(std::string_view token_sha256) const {
-    SQLite::Statement q(*db_, std::string(kEventSelect) + "WHERE a.token_sha256 = ?");
+    auto& q = prepared(104, FUNDFLOW_EVENT_SELECT "WHERE a.token_sha256 = ?");
+    const ResetAfterUse reset{q};
     q.bind(1, std::string(token_sha256));
     if (!q.executeStep()) {
         return std::nullopt;
@@ -795,9 +798,9 @@ std::optional<AccountEventRow> Store::token_event(std::string_view token_sha256)
 }
 
 std::optional<SessionRow> Store::session(std::string_view token_sha256) const {
-    SQLite::Statement q(*db_,
-                        "SELECT token_sha256, user, created_at, last_seen_at, revoked FROM sessions "
-                        "WHERE token_sha256 = ?");
+    auto& q = prepared(105, "SELECT token_sha256, user, created_at, last_seen_at, revoked FROM sessions "
+                            "WHERE token_sha256 = ?");
+    const ResetAfterUse reset{q};
     q.bind(1, std::string(token_sha256));
     if (!q.executeStep()) {
         return std::nullopt;

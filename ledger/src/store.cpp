@@ -33,17 +33,6 @@ constexpr const char* kEntrySelect =
 // (LEFT JOIN projects: an account entry has no project, schema 5. A money entry whose project row is
 // missing reads with an empty project, and its hash then no longer matches.)
 
-// A cached statement left mid-result (LIMIT 1, a lookup that stops at the first row) keeps its read
-// transaction open: it would pin the WAL against checkpoints and freeze what a long-lived reader sees.
-// Every use of a cached statement therefore resets it when the use ends.
-struct ResetAfterUse {
-    explicit ResetAfterUse(SQLite::Statement& used) : statement(used) {}
-    SQLite::Statement& statement;
-    ResetAfterUse(const ResetAfterUse&) = delete;
-    ResetAfterUse& operator=(const ResetAfterUse&) = delete;
-    ~ResetAfterUse() { statement.tryReset(); }
-};
-
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     if (column.isNull()) {
         return std::nullopt;

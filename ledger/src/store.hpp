@@ -28,6 +28,17 @@
 
 namespace ledger::detail {
 
+// A cached statement left mid-result (LIMIT 1, a lookup that stops at the first row) keeps its read
+// transaction open: it would pin the WAL against checkpoints and freeze what a long-lived reader sees.
+// Every use of a cached statement therefore resets it when the use ends.
+struct ResetAfterUse {
+    explicit ResetAfterUse(SQLite::Statement& used) : statement(used) {}
+    SQLite::Statement& statement;
+    ResetAfterUse(const ResetAfterUse&) = delete;
+    ResetAfterUse& operator=(const ResetAfterUse&) = delete;
+    ~ResetAfterUse() { statement.tryReset(); }
+};
+
 inline constexpr std::int32_t kApplicationId = 0x46464C47;  // "FFLG"
 
 struct Migration {

@@ -84,14 +84,15 @@ def seed(binary, db, projects=("P001", "P002"), budget="10000000.00"):
 
 
 class Server:
-    def __init__(self, binary, db, extra=()):
-        self.binary, self.db, self.extra = binary, db, list(extra)
+    def __init__(self, binary, db, extra=(), log=None):
+        """log: a file for the server's stderr (its access log), else it is discarded."""
+        self.binary, self.db, self.extra, self.log = binary, db, list(extra), log
         self.proc = None
         self.host = self.port = None
 
     def start(self, timeout=20):
         self.proc = subprocess.Popen([self.binary, "--db", self.db, "serve", "--listen", "127.0.0.1:0", *self.extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+                                     stdout=subprocess.PIPE, stderr=open(self.log, "a") if self.log else subprocess.DEVNULL, text=True, env=ENV)
         proc = self.proc
         atexit.register(lambda: proc.poll() is None and proc.kill())  # a test that fails half-way leaves none
         line = self.proc.stdout.readline().strip()
