@@ -31,7 +31,8 @@ if [[ ${1:-} == --test ]]; then
              ledger hledger beancount    # the export is checked against the real tools
              clang libclang-rt-14-dev    # libFuzzer and the sanitizers' runtime for tests/fuzz
              chromium chromium-driver python3-selenium   # tests/serve/browser.sh: the pages in a real browser
-             curl openssl)               # tests/serve: HTTP requests and a TLS test certificate
+             curl openssl                # tests/serve: HTTP requests and a TLS test certificate
+             postgresql-15)              # tests/pg: throwaway clusters started by scripts/pg-cluster.sh
 fi
 missing=()
 for p in "${packages[@]}"; do
