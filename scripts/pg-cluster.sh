@@ -8,6 +8,13 @@
 #   scripts/pg-cluster.sh stop DIR           stop it (fast shutdown); DIR stays, remove it yourself
 #   scripts/pg-cluster.sh kill DIR           stop it as a crash would (immediate shutdown: no checkpoint)
 #   scripts/pg-cluster.sh uri DIR [DB]       the URI of database DB (default fundflow) of a running cluster
+#   scripts/pg-cluster.sh standby DIR PRIMARY_DIR [PORT]
+#                                            a hot standby of the running cluster in PRIMARY_DIR (pg_basebackup,
+#                                            streaming replication over the primary's socket), started; the
+#                                            primary then waits for it on every commit (synchronous_standby_names
+#                                            '*', synchronous_commit = remote_apply): a commit acknowledged by the
+#                                            primary is visible on the standby. Prints the standby's URI.
+#   scripts/pg-cluster.sh promote DIR        the standby in DIR becomes a primary (pg_ctl promote)
 #
 # PORT (default 5433) only names the socket file DIR/.s.PGSQL.PORT. The server runs as the invoking user, or as
 # `postgres` (made by Debian's postgresql package) when invoked as root: PostgreSQL refuses to run as root.
@@ -16,7 +23,10 @@
 set -euo pipefail
 
 bin=${FUNDFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
-usage() { echo "usage: pg-cluster.sh start DIR [PORT] | stop DIR | kill DIR | uri DIR [DB]" >&2; exit 2; }
+usage() {
+    echo "usage: pg-cluster.sh start DIR [PORT] | stop DIR | kill DIR | uri DIR [DB] | standby DIR PRIMARY_DIR [PORT] | promote DIR" >&2
+    exit 2
+}
 (($# >= 2)) || usage
 action=$1
 dir=$2
@@ -80,6 +90,41 @@ uri)
     dir=$(cd "$dir" && pwd)
     data=$dir/data
     uri "${3:-fundflow}"
+    ;;
+standby)
+    primary=$(cd "${3:?standby needs the DIR of the primary}" && pwd)
+    port=${4:-5435}
+    primary_port=$(sed -n 's/^port = \([0-9]*\).*/\1/p' "$primary/data/postgresql.auto.conf" | tail -1)
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    data=$dir/data
+    if ((${#as_owner[@]})); then chown postgres: "$dir"; fi
+    chmod 700 "$dir"
+    # -R writes standby.signal and primary_conninfo (the primary's socket); -X stream copies the WAL as it goes.
+    "${as_owner[@]}" "$bin/pg_basebackup" -h "$primary" -p "$primary_port" -U "$owner" -D "$data" -R -X stream --checkpoint=fast \
+        >"$dir/basebackup.log" 2>&1 || { echo "pg-cluster.sh: pg_basebackup failed; see $dir/basebackup.log" >&2; exit 1; }
+    {   # the copy of the primary's settings names the primary's socket and port: later lines win
+        echo "unix_socket_directories = '$dir'"
+        echo "port = $port"
+        echo "hot_standby = on"
+    } >>"$data/postgresql.auto.conf"
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+        { echo "pg-cluster.sh: the standby did not start; see $dir/server.log" >&2; exit 1; }
+    "${as_owner[@]}" "$bin/psql" -h "$primary" -p "$primary_port" -U "$owner" -d postgres -qAtX \
+        -c "ALTER SYSTEM SET synchronous_standby_names = '*'" -c "ALTER SYSTEM SET synchronous_commit = 'remote_apply'" \
+        -c "SELECT pg_reload_conf()" >/dev/null
+    # Wait until the primary sees it streaming as a synchronous standby (or give up after 30 s).
+    for _ in $(seq 300); do
+        state=$("${as_owner[@]}" "$bin/psql" -h "$primary" -p "$primary_port" -U "$owner" -d postgres -qAtX \
+            -c "SELECT sync_state FROM pg_stat_replication LIMIT 1")
+        [[ $state == sync ]] && break
+        sleep 0.1
+    done
+    [[ $state == sync ]] || { echo "pg-cluster.sh: the standby is not streaming synchronously ($state)" >&2; exit 1; }
+    uri
+    ;;
+promote)
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -w -t 60 promote >/dev/null
     ;;
 *) usage ;;
 esac
