@@ -1091,6 +1091,11 @@ void options(CLI::App& sub, const Command&) {
 void run(Context& ctx, const Command&) {
     ctx.refuse_if_read_only();
     options_.db = ctx.db;
+#ifdef FUNDFLOW_TEST_SERVE_SABOTAGE
+    const std::string sabotage = std::getenv("FUNDFLOW_TEST_SERVE_SABOTAGE") ? std::getenv("FUNDFLOW_TEST_SERVE_SABOTAGE") : "";
+    options_.sabotage_csrf = sabotage == "csrf";
+    options_.sabotage_idempotency = sabotage == "idempotency";
+#endif
     ctx.status = fundflow::serve::run(options_) == 0 ? ExitStatus::ok : ExitStatus::failure;
 }
 }  // namespace serve_

@@ -22,7 +22,12 @@ struct Options {
     // is served again only while the chain head is the same: every write, by this process or another,
     // moves the head, so a kept body is never one the ledger would no longer print.
     int cache_mb = 64;
-    bool check_only = false;  // --check: open the ledger, load TLS, bind the address, say so, and exit 0
+    bool check_only = false;
+    // Only the test-only build fundflow-serve-sabotage sets these (cli/main.cpp, FUNDFLOW_TEST_SERVE_SABOTAGE),
+    // so that SV1 and SV2 can prove they fail: a cookie write passes without its CSRF header; an
+    // Idempotency-Key is ignored (every request posts anew). No option or variable of fundflow sets them.
+    bool sabotage_csrf = false;
+    bool sabotage_idempotency = false;  // --check: open the ledger, load TLS, bind the address, say so, and exit 0
 };
 
 // Runs until SIGTERM or SIGINT: then stops accepting, finishes the requests in flight and returns 0.

@@ -136,7 +136,7 @@ void post_entry(Call& call) {
     const auto cells = cells_of(body);
     may_post(call, cell(cells, "kind", "类型"), cell(cells, "project", "项目"));
     std::optional<std::string> key;
-    if (call.req.has_header("Idempotency-Key")) {
+    if (call.req.has_header("Idempotency-Key") && !call.service.options().sabotage_idempotency) {
         key = call.req.get_header_value("Idempotency-Key");
         if (key->empty() || key->size() > 200) {
             throw HttpError{400, "bad_input", msg("Idempotency-Key must be 1 to 200 characters")};

@@ -23,7 +23,7 @@ sys.dont_write_bytecode = True
 import servelib as sl  # noqa: E402
 
 binary = os.path.abspath(sys.argv[1])
-per_client = int(sys.argv[2]) if len(sys.argv) > 2 else 250
+per_client = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("FUNDFLOW_SV2_PER_CLIENT", "250"))
 CLIENTS, READERS = 8, 2
 C = sl.Checks("SV2")
 d = sl.scratch_dir("fundflow-sv2-")
