@@ -47,6 +47,13 @@ fi
 owner=$(if ((${#as_owner[@]})); then echo postgres; else id -un; fi)
 
 data=$dir/data
+# The server's user must be able to enter DIR: a private parent folder (a home directory) stops it.
+reachable() {
+    "${as_owner[@]}" test -x "$1" -a -w "$1" || {
+        echo "pg-cluster.sh: user $owner cannot enter $1 (a parent folder is private); use a folder under /tmp" >&2
+        exit 1
+    }
+}
 port_of() { sed -n 's/^port = \([0-9]*\).*/\1/p' "$data/postgresql.auto.conf" 2>/dev/null | tail -1; }
 uri() { printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "${1:-fundflow}" "$dir" "$(port_of)" "$owner"; }
 
@@ -57,6 +64,7 @@ start)
     dir=$(cd "$dir" && pwd)
     data=$dir/data
     if ((${#as_owner[@]})); then chown postgres: "$dir"; fi
+    reachable "$dir"
     if [[ ! -f $data/PG_VERSION ]]; then
         # trust on the socket only: the socket lives in DIR, which only the owner (and root) can enter.
         "${as_owner[@]}" "$bin/initdb" -D "$data" --auth=trust --encoding=UTF8 --locale=C.UTF-8 -U "$owner" \
@@ -100,6 +108,7 @@ standby)
     data=$dir/data
     if ((${#as_owner[@]})); then chown postgres: "$dir"; fi
     chmod 700 "$dir"
+    reachable "$dir"
     # -R writes standby.signal and primary_conninfo (the primary's socket); -X stream copies the WAL as it goes.
     "${as_owner[@]}" "$bin/pg_basebackup" -h "$primary" -p "$primary_port" -U "$owner" -D "$data" -R -X stream --checkpoint=fast \
         >"$dir/basebackup.log" 2>&1 || { echo "pg-cluster.sh: pg_basebackup failed; see $dir/basebackup.log" >&2; exit 1; }

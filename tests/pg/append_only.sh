@@ -10,7 +10,7 @@
 # Prints 'skip: PG1: …' when PostgreSQL 15 is not installed (scripts/install-deps.sh --test installs it).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-dir=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-pg1.XXXXXX")
+dir=$(mktemp -d /tmp/fundflow-pg1.XXXXXX)
 cleanup() { bash "$root/scripts/pg-cluster.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"; }
 trap cleanup EXIT
 problems=()

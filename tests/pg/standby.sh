@@ -8,13 +8,15 @@
 #   3. the standby is promoted: every acknowledged posting is on it, and it takes writes.
 # Until fundflow itself speaks PostgreSQL (the rest of issue 14) the writers are psql sessions; the harness is
 # the one fundflow's own PG C1/C5/standby runs will use.
+# The clusters live under /tmp whatever TMPDIR says: when this runs as root they run as postgres, which must be
+# able to enter their folder.
 # Prints 'skip: PG2: …' when PostgreSQL 15 is not installed.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 per_writer=${1:-400}
 writers=4
 kill_at=$((writers * per_writer / 3))
-dir=$(mktemp -d "${TMPDIR:-/tmp}/fundflow-pg2.XXXXXX")
+dir=$(mktemp -d /tmp/fundflow-pg2.XXXXXX)
 chmod 755 "$dir"  # the clusters inside run as another user when this runs as root
 cluster() { bash "$root/scripts/pg-cluster.sh" "$@"; }
 cleanup() {
