@@ -149,7 +149,7 @@ std::shared_ptr<const std::string> BodyCache::find(const std::string& key, const
     }
     const std::lock_guard lock(mutex_);
     const auto it = kept_.find(key);
-    if (it == kept_.end() || it->second.entries != state.entries || it->second.head != state.head) {
+    if (it == kept_.end() || it->second.state != state) {
         return nullptr;
     }
     it->second.stamp = ++clock_;
@@ -177,7 +177,7 @@ void BodyCache::keep(const std::string& key, const ledger::Digest& state, std::s
         bytes_ -= oldest->first.size() + oldest->second.body->size();
         kept_.erase(oldest);
     }
-    kept_.emplace(key, Kept{state.entries, state.head, std::move(shared), ++clock_});
+    kept_.emplace(key, Kept{state, std::move(shared), ++clock_});
     bytes_ += size;
 }
 
@@ -188,7 +188,7 @@ std::optional<ledger::Message> ReadCheck::problem() {
 
 bool ReadCheck::needed(const ledger::Digest& state, bool moved, const Years& years) {
     const std::lock_guard lock(mutex_);
-    bool check = moved || !valid_ || state.entries != head_.entries || state.head != head_.head;
+    bool check = moved || !valid_ || state != head_;
     for (const auto& y : years) {
         check = check || years_.count({y.project, y.year}) == 0;
     }
@@ -197,7 +197,7 @@ bool ReadCheck::needed(const ledger::Digest& state, bool moved, const Years& yea
 
 void ReadCheck::passed(const ledger::Digest& state, const Years& years) {
     const std::lock_guard lock(mutex_);
-    if (!valid_ || state.entries != head_.entries || state.head != head_.head) {
+    if (!valid_ || state != head_) {
         valid_ = true;
         head_ = state;
         years_.clear();

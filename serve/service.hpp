@@ -64,8 +64,7 @@ public:
 
 private:
     struct Kept {
-        std::int64_t entries = 0;
-        std::string head;
+        ledger::Digest state;
         std::shared_ptr<const std::string> body;
         std::uint64_t stamp = 0;  // when it was kept: the lowest goes first when room is needed
     };

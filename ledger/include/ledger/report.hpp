@@ -165,6 +165,7 @@ struct LogFilter {
 struct Digest {
     std::int64_t entries = 0;
     std::string head;  // 64 hex digits; the genesis value (64 zeros) for an empty ledger
+    friend bool operator==(const Digest&, const Digest&) = default;  // the same ledger state
 };
 
 struct VerifyResult {
