@@ -485,6 +485,71 @@ void run(Context& ctx, const Command&) {
 }
 }  // namespace init
 
+namespace unit_add {
+ledger::Unit spec;
+std::string on;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("CODE", spec.code, tr("unit code"))->required();
+    sub.add_option("--name", spec.name, tr("unit name"))->required();
+    sub.add_option("--parent", spec.parent, tr("the unit above it (default: none, a root of the tree)"));
+    sub.add_option("--date", on, tr("registration date (default today)"));
+}
+void run(Context& ctx, const Command&) {
+    const auto day = optional_date(on);
+    auto l = ctx.writer();
+    print_posted(ctx.render, l.add_unit(spec, ctx.actor(), day));
+}
+}  // namespace unit_add
+
+namespace unit_list {
+void options(CLI::App&, const Command&) {}
+void run(Context& ctx, const Command&) {
+    ctx.finish_render_options(Unit::yuan);
+    const auto l = ctx.reader();
+    ctx.checked_read(l, {}, [&] { print_units(ctx.render, l.units()); });
+}
+}  // namespace unit_list
+
+// report execution and balance take --unit for either meaning of cli.md, told apart by its value: a money
+// unit (yuan, wan, 元, 万元) sets the display unit, anything else names a budget unit (unit add refuses
+// those four words as codes). Both may be given: --unit 县财政局 --unit wan. Returns the budget unit's code.
+std::string budget_unit_of(Context& ctx, const std::vector<std::string>& values) {
+    std::string code;
+    for (const std::string& v : values) {
+        const char* money = v == "yuan" || v == "元" ? "yuan" : v == "wan" || v == "万元" ? "wan" : nullptr;
+        if (money != nullptr) {
+            if (!ctx.unit.empty() && ctx.unit != money) {
+                usage_error(msg("--unit {first} and --unit {second}: give one money unit")
+                                .with("first", ctx.unit)
+                                .with("second", v));
+            }
+            ctx.unit = money;
+        } else if (!code.empty()) {
+            usage_error(msg("--unit {first} and --unit {second}: give one budget unit").with("first", code).with("second", v));
+        } else {
+            code = v;
+        }
+    }
+    return code;
+}
+
+void add_unit_option(CLI::App& sub, std::vector<std::string>& values) {
+    sub.add_option("--unit", values,
+                   tr("a budget unit's code: the consolidated figures of its projects and of the units below it; or "
+                      "the money unit, yuan or wan"))
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+// The project years a consolidated read checks for tampering: each project of the unit in that year.
+std::vector<ledger::Ledger::ReportedYear> unit_years(const ledger::Ledger& l, const std::string& unit, int year) {
+    std::vector<ledger::Ledger::ReportedYear> years;
+    for (const auto& project : l.projects_of_unit(unit)) {
+        years.push_back({project, year});
+    }
+    return years;
+}
+
 namespace project_add {
 ledger::Project spec;
 std::string on;
@@ -492,10 +557,16 @@ void options(CLI::App& sub, const Command&) {
     sub.add_option("--date", on, tr("registration date (default today)"));
     sub.add_option("CODE", spec.code, tr("project code"))->required();
     sub.add_option("--name", spec.name, tr("project name"))->required();
+    sub.add_option("--unit", spec.unit, tr("the code of the budget unit it belongs to (see 'fundflow unit list')"));
     sub.add_option("--unit-name", spec.unit_name, tr("budget unit (预算单位)"));
     sub.add_option("--func-code", spec.func_code, tr("functional classification code, e.g. 2070808"));
 }
 void run(Context& ctx, const Command&) {
+    if (spec.unit == "yuan" || spec.unit == "wan" || spec.unit == "元" || spec.unit == "万元") {
+        usage_error(msg("--unit {value} does not apply to '{command}': here --unit names a budget unit's code")
+                        .with("value", spec.unit)
+                        .with("command", ctx.command));
+    }
     const auto day = optional_date(on);
     auto l = ctx.writer();
     print_posted(ctx.render, l.add_project(spec, ctx.actor(), day));
@@ -808,11 +879,18 @@ void run(Context& ctx, const Command&) {
 namespace report_execution {
 std::string code;
 std::optional<int> year;
+std::vector<std::string> units;
 void options(CLI::App& sub, const Command&) {
-    sub.add_option("CODE", code, tr("project code"))->required();
+    sub.add_option("CODE", code, tr("project code (or --unit CODE)"));
     sub.add_option("--year", year, tr("fiscal year (default: the year of --as-of)"));
+    add_unit_option(sub, units);
 }
 void run(Context& ctx, const Command&) {
+    const std::string unit = budget_unit_of(ctx, units);
+    if (code.empty() == unit.empty()) {
+        usage_error(code.empty() ? msg("name a project, or a budget unit with --unit CODE")
+                                 : msg("name a project or a budget unit (--unit), not both"));
+    }
     ctx.finish_render_options(Unit::wan);
     const auto cut = ctx.cut();
     const auto l = ctx.reader();
@@ -827,6 +905,11 @@ void run(Context& ctx, const Command&) {
                               .with("previous", std::to_string(y - 1)))
                          .c_str());
     }
+    if (!unit.empty()) {
+        ctx.checked_read(l, unit_years(l, unit, y),
+                         [&] { print_execution(ctx.render, l.unit_execution_report(unit, y, cut)); });
+        return;
+    }
     ctx.checked_read(l, {{code, y}}, [&] { print_execution(ctx.render, l.execution_report(code, y, cut)); });
 }
 }  // namespace report_execution
@@ -834,11 +917,17 @@ void run(Context& ctx, const Command&) {
 namespace balance {
 std::string code;
 std::string by = "level";
+std::vector<std::string> units;
 void options(CLI::App& sub, const Command&) {
     sub.add_option("CODE", code, tr("project code (default: every project)"));
     sub.add_option("--by", by, tr("level, project or contract (级次, 项目, 合同)"));
+    add_unit_option(sub, units);
 }
 void run(Context& ctx, const Command&) {
+    const std::string unit = budget_unit_of(ctx, units);
+    if (!code.empty() && !unit.empty()) {
+        usage_error(msg("name a project or a budget unit (--unit), not both"));
+    }
     ctx.finish_render_options(Unit::yuan);
     const auto l = ctx.reader();
     const std::string_view by_name = ledger::parse_balance_by(by);
@@ -849,6 +938,11 @@ void run(Context& ctx, const Command&) {
     std::vector<ledger::Ledger::ReportedYear> years;
     if (!code.empty()) {
         years.push_back({code, ledger::year_of(cut.as_of)});
+    }
+    if (!unit.empty()) {
+        ctx.checked_read(l, unit_years(l, unit, ledger::year_of(cut.as_of)),
+                         [&] { print_balance(ctx.render, l.unit_balances(unit, mode, cut), mode); });
+        return;
     }
     ctx.checked_read(l, years, [&] {
         print_balance(ctx.render, l.balances(code.empty() ? std::nullopt : std::optional(code), mode, cut), mode);
@@ -1425,6 +1519,9 @@ const Command kCommands[] = {
     {"project", "add", Group::posting, N_("Register a project (项目)"),
      "fundflow project add P001 --name 县级融媒体中心建设项目 --func-code 2070808", kFormat, kTable, kNone,
      project_add::options, project_add::run},
+    {"unit", "add", Group::posting, N_("Register a budget unit (预算单位) under its parent unit"),
+     "fundflow unit add 县融媒体中心 --name 某县融媒体中心 --parent 县财政局", kFormat, kTable, kNone, unit_add::options,
+     unit_add::run},
     {"project", "amend", Group::posting, N_("Change a project's name or unit from a date on (项目变更)"),
      "fundflow project amend P001 --name 县级融媒体中心建设项目（二期） --date 2021-03-01 --memo 批复更名", kFormat,
      kTable, kNone, project_amend::options, project_amend::run},
@@ -1472,6 +1569,8 @@ const Command kCommands[] = {
     {"project", "list", Group::queries, N_("Every project with its unit, function code, years and totals"),
      "fundflow project list --as-of 2020-12-31", kFormat | kUnit | kCut, kTable, kNone, project_list::options,
      project_list::run},
+    {"unit", "list", Group::queries, N_("The tree of budget units (预算单位)"), "fundflow unit list",
+     kFormat, kTable, kNone, unit_list::options, unit_list::run},
     {"contract", "list", Group::queries,
      N_("The contract ledger (合同台账): amounts in force, paid, deposits, progress"),
      "fundflow contract list P001 --as-of 2021-12-31", kFormat | kUnit | kCut, kTable, kNone, contract_list::options,
@@ -1542,6 +1641,7 @@ struct Parent {
 constexpr Parent kParents[] = {
     {"project", N_("Register projects")},
     {"contract", N_("Register contracts")},
+    {"unit", N_("Budget units (预算单位) in a tree: county, city, province")},
     {"report", N_("Official forms")},
     {"warranty", N_("Warranty deposits (质保金)")},
     {"user", N_("Users of the shared service (fundflow serve) and their roles")},

@@ -315,7 +315,7 @@ PostResult append_account(Store& store, const AccountRecord& record, const Actor
     e.effective_on = today_local();
     PostResult result;
     result.entry = detail::append_entry(store, std::move(e), std::nullopt, std::nullopt,
-                                        detail::EntryRecords{std::nullopt, std::nullopt, std::nullopt, record});
+                                        detail::EntryRecords{std::nullopt, std::nullopt, std::nullopt, record, std::nullopt});
     store.insert_account_event(static_cast<std::int64_t>(result.entry.id), record);
     return result;
 }

@@ -18,10 +18,11 @@ struct EntryRecords {
     std::optional<Contract> contract;
     std::optional<Amendment> amendment;
     std::optional<AccountRecord> account;
+    std::optional<Unit> unit;
 };
 
 // Fills in id (the next one), recorded time (now, never before the head's) and hashes, and writes the
-// entry. project_id is nullopt for an account entry only. Must run inside a write transaction; the caller
+// entry. project_id is nullopt for an account or unit entry only. Must run inside a write transaction; the caller
 // writes the side-table row of an amendment or account entry after it, in the same transaction.
 Entry append_entry(Store& store, Entry entry, std::optional<std::int64_t> project_id,
                    std::optional<std::int64_t> contract_id, const EntryRecords& records);

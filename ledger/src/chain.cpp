@@ -38,7 +38,8 @@ void optional_field(std::string& out, std::string_view name, const std::optional
 std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
                                const std::optional<Contract>& contract_record,
                                const std::optional<Amendment>& amendment_record,
-                               const std::optional<AccountRecord>& account_record) {
+                               const std::optional<AccountRecord>& account_record,
+                               const std::optional<Unit>& unit_record) {
     std::string out = "fundflow-entry-v1\n";
     field(out, "id", std::to_string(static_cast<std::int64_t>(entry.id)));
     field(out, "kind", to_string(entry.kind));
@@ -83,6 +84,10 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
         field(out, "project.name", project_record->name);
         field(out, "project.unit_name", project_record->unit_name);
         field(out, "project.func_code", project_record->func_code);
+        // Added with schema 7: only when the project belongs to a unit, so every earlier hash stays.
+        if (!project_record->unit.empty()) {
+            field(out, "project.unit", project_record->unit);
+        }
     }
     if (entry.kind == EntryKind::contract) {
         if (!contract_record) {
@@ -129,6 +134,19 @@ std::string canonical_encoding(const Entry& entry, const std::optional<Project>&
             if (*value) {
                 field(out, name, **value);
             }
+        }
+    }
+    if (entry.kind == EntryKind::unit) {
+        // The unit's code, name and parent ('-' for a root), always (docs/hash-chain.md).
+        if (!unit_record) {
+            throw missing(EntryKind::unit);
+        }
+        field(out, "unit.code", unit_record->code);
+        field(out, "unit.name", unit_record->name);
+        if (unit_record->parent.empty()) {
+            null_field(out, "unit.parent");
+        } else {
+            field(out, "unit.parent", unit_record->parent);
         }
     }
     return out;

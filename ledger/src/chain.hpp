@@ -26,11 +26,13 @@ struct AccountRecord {
 
 // The bytes hashed for one entry. project_record is given for kind == project (the registered
 // project's fields), contract_record for kind == contract, amendment_record for kind == amendment
-// (the terms its row in the amendments table sets), account_record for kind == account.
+// (the terms its row in the amendments table sets), account_record for kind == account, unit_record for
+// kind == unit (its row of the units table).
 std::string canonical_encoding(const Entry& entry, const std::optional<Project>& project_record,
                                const std::optional<Contract>& contract_record,
                                const std::optional<Amendment>& amendment_record,
-                               const std::optional<AccountRecord>& account_record = std::nullopt);
+                               const std::optional<AccountRecord>& account_record = std::nullopt,
+                               const std::optional<Unit>& unit_record = std::nullopt);
 
 // Lowercase hex SHA-256 of prev_hash (its 64 ASCII characters) followed by the encoding.
 std::string chain_hash(std::string_view prev_hash, std::string_view encoding);

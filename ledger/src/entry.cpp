@@ -48,7 +48,7 @@ struct KindName {
     std::string_view id;
     std::string_view chinese;
 };
-constexpr std::array<KindName, 17> kKindNames{{
+constexpr std::array<KindName, 18> kKindNames{{
     {EntryKind::project, "project", "项目"},
     {EntryKind::contract, "contract", "合同"},
     {EntryKind::appropriation, "appropriation", "年初预算"},
@@ -65,6 +65,7 @@ constexpr std::array<KindName, 17> kKindNames{{
     {EntryKind::amendment, "amendment", "变更"},
     {EntryKind::reopen, "reopen", "重开年度"},
     {EntryKind::account, "account", "账户"},
+    {EntryKind::unit, "unit", "预算单位"},
     {EntryKind::prior_refund, "prior_refund", "年初余额调整"},
 }};
 

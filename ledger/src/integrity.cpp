@@ -86,6 +86,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
         std::optional<Message> registered_twice;
         std::int64_t amendment_entries = 0;
         std::int64_t account_entries = 0;
+        std::int64_t unit_entries = 0;
         try {
             store_->for_each_chain_record([&](const ChainRecord& r) {
                 if (r.entry.kind == EntryKind::project && !projects_registered.insert(r.entry.project).second) {
@@ -101,6 +102,9 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 if (r.entry.kind == EntryKind::account) {
                     ++account_entries;
                 }
+                if (r.entry.kind == EntryKind::unit) {
+                    ++unit_entries;
+                }
                 const std::int64_t id = static_cast<std::int64_t>(r.entry.id);
                 const std::int64_t expected = result.digest.entries + 1;
                 if (id != expected) {
@@ -114,7 +118,7 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                 const std::string computed = detail::chain_hash(
                     r.entry.prev_hash,
                     detail::canonical_encoding(r.entry, r.project_record, r.contract_record, r.amendment_record,
-                                               r.account_record));
+                                               r.account_record, r.unit_record));
                 if (computed != r.entry.hash) {
                     fail(r.entry.id, altered_entry(id));
                     return false;
@@ -175,6 +179,14 @@ VerifyResult Ledger::verify(std::optional<std::string_view> digest, bool deep) c
                                    .with("entries", std::to_string(account_entries)));
             return result;
         }
+        // And each unit entry's row of units (schema 7).
+        if (const auto rows = store_->unit_rows(); rows != unit_entries) {
+            fail(std::nullopt, msg("the units table holds {rows} rows for {entries} unit entries (the file was "
+                                   "edited outside fundflow)")
+                                   .with("rows", std::to_string(rows))
+                                   .with("entries", std::to_string(unit_entries)));
+            return result;
+        }
         for (const auto& problem : derived_problems) {
             fail(std::nullopt, msg("{problem} (the file was edited outside fundflow)").with("problem", problem));
             return result;
@@ -225,7 +237,8 @@ std::optional<Message> Ledger::spot_check(const std::vector<ReportedYear>& years
                                                               detail::canonical_encoding(r.entry, r.project_record,
                                                                                          r.contract_record,
                                                                                          r.amendment_record,
-                                                                                         r.account_record)) !=
+                                                                                         r.account_record,
+                                                                                         r.unit_record)) !=
                                                r.entry.hash) {
                             problem = altered_entry(id);
                             return false;

@@ -93,6 +93,8 @@ Message kind_name(EntryKind kind) {
             return msg("reopen");
         case EntryKind::account:
             return msg("account");
+        case EntryKind::unit:
+            return msg("budget unit");
         case EntryKind::prior_refund:
             return msg("prior_refund");
     }

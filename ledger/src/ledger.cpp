@@ -23,7 +23,7 @@ Entry append_entry(Store& store, Entry entry, std::optional<std::int64_t> projec
     entry.recorded_at = std::max(to_string(now_utc()), head.recorded_at);
     entry.prev_hash = head.hash;
     entry.hash = chain_hash(entry.prev_hash, canonical_encoding(entry, records.project, records.contract,
-                                                                records.amendment, records.account));
+                                                                records.amendment, records.account, records.unit));
     store.insert_entry(entry, project_id, contract_id);
     return entry;
 }
@@ -106,6 +106,12 @@ Error no_project_add(std::string_view code) {
                  msg("no project {project}; add it with 'fundflow project add'").with("project", std::string(code)));
 }
 
+Error no_unit(std::string_view code) {
+    return Error(ErrorCode::not_found, msg("there is no budget unit {unit}; see 'fundflow unit list', add it with "
+                                           "'fundflow unit add'")
+                                           .with("unit", std::string(code)));
+}
+
 Error no_project_see(std::string_view code) {
     return Error(ErrorCode::not_found,
                  msg("no project {project}; see 'fundflow balance --by project'").with("project", std::string(code)));
@@ -169,7 +175,8 @@ Entry append(Store& store, Entry entry, std::int64_t project_id, std::optional<s
              const std::optional<Project>& project_record, const std::optional<Contract>& contract_record,
              const std::optional<Amendment>& amendment_record = std::nullopt) {
     return detail::append_entry(store, std::move(entry), project_id, contract_id,
-                                detail::EntryRecords{project_record, contract_record, amendment_record, std::nullopt});
+                                detail::EntryRecords{project_record, contract_record, amendment_record, std::nullopt,
+                                                     std::nullopt});
 }
 
 // A retry carries what the first posting was given; what the ledger derived (level of a release, a
@@ -278,7 +285,8 @@ void check_refund(const Store& store, Candidate& c, const std::optional<Entry>& 
 }  // namespace
 
 PostResult Ledger::add_project(const Project& given, const Actor& actor, std::optional<Date> on) {
-    const Project project{tidy(given.code), tidy(given.name), tidy(given.unit_name), tidy(given.func_code)};
+    const Project project{tidy(given.code), tidy(given.name), tidy(given.unit_name), tidy(given.func_code),
+                          tidy(given.unit)};
     check_code(msg("the project code"), project.code);
     check_text(msg("the project name"), project.name, 512, true);
     check_text(msg("the unit name"), project.unit_name, 512, false);
@@ -289,10 +297,41 @@ PostResult Ledger::add_project(const Project& given, const Actor& actor, std::op
             if (store_->find_project(project.code)) {
                 refuse(msg("project {project} already exists").with("project", project.code));
             }
+            if (!project.unit.empty() && !store_->find_unit(project.unit)) {
+                throw no_unit(project.unit);
+            }
             const std::int64_t id = store_->insert_project(project);
             Entry e = base_entry(EntryKind::project, project.code, actor);
             e.effective_on = on.value_or(today_local());
             result.entry = append(*store_, std::move(e), id, std::nullopt, project, std::nullopt);
+        });
+        return result;
+    });
+}
+
+PostResult Ledger::add_unit(const Unit& given, const Actor& actor, std::optional<Date> on) {
+    const Unit unit{tidy(given.code), tidy(given.name), tidy(given.parent)};
+    check_code(msg("the unit code"), unit.code);
+    check_text(msg("the unit name"), unit.name, 512, true);
+    if (unit.code == "yuan" || unit.code == "wan" || unit.code == "元" || unit.code == "万元") {
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{code}' is a money unit (--unit yuan|wan): choose another unit code").with("code", unit.code));
+    }
+    return guarded([&] {
+        PostResult result;
+        store_->transaction([&] {
+            if (store_->find_unit(unit.code)) {
+                refuse(msg("budget unit {unit} already exists").with("unit", unit.code));
+            }
+            if (!unit.parent.empty() && !store_->find_unit(unit.parent)) {
+                throw no_unit(unit.parent);
+            }
+            Entry e = base_entry(EntryKind::unit, std::string(), actor);
+            e.effective_on = on.value_or(today_local());
+            result.entry = detail::append_entry(*store_, std::move(e), std::nullopt, std::nullopt,
+                                                detail::EntryRecords{std::nullopt, std::nullopt, std::nullopt,
+                                                                     std::nullopt, unit});
+            store_->insert_unit(static_cast<std::int64_t>(result.entry.id), unit);
         });
         return result;
     });

@@ -2,6 +2,7 @@
 // SQL aggregates (day_totals for current knowledge, the entries' covering index for --known-at).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "guarded.hpp"
 #include "ledger/ledger.hpp"
@@ -24,7 +25,115 @@ detail::ProjectRow require_project(const detail::Store& store, std::string_view 
     return *row;
 }
 
+detail::UnitRow require_unit(const detail::Store& store, std::string_view code) {
+    auto row = store.find_unit(code);
+    if (!row) {
+        throw Error(ErrorCode::not_found, msg("there is no budget unit {unit}; see 'fundflow unit list', add it "
+                                              "with 'fundflow unit add'")
+                                              .with("unit", std::string(code)));
+    }
+    return *row;
+}
+
 }  // namespace
+
+std::vector<Unit> Ledger::units() const {
+    return detail::read_guarded(*store_, [&] {
+        std::vector<Unit> units;
+        for (auto& row : store_->units()) {
+            units.push_back(std::move(row.unit));
+        }
+        return units;
+    });
+}
+
+Unit Ledger::unit(std::string_view code) const {
+    return detail::read_guarded(*store_, [&] { return require_unit(*store_, code).unit; });
+}
+
+std::vector<std::string> Ledger::projects_of_unit(std::string_view code) const {
+    return detail::read_guarded(*store_, [&] {
+        std::vector<std::string> codes;
+        for (const auto& row : store_->projects_of_unit(require_unit(*store_, code).id)) {
+            codes.push_back(row.project.code);
+        }
+        return codes;
+    });
+}
+
+ExecutionReport Ledger::unit_execution_report(std::string_view code, int year, const ReadCut& cut) const {
+    if (year < 1901 || year > 9999) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("'{year}' is not a fiscal year like 2020").with("year", std::to_string(year)));
+    }
+    return detail::read_guarded(*store_, [&] {
+        const auto unit = require_unit(*store_, code);
+        ExecutionReport report;
+        report.project = unit.unit.code;
+        report.project_name = unit.unit.name;
+        report.unit_name = unit.unit.name;
+        report.year = year;
+        report.as_of = std::min(cut.as_of, last_day_of(year));
+        report.known_at = cut.known_at;
+        for (const auto& row : store_->projects_of_unit(unit.id)) {
+            const ExecutionReport one = execution_report(row.project.code, year, cut);
+            for (Level l : kLevels) {
+                report.levels[static_cast<std::size_t>(l)] += one.level(l);
+            }
+            report.fiscal_subtotal += one.fiscal_subtotal;
+            report.total += one.total;
+            report.retention_outstanding += one.retention_outstanding;
+            report.deposits_past_due.insert(report.deposits_past_due.end(), one.deposits_past_due.begin(),
+                                            one.deposits_past_due.end());
+        }
+        std::stable_sort(report.deposits_past_due.begin(), report.deposits_past_due.end(),
+                         [](const DepositPastDue& a, const DepositPastDue& b) { return a.due < b.due; });
+        return report;
+    });
+}
+
+BalanceReport Ledger::unit_balances(std::string_view code, BalanceBy by, const ReadCut& cut) const {
+    return detail::read_guarded(*store_, [&] {
+        const auto unit = require_unit(*store_, code);
+        std::set<std::string> projects;
+        for (const auto& row : store_->projects_of_unit(unit.id)) {
+            projects.insert(row.project.code);
+        }
+        BalanceReport all = balances(std::nullopt, by, cut);
+        BalanceReport report;
+        report.as_of = all.as_of;
+        report.known_at = all.known_at;
+        std::array<std::optional<BalanceRow>, kLevels.size()> levels;
+        for (auto& row : all.rows) {
+            if (projects.count(row.project) == 0) {
+                continue;
+            }
+            if (by != BalanceBy::level) {
+                report.rows.push_back(std::move(row));
+                continue;
+            }
+            auto& sum = levels[static_cast<std::size_t>(*row.level)];
+            if (!sum) {
+                sum = BalanceRow{unit.unit.code, row.level, std::nullopt, {}, {}, {}, {}};
+            }
+            sum->arrived += row.arrived;
+            sum->executed += row.executed;
+            sum->retention_outstanding += row.retention_outstanding;
+            sum->recovered += row.recovered;
+        }
+        for (auto& sum : levels) {
+            if (sum) {
+                report.rows.push_back(std::move(*sum));
+            }
+        }
+        for (auto& [key, terms] : all.contract_terms) {
+            if (projects.count(key.first) != 0) {
+                report.contract_terms.emplace(key, std::move(terms));
+            }
+        }
+        return report;
+    });
+}
 
 ExecutionFigures& ExecutionFigures::operator+=(const ExecutionFigures& other) {
     initial_budget += other.initial_budget;

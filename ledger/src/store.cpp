@@ -28,8 +28,9 @@ constexpr const char* kEntrySelect =
     "SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_on, e.recorded_at, "
     "e.user, e.os_user, c.code, e.ref, e.memo, e.reverses, e.accepted_on, e.due_on, e.warranty_months, "
     "e.prev_hash, e.hash, p.name, p.unit_name, p.func_code, c.supplier, c.amount_fen, c.retention_rate_bp, "
-    "c.warranty_months, c.sme, e.refunds, e.corrects "
-    "FROM entries e LEFT JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id ";
+    "c.warranty_months, c.sme, e.refunds, e.corrects, pu.code "
+    "FROM entries e LEFT JOIN projects p ON p.id = e.project_id LEFT JOIN contracts c ON c.id = e.contract_id "
+    "LEFT JOIN units pu ON pu.id = p.unit_id ";
 // (LEFT JOIN projects: an account entry has no project, schema 5. A money entry whose project row is
 // missing reads with an empty project, and its hash then no longer matches.)
 
@@ -80,7 +81,8 @@ ChainRecord read_record(SQLite::Statement& q) {
     }
     if (e.kind == EntryKind::project) {
         record.project_record =
-            Project{e.project, q.getColumn(19).getString(), q.getColumn(20).getString(), q.getColumn(21).getString()};
+            Project{e.project, q.getColumn(19).getString(), q.getColumn(20).getString(), q.getColumn(21).getString(),
+                    q.getColumn(29).isNull() ? std::string() : q.getColumn(29).getString()};
     }
     if (e.kind == EntryKind::contract && e.contract) {
         record.contract_record = Contract{e.project,
@@ -467,14 +469,17 @@ std::optional<ProjectRow> Store::find_project(std::string_view code) const {
             return it->second;
         }
     }
-    auto& q = prepared(0, "SELECT id, code, name, unit_name, func_code FROM projects WHERE code = ?");
+    auto& q = prepared(0,
+                       "SELECT p.id, p.code, p.name, p.unit_name, p.func_code, u.code FROM projects p "
+                       "LEFT JOIN units u ON u.id = p.unit_id WHERE p.code = ?");
     const ResetAfterUse reset{q};
     q.bind(1, std::string(code));
     if (!q.executeStep()) {
         return std::nullopt;
     }
-    ProjectRow row{q.getColumn(0).getInt64(), Project{q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                                      q.getColumn(3).getString(), q.getColumn(4).getString()}};
+    ProjectRow row{q.getColumn(0).getInt64(),
+                   Project{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getString(),
+                           q.getColumn(4).getString(), optional_text(q.getColumn(5)).value_or(std::string())}};
     if (remembering()) {
         memo_.projects.emplace(row.project.code, row);
     }
@@ -508,12 +513,24 @@ std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::st
 }
 
 std::int64_t Store::insert_project(const Project& p) {
-    auto& q = prepared(2, "INSERT INTO projects (code, name, unit_name, func_code) VALUES (?, ?, ?, ?)");
+    auto& q = prepared(2,
+                       "INSERT INTO projects (code, name, unit_name, func_code, unit_id) "
+                       "VALUES (?, ?, ?, ?, (SELECT id FROM units WHERE code = ?))");
     const ResetAfterUse reset{q};
     q.bind(1, p.code);
     q.bind(2, p.name);
     q.bind(3, p.unit_name);
     q.bind(4, p.func_code);
+    if (p.unit.empty()) {
+        q.bind(5);
+    } else {
+        if (!find_unit(p.unit)) {
+            throw Error(ErrorCode::not_found, msg("there is no budget unit {unit}; see 'fundflow unit list', add it "
+                                                  "with 'fundflow unit add'")
+                                                  .with("unit", p.unit));
+        }
+        q.bind(5, p.unit);
+    }
     q.exec();
     const std::int64_t id = db_->getLastInsertRowid();
     if (remembering()) {
@@ -999,15 +1016,100 @@ std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
     return days;
 }
 
-std::vector<ProjectRow> Store::projects() const {
-    SQLite::Statement q(*db_, "SELECT id, code, name, unit_name, func_code FROM projects ORDER BY code");
+namespace {
+
+std::vector<ProjectRow> project_rows(SQLite::Statement& q) {
     std::vector<ProjectRow> rows;
     while (q.executeStep()) {
         rows.push_back(ProjectRow{q.getColumn(0).getInt64(),
                                   Project{q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                          q.getColumn(3).getString(), q.getColumn(4).getString()}});
+                                          q.getColumn(3).getString(), q.getColumn(4).getString(),
+                                          optional_text(q.getColumn(5)).value_or(std::string())}});
     }
     return rows;
+}
+
+}  // namespace
+
+std::vector<ProjectRow> Store::projects() const {
+    SQLite::Statement q(*db_,
+                        "SELECT p.id, p.code, p.name, p.unit_name, p.func_code, u.code FROM projects p "
+                        "LEFT JOIN units u ON u.id = p.unit_id ORDER BY p.code");
+    return project_rows(q);
+}
+
+std::vector<ProjectRow> Store::projects_of_unit(std::int64_t unit_id) const {
+    SQLite::Statement q(*db_,
+                        "WITH RECURSIVE below(id) AS (SELECT ? UNION ALL "
+                        "SELECT u.id FROM units u JOIN below b ON u.parent_id = b.id) "
+                        "SELECT p.id, p.code, p.name, p.unit_name, p.func_code, u.code FROM projects p "
+                        "JOIN below b ON p.unit_id = b.id JOIN units u ON u.id = p.unit_id ORDER BY p.code");
+    q.bind(1, unit_id);
+    return project_rows(q);
+}
+
+namespace {
+
+constexpr const char* kUnitSelect =
+    "SELECT u.id, u.entry_id, u.code, u.name, parent.code FROM units u LEFT JOIN units parent ON parent.id = u.parent_id ";
+
+UnitRow read_unit(SQLite::Statement& q) {
+    return UnitRow{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                   Unit{q.getColumn(2).getString(), q.getColumn(3).getString(),
+                        optional_text(q.getColumn(4)).value_or(std::string())}};
+}
+
+}  // namespace
+
+std::optional<UnitRow> Store::find_unit(std::string_view code) const {
+    auto& q = prepared(110, (std::string(kUnitSelect) + "WHERE u.code = ?").c_str());
+    const ResetAfterUse reset{q};
+    q.bind(1, std::string(code));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_unit(q);
+}
+
+void Store::insert_unit(std::int64_t entry_id, const Unit& unit) {
+    auto& q = prepared(111,
+                       "INSERT INTO units (entry_id, code, name, parent_id) "
+                       "VALUES (?, ?, ?, (SELECT id FROM units WHERE code = ?))");
+    const ResetAfterUse reset{q};
+    q.bind(1, entry_id);
+    q.bind(2, unit.code);
+    q.bind(3, unit.name);
+    if (unit.parent.empty()) {
+        q.bind(4);
+    } else {
+        q.bind(4, unit.parent);
+    }
+    q.exec();
+}
+
+std::vector<UnitRow> Store::units() const {
+    SQLite::Statement q(*db_, std::string(kUnitSelect) + "ORDER BY u.id");
+    std::vector<UnitRow> rows;
+    while (q.executeStep()) {
+        rows.push_back(read_unit(q));
+    }
+    return rows;
+}
+
+std::optional<Unit> Store::unit_record_of(std::int64_t entry_id) const {
+    auto& q = prepared(112, (std::string(kUnitSelect) + "WHERE u.entry_id = ?").c_str());
+    const ResetAfterUse reset{q};
+    q.bind(1, entry_id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_unit(q).unit;
+}
+
+std::int64_t Store::unit_rows() const {
+    SQLite::Statement q(*db_, "SELECT count(*) FROM units");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 std::vector<ContractRow> Store::contracts(std::int64_t project_id) const {
@@ -1271,6 +1373,9 @@ void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>&
             }
             if (record.entry.kind == EntryKind::account) {
                 record.account_record = account_record_of(static_cast<std::int64_t>(record.entry.id));
+            }
+            if (record.entry.kind == EntryKind::unit) {
+                record.unit_record = unit_record_of(static_cast<std::int64_t>(record.entry.id));
             }
         } catch (const Error& e) {
             throw Error(ErrorCode::integrity, msg("entry #{id} holds a value fundflow never writes: {problem}")

@@ -49,7 +49,7 @@ struct Migration {
 // Generated from schema/*.sql at build time (migrations.cpp.in).
 const std::vector<Migration>& migrations();
 
-inline constexpr std::size_t kKindCount = 17;
+inline constexpr std::size_t kKindCount = 18;
 // Signed sums of amount_fen by effect kind, indexed by EntryKind.
 using KindSums = std::array<Money, kKindCount>;
 inline Money& at(KindSums& sums, EntryKind kind) { return sums[static_cast<std::size_t>(kind)]; }
@@ -107,6 +107,13 @@ struct ChainRecord {
     std::optional<Contract> contract_record;
     std::optional<Amendment> amendment_record;  // kind == amendment: its row of the amendments table
     std::optional<AccountRecord> account_record;  // kind == account: its row of account_events
+    std::optional<Unit> unit_record;              // kind == unit: its row of units
+};
+
+struct UnitRow {
+    std::int64_t id = 0;
+    std::int64_t entry_id = 0;
+    Unit unit;
 };
 
 // A row of account_events with what its entry says: when it was recorded and by whom.
@@ -188,7 +195,16 @@ public:
 
     std::optional<ProjectRow> find_project(std::string_view code) const;
     std::optional<ContractRow> find_contract(std::int64_t project_id, std::string_view code) const;
+    // project.unit, when not empty, must be a unit's code (find_unit).
     std::int64_t insert_project(const Project& project);
+
+    std::optional<UnitRow> find_unit(std::string_view code) const;
+    void insert_unit(std::int64_t entry_id, const Unit& unit);  // after its entry; unit.parent must exist
+    std::vector<UnitRow> units() const;                         // in registration order
+    std::optional<Unit> unit_record_of(std::int64_t entry_id) const;
+    std::int64_t unit_rows() const;
+    // The projects of the unit and of every unit below it, by code.
+    std::vector<ProjectRow> projects_of_unit(std::int64_t unit_id) const;
     std::int64_t insert_contract(std::int64_t project_id, const Contract& contract);
 
     Head head() const;

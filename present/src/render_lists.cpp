@@ -53,6 +53,39 @@ std::string memo_text(const RenderOptions& o, const ledger::Entry& e) {
     return e.memo;
 }
 
+void print_units(const RenderOptions& o, const std::vector<ledger::Unit>& units) {
+    if (o.json()) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const auto& u : units) {
+            nlohmann::ordered_json j;
+            j["code"] = u.code;
+            j["name"] = u.name;
+            j["parent"] = u.parent.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(u.parent);
+            list.push_back(std::move(j));
+        }
+        nlohmann::ordered_json j;
+        j["units"] = std::move(list);
+        write(dump_json(j));
+        return;
+    }
+    const std::vector<std::string> headings{pick(o, "单位代码", "code"), pick(o, "单位名称", "name"),
+                                            pick(o, "上级单位", "parent")};
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& u : units) {
+        rows.push_back({u.code, u.name, u.parent});
+    }
+    if (o.csv()) {
+        emit(o, "", headings, {}, rows);
+        return;
+    }
+    Table table;
+    table.columns(headings, std::vector<Table::Align>(headings.size(), Table::Align::left));
+    for (const auto& cells : rows) {
+        table.row(cells);
+    }
+    table.write([](std::string_view text) { write(text); });
+}
+
 void print_project_list(const RenderOptions& o, const ledger::ProjectList& list) {
     if (o.json()) {
         write(dump_json(project_list_json(list)));

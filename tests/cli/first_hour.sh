@@ -67,7 +67,7 @@ help_groups() { # LANG: "GROUP: command command ..." per group, in the order pri
                                      /^$/ { if (g) print g; g = ""; next } g && /^  [a-z]/ { g = g " " $1 }
                                      END { if (g) print g }'
 }
-want_zh='记账: project contract appropriate adjust arrive pay refund retain release forfeit recover import reverse correct close-year reopen-year
+want_zh='记账: project unit contract appropriate adjust arrive pay refund retain release forfeit recover import reverse correct close-year reopen-year
 查询: report balance warranty log show export
 自评: evaluate
 审计: verify digest check

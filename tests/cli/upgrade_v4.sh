@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A ledger written by the fundflow of schema 4 (tests/fixtures/ledger-v4.db, made by make_v4.sh with the program
-# of commit 522c0a7, the last before accounts) is upgraded in place by `init` to schema 6 (5: accounts, 6: idempotency keys), which rebuilds the
+# of commit 522c0a7, the last before accounts) is upgraded in place by `init` to schema 7 (5: accounts, 6: idempotency keys, 7: units), which rebuilds the
 # entries table for account entries: every entry, hash and figure survives. The old program's digest is extended
 # exactly and the head is unchanged; tests/tools/verify_chain.py (docs/hash-chain.md) computes the same head
 # before and after; verify and check pass; the forms, balances, lists, log and entries read as the old program
@@ -20,7 +20,7 @@ fi
 out=$(F report execution P001 --year 2020 2>&1) && fail "a schema-4 ledger was read without an upgrade: $out"
 [[ $out == *"fundflow init"* ]] || fail "reading a schema-4 ledger does not say to run init: $out"
 F init >/dev/null || fail "init did not upgrade the schema-4 ledger"
-[[ $(sqlite3 "$db" 'PRAGMA user_version') == 6 ]] || fail "init left the ledger at schema $(sqlite3 "$db" 'PRAGMA user_version')"
+[[ $(sqlite3 "$db" 'PRAGMA user_version') == 7 ]] || fail "init left the ledger at schema $(sqlite3 "$db" 'PRAGMA user_version')"
 [[ $(sqlite3 "$db" "SELECT count(*) FROM account_events") == 0 ]] || fail "the upgrade wrote account terms"
 F verify --digest "$digest" >/dev/null || fail "verify --digest of the old program's digest failed after the upgrade"
 F check --as-of 2023-12-31 --grace-days 3650 >/dev/null 2>&1; rc=$?

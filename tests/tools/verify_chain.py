@@ -28,17 +28,27 @@ SELECT e.id, e.kind, e.effect_kind, p.code, e.level, e.amount_fen, e.effective_o
        a.entry_id, a.name, a.unit_name, a.func_code, a.supplier, a.amount_fen, a.retention_rate_bp,
        a.warranty_months, a.sme,
        ae.entry_id, ae.user, ae.action, ae.role, ae.projects, ae.password_hash, ae.token_sha256,
-       ae.token_expires_at
+       ae.token_expires_at,
+       pu.code, un.entry_id, un.code, un.name, upar.code
 FROM entries e
 LEFT JOIN projects p ON p.id = e.project_id
 LEFT JOIN contracts c ON c.id = e.contract_id
 LEFT JOIN amendments a ON a.entry_id = e.id AND a.project_id = e.project_id
                       AND a.contract_id IS e.contract_id
 LEFT JOIN account_events ae ON ae.entry_id = e.id
+LEFT JOIN units pu ON pu.id = p.unit_id
+LEFT JOIN units un ON un.entry_id = e.id
+LEFT JOIN units upar ON upar.id = un.parent_id
 ORDER BY e.id
 """
+# Files of schema 6 and before have no units table (and no unit entries, no project's unit).
+QUERY_BEFORE_7 = QUERY.replace("pu.code, un.entry_id, un.code, un.name, upar.code",
+                               "NULL, NULL, NULL, NULL, NULL").replace("""LEFT JOIN units pu ON pu.id = p.unit_id
+LEFT JOIN units un ON un.entry_id = e.id
+LEFT JOIN units upar ON upar.id = un.parent_id
+""", "")
 # Files of schema 4 and before have no account_events table (and no account entries).
-QUERY_BEFORE_5 = QUERY.replace("""ae.entry_id, ae.user, ae.action, ae.role, ae.projects, ae.password_hash, ae.token_sha256,
+QUERY_BEFORE_5 = QUERY_BEFORE_7.replace("""ae.entry_id, ae.user, ae.action, ae.role, ae.projects, ae.password_hash, ae.token_sha256,
        ae.token_expires_at""", "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL").replace(
     "LEFT JOIN account_events ae ON ae.entry_id = e.id\n", "")
 
@@ -72,9 +82,10 @@ def encoding(row):
      p_name, p_unit_name, p_func_code, c_supplier, c_amount_fen, c_rate_bp, c_months, c_sme,
      _contract_id, refunds, corrects,
      a_entry, a_name, a_unit_name, a_func_code, a_supplier, a_amount_fen, a_rate_bp, a_months, a_sme,
-     u_entry, u_user, u_action, u_role, u_projects, u_password_hash, u_token_sha256, u_token_expires_at) = row
-    # Only an account entry (schema 5) has no project: its `project` is NULL, written `project:-`.
-    if project is None and kind != b"account":
+     u_entry, u_user, u_action, u_role, u_projects, u_password_hash, u_token_sha256, u_token_expires_at,
+     p_unit, n_entry, n_code, n_name, n_parent) = row
+    # Only an account entry (schema 5) and a unit entry (schema 7) have no project: `project:-`.
+    if project is None and kind not in (b"account", b"unit"):
         raise Broken(f"entry #{entry_id} names no registered project")
     out = bytearray(HEADER)
     for name, value in (("id", entry_id), ("kind", kind), ("effect_kind", effect_kind),
@@ -97,6 +108,9 @@ def encoding(row):
             if value is None:
                 raise Broken(f"entry #{entry_id} registers a project without its record")
             out += field(name, value)
+        # Schema 7: the project's budget unit, only when it has one (§2).
+        if p_unit is not None:
+            out += field("project.unit", p_unit)
     elif kind == b"contract":
         if contract is None:
             raise Broken(f"entry #{entry_id} registers a contract without its record")
@@ -131,6 +145,12 @@ def encoding(row):
                             ("account.token_expires_at", u_token_expires_at)):
             if value is not None:
                 out += field(name, value)
+    elif kind == b"unit":
+        if n_entry is None or n_code is None or n_name is None:
+            raise Broken(f"entry #{entry_id} registers a budget unit without its record")
+        out += field("unit.code", n_code)
+        out += field("unit.name", n_name)
+        out += field("unit.parent", n_parent)  # NULL for a root: unit.parent:-
     return bytes(out)
 
 
@@ -160,7 +180,10 @@ def verify(path, digest=None, dump=None):
     try:
         has_accounts = connection.execute(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'account_events'").fetchone()[0]
-        rows = connection.execute(QUERY if has_accounts else QUERY_BEFORE_5).fetchall()
+        has_units = connection.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'units'").fetchone()[0]
+        query = QUERY if has_units else QUERY_BEFORE_7 if has_accounts else QUERY_BEFORE_5
+        rows = connection.execute(query).fetchall()
     finally:
         connection.close()
     prev = GENESIS

@@ -48,6 +48,8 @@ enum class EntryKind {
     reopen,         // 重开年度: unlocks a closed year (no money)
     account,        // 账户: a user created, disabled, given a role or password, or a token (no project, no
                     // money; ledger/accounts.hpp)
+    unit,           // 预算单位: a budget unit was registered in the tree of units (no project, no money;
+                    // schema 7, Ledger::add_unit)
     // Effect kind only (the entry's kind is refund): a refund returning a payment or release of an
     // earlier year, a 年初余额调整 of the carryover (domain.md §4, §6).
     prior_refund,
@@ -92,6 +94,15 @@ struct Project {
     std::string name;
     std::string unit_name;
     std::string func_code;
+    std::string unit = {};  // the code of the budget unit (预算单位) it belongs to; empty: none (schema 7)
+};
+
+// A budget unit (预算单位) in the tree of units: county → city → province (schema 7). A unit never moves and
+// its code never changes.
+struct Unit {
+    std::string code;
+    std::string name;
+    std::string parent;  // the parent unit's code; empty for a root
 };
 
 // A contract as registered. The retention rate is in basis points (5 % = 500).

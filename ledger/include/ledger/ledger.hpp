@@ -141,6 +141,10 @@ public:
     // Registrations are entries too, dated `on` (default: today), so the chain covers them.
     PostResult add_project(const Project& project, const Actor& actor, std::optional<Date> on = std::nullopt);
     PostResult add_contract(const Contract& contract, const Actor& actor, std::optional<Date> on = std::nullopt);
+    // Registers a budget unit (预算单位) under its parent (none: a root of the tree) by an entry of kind unit.
+    // Error{rejected} for a code already taken, Error{not_found} for an unknown parent, Error{invalid_input}
+    // for a code that reads as a money unit (yuan, wan, 元, 万元: `--unit` takes both).
+    PostResult add_unit(const Unit& unit, const Actor& actor, std::optional<Date> on = std::nullopt);
     // Posts a money entry after checking every invariant of docs/accounting.md (Error{rejected} naming
     // the figures; Error{invalid_input}, Error{not_found} for bad input). A refund naming a payment
     // (Posting::refunds) returns at most what is left of it; one naming nothing is bounded by its pot,
@@ -223,6 +227,18 @@ public:
     std::optional<EntryId> corrected_by(EntryId id) const;  // the replacement naming it in `corrects`
     ExecutionReport execution_report(std::string_view project, int year, const ReadCut& cut) const;
     BalanceReport balances(const std::optional<std::string>& project, BalanceBy by, const ReadCut& cut) const;
+    // Units: the tree in registration order (a parent before its children), one unit (Error{not_found}),
+    // and the codes of the projects of a unit and of every unit below it.
+    std::vector<Unit> units() const;
+    Unit unit(std::string_view code) const;
+    std::vector<std::string> projects_of_unit(std::string_view code) const;
+    // The consolidated form of every project of the unit and of the units below it (`report execution
+    // --unit`): each column the sum of the projects' forms of that year; project and project_name are the
+    // unit's code and name, deposits past due those of every project. A unit without projects: zeros.
+    ExecutionReport unit_execution_report(std::string_view unit, int year, const ReadCut& cut) const;
+    // `balance --unit`: by level, one row per level summing the unit's projects (project: the unit's code);
+    // by project or contract, the rows of the unit's projects.
+    BalanceReport unit_balances(std::string_view unit, BalanceBy by, const ReadCut& cut) const;
     WarrantyReport warranty(const WarrantyFilter& filter) const;
     std::vector<Entry> log(const LogFilter& filter) const;
     // `project list`: every project, its terms in force and totals as of cut (ledger/lists.hpp).

@@ -13,6 +13,9 @@ namespace fundflow {
 
 void print_project_list(const RenderOptions& options, const ledger::ProjectList& list);
 void print_contract_list(const RenderOptions& options, const ledger::ContractList& list);
+// `unit list`: the tree of budget units (预算单位), a parent before its children; JSON {"units": [{code, name,
+// parent}]} with parent null for a root.
+void print_units(const RenderOptions& options, const std::vector<ledger::Unit>& units);
 
 // A library message in the language of `options` (the embedded catalogue, po/zh_CN/*.po, words it).
 std::string word(const RenderOptions& options, const ledger::Message& message);
