@@ -1128,6 +1128,31 @@ void run(Context& ctx, const Command&) {
 }
 }  // namespace check
 
+namespace copy {
+std::string from;
+std::string to;
+void options(CLI::App& sub, const Command&) {
+    sub.add_option("--from", from, tr("the ledger to copy"))->required();
+    sub.add_option("--to", to, tr("a new (or empty) ledger to write the copy to"))->required();
+}
+void run(Context& ctx, const Command&) {
+    ctx.refuse_if_read_only();
+    ctx.finish_render_options(Unit::yuan);
+    std::function<void(std::int64_t, std::int64_t)> progress;
+    if (isatty(STDERR_FILENO) != 0) {
+        static const std::string entries = tr("entries");
+        progress = [](std::int64_t done, std::int64_t total) {
+            std::fprintf(stderr, "\r%s: %lld / %lld %s", "fundflow copy", static_cast<long long>(done),
+                         static_cast<long long>(total), entries.c_str());
+            if (done == total) {
+                std::fprintf(stderr, "\r\033[K");
+            }
+        };
+    }
+    print_copied(ctx.render, from, to, ledger::Ledger::copy(from, to, progress));
+}
+}  // namespace copy
+
 namespace digest {
 void options(CLI::App&, const Command&) {}
 void run(Context& ctx, const Command&) {
@@ -1630,6 +1655,9 @@ const Command kCommands[] = {
      "fundflow --db county.db serve --listen 127.0.0.1:8080", 0, "", kNone, serve_::options, serve_::run},
     {nullptr, "init", Group::other, N_("Create a ledger file (or upgrade an older fundflow ledger in place)"),
      "fundflow --db county.db init", 0, "", kNone, init::options, init::run},
+    {nullptr, "copy", Group::other,
+     N_("Copy a whole ledger, entry for entry with the same ids and hashes, into a new one; verified before it counts"),
+     "fundflow copy --from county.db --to county-copy.db", kFormat, kTable, kNone, copy::options, copy::run},
 };
 #undef FUNDFLOW_POSTING
 

@@ -1649,6 +1649,30 @@ std::vector<ImportRecord> Store::imports_of(std::string_view sha256) const {
                         "SELECT id, sha256, recorded_at, user, os_user, file_name, first_entry_id, last_entry_id, "
                         "row_count, added_count, present_count FROM imports WHERE sha256 = ? ORDER BY id");
     q.bind(1, std::string(sha256));
+    return import_rows(q);
+}
+
+std::vector<ImportRecord> Store::imports() const {
+    SQLite::Statement q(*db_,
+                        "SELECT id, sha256, recorded_at, user, os_user, file_name, first_entry_id, last_entry_id, "
+                        "row_count, added_count, present_count FROM imports ORDER BY id");
+    return import_rows(q);
+}
+
+std::vector<IdempotencyRecord> Store::idempotency_records() const {
+    SQLite::Statement q(*db_,
+                        "SELECT user, key, request_sha256, entry_id, recorded_at FROM idempotency_keys "
+                        "ORDER BY recorded_at, user, key");
+    std::vector<IdempotencyRecord> records;
+    while (q.executeStep()) {
+        records.push_back(IdempotencyRecord{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                            q.getColumn(2).getString(), EntryId{q.getColumn(3).getInt64()},
+                                            q.getColumn(4).getString()});
+    }
+    return records;
+}
+
+std::vector<ImportRecord> Store::import_rows(SQLite::Statement& q) {
     std::vector<ImportRecord> records;
     while (q.executeStep()) {
         ImportRecord r;

@@ -315,6 +315,8 @@ public:
 
     // Imports (schema/0004_imports.sql): the loads of a file by its SHA-256, earliest first; a new one.
     std::vector<ImportRecord> imports_of(std::string_view sha256) const;
+    std::vector<ImportRecord> imports() const;  // every one, by id
+    std::vector<IdempotencyRecord> idempotency_records() const;
     std::int64_t insert_import(const ImportRecord& record);
     std::optional<IdempotencyRecord> idempotency_record(std::string_view user, std::string_view key) const;
     void insert_idempotency(const IdempotencyRecord& record);
@@ -337,6 +339,7 @@ public:
 private:
     Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);
     SQLite::Statement& prepared(int slot, const char* sql) const;
+    static std::vector<ImportRecord> import_rows(SQLite::Statement& q);
 
     // What the rule checks read, remembered for the length of one write transaction. Under BEGIN
     // IMMEDIATE this connection is the only writer, and every write goes through insert_project,

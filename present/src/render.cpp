@@ -556,6 +556,33 @@ void print_import(const RenderOptions& o, const ledger::ImportResult& r, bool dr
           count(r.present) + pick(o, "\n", " already present\n"));
 }
 
+void print_copied(const RenderOptions& o, const std::string& from, const std::string& to,
+                  const ledger::Ledger::CopyResult& r) {
+    if (o.json()) {
+        nlohmann::ordered_json j;
+        j["from"] = from;
+        j["to"] = to;
+        j["entries"] = r.digest.entries;
+        j["head"] = r.digest.head;
+        j["imports"] = r.imports;
+        j["idempotency_keys"] = r.idempotency_keys;
+        write(dump_json(j));
+        return;
+    }
+    if (o.csv()) {
+        write(csv_line({"from", "to", "entries", "head", "imports", "idempotency_keys"}));
+        write(csv_line({from, to, std::to_string(r.digest.entries), r.digest.head, std::to_string(r.imports),
+                        std::to_string(r.idempotency_keys)}));
+        return;
+    }
+    write(word(o.lang, ledger::msg("copied {entries} entries from {from} to {to}, verified; digest of both: {digest}")
+                           .with("entries", std::to_string(r.digest.entries))
+                           .with("from", from)
+                           .with("to", to)
+                           .with("digest", std::to_string(r.digest.entries) + ":" + r.digest.head)) +
+          "\n");
+}
+
 void print_digest(const RenderOptions& o, const ledger::Digest& d) {
     if (o.json()) {
         write(dump_json(digest_json(d)));

@@ -72,7 +72,7 @@ want_zh='记账: project unit contract appropriate adjust arrive pay refund reta
 自评: evaluate
 审计: verify digest check
 账户: user token
-其他: serve init'
+其他: serve init copy'
 [[ $(help_groups zh) == "$want_zh" ]] || fail "fundflow --help groups (zh):
 $(help_groups zh)"
 [[ $(help_groups en | cut -d: -f1 | tr '\n' ' ') == "Posting Queries Self-evaluation Audit Accounts Other " ]] ||

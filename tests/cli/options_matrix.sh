@@ -119,6 +119,7 @@ declare -A sample=(
     [digest]="digest"
     [check]="check --grace-days 3650"  # (the seed's deposit fell due in 2022: exit 3 without the grace)
     [init]="init"
+    [copy]="copy --from $d/run.db --to $d/run.db.copy"  # (run removes run.db* before each try)
     [serve]="serve --listen 127.0.0.1:0 --check"  # --check: binds and exits (a server never returns)
     ["user add"]="user add wangwu --role accountant --projects P001 --password-stdin"
     ["user list"]="user list"

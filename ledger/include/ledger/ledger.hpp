@@ -133,6 +133,22 @@ public:
     // or is newer than this program.
     static Ledger open(const std::string& path, Mode mode);
 
+    // `fundflow copy`: the whole ledger at `from` into a new or empty ledger at `to`, entry by entry with
+    // the same ids, recorded times and hashes, with every registration's record, amendment, account,
+    // unit, import record and idempotency key (logins are not copied: they are not facts of the books).
+    // The source's chain is checked as it is read (Error{integrity} at its first bad entry); everything is
+    // written in one transaction, and the copy is verified before it counts: its digest must be the
+    // source's. On any failure nothing is left at `to` (a file it created is removed; an empty ledger
+    // given stays empty). Error{invalid_input} when `to` holds entries. `progress(done, total)` is called
+    // every few thousand entries.
+    struct CopyResult {
+        Digest digest;
+        std::int64_t imports = 0;
+        std::int64_t idempotency_keys = 0;
+    };
+    static CopyResult copy(const std::string& from, const std::string& to,
+                           const std::function<void(std::int64_t done, std::int64_t total)>& progress = {});
+
     Ledger(Ledger&&) noexcept;
     Ledger& operator=(Ledger&&) noexcept;
     ~Ledger();

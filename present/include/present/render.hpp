@@ -59,6 +59,10 @@ std::vector<ExtraField> entry_extras(const RenderOptions& o, const ledger::Ledge
 // The two entries of `fundflow correct`: the reversal, then the replacement.
 void print_correction(const RenderOptions& options, const ledger::CorrectionResult& result);
 void print_verify(const RenderOptions& options, const ledger::VerifyResult& result);
+// `fundflow copy`: what was copied where, with the digest both ledgers now share. JSON {"from", "to",
+// "entries", "head", "imports", "idempotency_keys"}.
+void print_copied(const RenderOptions& options, const std::string& from, const std::string& to,
+                  const ledger::Ledger::CopyResult& result);
 void print_digest(const RenderOptions& options, const ledger::Digest& digest);
 void print_warranty(const RenderOptions& options, const ledger::WarrantyReport& report);
 void print_check(const RenderOptions& options, const ledger::CheckReport& report);
