@@ -35,6 +35,104 @@ detail::UnitRow require_unit(const detail::Store& store, std::string_view code) 
     return *row;
 }
 
+// The form's columns (year, as_of set) from the sums of one scope — a project, or every project of a unit —
+// over a date range: the year to the as-of date, every earlier year (the carryover), everything to the as-of
+// date (the deposits outstanding). Each figure is a weighted sum of those sums, so a unit's form is its
+// projects' forms added up.
+void fill_figures(ExecutionReport& report,
+                  const std::function<std::vector<detail::SumRow>(std::optional<Date> from, Date to)>& sums) {
+    for (const auto& sum : sums(first_day_of(report.year), report.as_of)) {
+        ExecutionFigures& f = report.levels[static_cast<std::size_t>(sum.level)];
+        switch (sum.kind) {
+            case EntryKind::appropriation:
+                f.initial_budget += sum.amount;
+                f.full_year_budget += sum.amount;
+                break;
+            case EntryKind::adjustment:
+                f.full_year_budget += sum.amount;
+                break;
+            case EntryKind::arrival:
+                f.arrived += sum.amount;
+                break;
+            case EntryKind::recovery:
+                f.recovered += sum.amount;  // stays in (5): recovered money was arrived and not executed
+                break;
+            default:
+                f.executed += times(sum.amount, weights_of(sum.kind).executed);
+                // A prior refund (年初余额调整) raises the carryover's budget and arrival instead.
+                f.full_year_budget += times(sum.amount, weights_of(sum.kind).opening);
+                f.arrived += times(sum.amount, weights_of(sum.kind).opening);
+                break;
+        }
+    }
+    // Carryover (domain.md §6): what every earlier year left unexecuted and unrecovered is this
+    // year's carryover budget and arrival; it has no initial budget.
+    Money carried;
+    for (const auto& sum : sums(std::nullopt, last_day_of(report.year - 1))) {
+        carried += times(sum.amount, weights_of(sum.kind).carry);
+    }
+    ExecutionFigures& carryover = report.levels[static_cast<std::size_t>(Level::carryover)];
+    carryover.full_year_budget += carried;
+    carryover.arrived += carried;
+    for (Level l : kLevels) {
+        if (is_fiscal(l)) {
+            report.fiscal_subtotal += report.level(l);
+        }
+        report.total += report.level(l);
+    }
+    for (const auto& sum : sums(std::nullopt, report.as_of)) {
+        report.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
+    }
+}
+
+// The rows of `balance --by level` or `--by project` (report.as_of set) from the sums of a scope by project:
+// each project's (or the unit's) pots of the as-of date's year.
+void add_pot_rows(BalanceReport& report, BalanceBy by, int year,
+                  const std::function<std::vector<detail::SumRow>(std::optional<Date> from, Date to)>& sums) {
+    // Balances are per fiscal year: the pots of the as-of date's year, the carryover pot opening with
+    // what earlier years left (domain.md §6).
+    std::map<std::string, std::array<BalanceRow, kLevels.size()>> pots;
+    const auto pot = [&](const std::string& project, Level level) -> BalanceRow& {
+        auto& row = pots[project][static_cast<std::size_t>(level)];
+        row.project = project;
+        row.level = level;
+        return row;
+    };
+    for (const auto& sum : sums(first_day_of(year), report.as_of)) {
+        BalanceRow& r = pot(sum.project, sum.level);
+        const detail::Weights w = weights_of(sum.kind);
+        r.arrived += times(sum.amount, w.arrived) + times(sum.amount, w.opening);
+        r.executed += times(sum.amount, w.executed);
+        r.retention_outstanding += times(sum.amount, w.outstanding);
+        if (sum.kind == EntryKind::recovery) {
+            r.recovered += sum.amount;
+        }
+    }
+    for (const auto& sum : sums(std::nullopt, last_day_of(year - 1))) {
+        BalanceRow& r = pot(sum.project, Level::carryover);
+        r.arrived += times(sum.amount, weights_of(sum.kind).carry);
+        r.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
+    }
+    for (auto& [project, levels] : pots) {
+        BalanceRow total{project, std::nullopt, std::nullopt, {}, {}, {}, {}};
+        for (const BalanceRow& r : levels) {
+            if (r.project.empty()) {
+                continue;  // a level this project never used
+            }
+            total.arrived += r.arrived;
+            total.executed += r.executed;
+            total.retention_outstanding += r.retention_outstanding;
+            total.recovered += r.recovered;
+            if (by == BalanceBy::level) {
+                report.rows.push_back(r);
+            }
+        }
+        if (by == BalanceBy::project) {
+            report.rows.push_back(total);
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<Unit> Ledger::units() const {
@@ -75,19 +173,11 @@ ExecutionReport Ledger::unit_execution_report(std::string_view code, int year, c
         report.year = year;
         report.as_of = std::min(cut.as_of, last_day_of(year));
         report.known_at = cut.known_at;
-        for (const auto& row : store_->projects_of_unit(unit.id)) {
-            const ExecutionReport one = execution_report(row.project.code, year, cut);
-            for (Level l : kLevels) {
-                report.levels[static_cast<std::size_t>(l)] += one.level(l);
-            }
-            report.fiscal_subtotal += one.fiscal_subtotal;
-            report.total += one.total;
-            report.retention_outstanding += one.retention_outstanding;
-            report.deposits_past_due.insert(report.deposits_past_due.end(), one.deposits_past_due.begin(),
-                                            one.deposits_past_due.end());
-        }
-        std::stable_sort(report.deposits_past_due.begin(), report.deposits_past_due.end(),
-                         [](const DepositPastDue& a, const DepositPastDue& b) { return a.due < b.due; });
+        // The same sums as one project's form, taken over every project of the unit and the units below at
+        // once: a few aggregate reads, however many projects. (Deposits past due are per project: evaluate.)
+        fill_figures(report, [&](std::optional<Date> from, Date to) {
+            return store_->unit_sums(unit.id, from, to, cut.known_at);
+        });
         return report;
     });
 }
@@ -99,31 +189,27 @@ BalanceReport Ledger::unit_balances(std::string_view code, BalanceBy by, const R
         for (const auto& row : store_->projects_of_unit(unit.id)) {
             projects.insert(row.project.code);
         }
+        if (by == BalanceBy::level) {
+            // The unit's pots at once, from the sums over all its projects (as its execution form).
+            BalanceReport report;
+            report.as_of = cut.as_of;
+            report.known_at = cut.known_at;
+            add_pot_rows(report, by, year_of(cut.as_of), [&](std::optional<Date> from, Date to) {
+                auto rows = store_->unit_sums(unit.id, from, to, cut.known_at);
+                for (auto& row : rows) {
+                    row.project = unit.unit.code;
+                }
+                return rows;
+            });
+            return report;
+        }
         BalanceReport all = balances(std::nullopt, by, cut);
         BalanceReport report;
         report.as_of = all.as_of;
         report.known_at = all.known_at;
-        std::array<std::optional<BalanceRow>, kLevels.size()> levels;
         for (auto& row : all.rows) {
-            if (projects.count(row.project) == 0) {
-                continue;
-            }
-            if (by != BalanceBy::level) {
+            if (projects.count(row.project) != 0) {
                 report.rows.push_back(std::move(row));
-                continue;
-            }
-            auto& sum = levels[static_cast<std::size_t>(*row.level)];
-            if (!sum) {
-                sum = BalanceRow{unit.unit.code, row.level, std::nullopt, {}, {}, {}, {}};
-            }
-            sum->arrived += row.arrived;
-            sum->executed += row.executed;
-            sum->retention_outstanding += row.retention_outstanding;
-            sum->recovered += row.recovered;
-        }
-        for (auto& sum : levels) {
-            if (sum) {
-                report.rows.push_back(std::move(*sum));
             }
         }
         for (auto& [key, terms] : all.contract_terms) {
@@ -161,48 +247,9 @@ ExecutionReport Ledger::execution_report(std::string_view code, int year, const 
         report.unit_name = terms.unit_name;
         report.func_code = terms.func_code;
         report.known_at = cut.known_at;
-        for (const auto& sum : store_->sums(row.id, first_day_of(year), report.as_of, cut.known_at, false)) {
-            ExecutionFigures& f = report.levels[static_cast<std::size_t>(sum.level)];
-            switch (sum.kind) {
-                case EntryKind::appropriation:
-                    f.initial_budget += sum.amount;
-                    f.full_year_budget += sum.amount;
-                    break;
-                case EntryKind::adjustment:
-                    f.full_year_budget += sum.amount;
-                    break;
-                case EntryKind::arrival:
-                    f.arrived += sum.amount;
-                    break;
-                case EntryKind::recovery:
-                    f.recovered += sum.amount;  // stays in (5): recovered money was arrived and not executed
-                    break;
-                default:
-                    f.executed += times(sum.amount, weights_of(sum.kind).executed);
-                    // A prior refund (年初余额调整) raises the carryover's budget and arrival instead.
-                    f.full_year_budget += times(sum.amount, weights_of(sum.kind).opening);
-                    f.arrived += times(sum.amount, weights_of(sum.kind).opening);
-                    break;
-            }
-        }
-        // Carryover (domain.md §6): what every earlier year left unexecuted and unrecovered is this
-        // year's carryover budget and arrival; it has no initial budget.
-        Money carried;
-        for (const auto& sum : store_->sums(row.id, std::nullopt, last_day_of(year - 1), cut.known_at, false)) {
-            carried += times(sum.amount, weights_of(sum.kind).carry);
-        }
-        ExecutionFigures& carryover = report.levels[static_cast<std::size_t>(Level::carryover)];
-        carryover.full_year_budget += carried;
-        carryover.arrived += carried;
-        for (Level l : kLevels) {
-            if (is_fiscal(l)) {
-                report.fiscal_subtotal += report.level(l);
-            }
-            report.total += report.level(l);
-        }
-        for (const auto& sum : store_->sums(row.id, std::nullopt, report.as_of, cut.known_at, false)) {
-            report.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
-        }
+        fill_figures(report, [&](std::optional<Date> from, Date to) {
+            return store_->sums(row.id, from, to, cut.known_at, false);
+        });
         // Deposits still held after their due date: the self-evaluation must not call them "to be paid
         // when the warranty ends". The warranty schedule settles releases first-due first (same read).
         WarrantyFilter filter;
@@ -251,49 +298,9 @@ BalanceReport Ledger::balances(const std::optional<std::string>& code, BalanceBy
             }
             return report;
         }
-        // Balances are per fiscal year: the pots of the as-of date's year, the carryover pot opening with
-        // what earlier years left (domain.md §6).
-        const int year = year_of(cut.as_of);
-        std::map<std::string, std::array<BalanceRow, kLevels.size()>> pots;
-        const auto pot = [&](const std::string& project, Level level) -> BalanceRow& {
-            auto& row = pots[project][static_cast<std::size_t>(level)];
-            row.project = project;
-            row.level = level;
-            return row;
-        };
-        for (const auto& sum : store_->sums(project_id, first_day_of(year), cut.as_of, cut.known_at, false)) {
-            BalanceRow& r = pot(sum.project, sum.level);
-            const detail::Weights w = weights_of(sum.kind);
-            r.arrived += times(sum.amount, w.arrived) + times(sum.amount, w.opening);
-            r.executed += times(sum.amount, w.executed);
-            r.retention_outstanding += times(sum.amount, w.outstanding);
-            if (sum.kind == EntryKind::recovery) {
-                r.recovered += sum.amount;
-            }
-        }
-        for (const auto& sum : store_->sums(project_id, std::nullopt, last_day_of(year - 1), cut.known_at, false)) {
-            BalanceRow& r = pot(sum.project, Level::carryover);
-            r.arrived += times(sum.amount, weights_of(sum.kind).carry);
-            r.retention_outstanding += times(sum.amount, weights_of(sum.kind).outstanding);
-        }
-        for (auto& [project, levels] : pots) {
-            BalanceRow total{project, std::nullopt, std::nullopt, {}, {}, {}, {}};
-            for (const BalanceRow& r : levels) {
-                if (r.project.empty()) {
-                    continue;  // a level this project never used
-                }
-                total.arrived += r.arrived;
-                total.executed += r.executed;
-                total.retention_outstanding += r.retention_outstanding;
-                total.recovered += r.recovered;
-                if (by == BalanceBy::level) {
-                    report.rows.push_back(r);
-                }
-            }
-            if (by == BalanceBy::project) {
-                report.rows.push_back(total);
-            }
-        }
+        add_pot_rows(report, by, year_of(cut.as_of), [&](std::optional<Date> from, Date to) {
+            return store_->sums(project_id, from, to, cut.known_at, false);
+        });
         return report;
     });
 }

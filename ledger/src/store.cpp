@@ -1048,6 +1048,60 @@ std::vector<ProjectRow> Store::projects_of_unit(std::int64_t unit_id) const {
     return project_rows(q);
 }
 
+std::vector<SumRow> Store::unit_sums(std::int64_t unit_id, std::optional<Date> from, Date to,
+                                     const std::optional<Instant>& known_at) const {
+    // The unit's projects, as a subquery each statement below starts from.
+    static const std::string kScope =
+        "project_id IN (WITH RECURSIVE below(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN below b "
+        "ON u.parent_id = b.id) SELECT p.id FROM projects p JOIN below b ON p.unit_id = b.id) ";
+    std::map<std::pair<Level, EntryKind>, Money> sums;
+    const auto run = [&](int slot, const std::string& sql, const std::string& low, const std::string& high,
+                         const std::optional<std::string>& recorded_by = std::nullopt) {
+        auto& q = prepared(slot, sql.c_str());
+        const ResetAfterUse reset{q};
+        q.bind(1, unit_id);
+        q.bind(2, low);
+        q.bind(3, high);
+        if (recorded_by) {
+            q.bind(4, *recorded_by);
+        }
+        while (q.executeStep()) {
+            sums[{parse_level(q.getColumn(0).getString()), parse_entry_kind(q.getColumn(1).getString())}] +=
+                Money::from_fen(q.getColumn(2).getInt64());
+        }
+    };
+    const Date low = from.value_or(kFirstDay);
+    const bool current = !known_at || to_string(*known_at) >= head().recorded_at;
+    if (!current) {
+        static const std::string sql = "SELECT level, effect_kind, SUM(amount_fen) FROM entries WHERE " + kScope +
+                                       "AND effective_on BETWEEN ?2 AND ?3 AND recorded_at <= ?4 "
+                                       "AND level IS NOT NULL GROUP BY level, effect_kind";
+        run(113, sql, to_string(low), to_string(to), to_string(*known_at));
+    } else {
+        const Pieces pieces = cut_into_pieces(low, to);
+        if (pieces.years) {
+            static const std::string sql = "SELECT level, effect_kind, SUM(amount_fen) FROM year_totals WHERE " +
+                                           kScope + "AND year BETWEEN CAST(?2 AS INTEGER) AND CAST(?3 AS INTEGER) GROUP BY level, effect_kind";
+            run(114, sql, std::to_string(pieces.years->first), std::to_string(pieces.years->second));
+        }
+        for (const auto& [month_low, month_high] : pieces.months) {
+            static const std::string sql = "SELECT level, effect_kind, SUM(amount_fen) FROM month_totals WHERE " +
+                                           kScope + "AND month BETWEEN ?2 AND ?3 GROUP BY level, effect_kind";
+            run(115, sql, month_low, month_high);
+        }
+        for (const auto& [day_low, day_high] : pieces.days) {
+            static const std::string sql = "SELECT level, effect_kind, SUM(amount_fen) FROM day_totals WHERE " +
+                                           kScope + "AND effective_on BETWEEN ?2 AND ?3 GROUP BY level, effect_kind";
+            run(116, sql, to_string(day_low), to_string(day_high));
+        }
+    }
+    std::vector<SumRow> rows;
+    for (const auto& [key, amount] : sums) {
+        rows.push_back(SumRow{std::string(), key.first, std::nullopt, key.second, amount});
+    }
+    return rows;
+}
+
 namespace {
 
 constexpr const char* kUnitSelect =

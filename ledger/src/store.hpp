@@ -205,6 +205,10 @@ public:
     std::int64_t unit_rows() const;
     // The projects of the unit and of every unit below it, by code.
     std::vector<ProjectRow> projects_of_unit(std::int64_t unit_id) const;
+    // sums() over every project of the unit and of the units below it at once, by (level, kind); project is
+    // empty in the rows. Current knowledge reads the year, month and day totals; --known-at the entries.
+    std::vector<SumRow> unit_sums(std::int64_t unit_id, std::optional<Date> from, Date to,
+                                  const std::optional<Instant>& known_at) const;
     std::int64_t insert_contract(std::int64_t project_id, const Contract& contract);
 
     Head head() const;

@@ -15,6 +15,9 @@ F contract amend P001 --contract C001 --retention-rate 3% --date 2020-12-01 --me
 # Schema 5's account_events: a user and a token (account entries).
 F user add lisi --role auditor --password-stdin <<<"t1 password" >/dev/null && F token create lisi >/dev/null ||
     fail "adding a user and a token"
+# Schema 7's units: a unit and a project of it.
+F unit add 县局 --name 某县财政局 --date 2020-01-01 >/dev/null &&
+    F project add P7 --name 单位项目 --unit 县局 --date 2020-01-02 >/dev/null || fail "adding a unit and its project"
 # Schema 6's idempotency_keys (written by the service beside its entry): one key, as the service would insert it.
 sqlite3 "$db" "INSERT INTO idempotency_keys VALUES ('zhangsan', 'key-1', '$(printf '%064d' 0 | tr 0 a)', 1,
                '2026-01-01T00:00:00.000000Z')" || fail "adding an idempotency key"

@@ -126,9 +126,16 @@ TEST_CASE("units: consolidated forms and balances are the sums of the projects b
             const std::set<std::string> projects = below(u);
             const auto listed = l.projects_of_unit(u);
             CHECK(std::set<std::string>(listed.begin(), listed.end()) == projects);
+            // Year ends, mid-year cut-offs (month and day totals) and a --known-at cut (the entries themselves).
+            const auto middle = l.entry(EntryId{l.verify().digest.entries / 2});
+            std::vector<std::pair<int, ReadCut>> cuts;
             for (int year : {2020, 2021, 2022}) {
-                CAPTURE(year);
-                const ReadCut cut{day(year, 12, 31), std::nullopt};
+                cuts.emplace_back(year, ReadCut{day(year, 12, 31), std::nullopt});
+                cuts.emplace_back(year, ReadCut{day(year, 6, 15), std::nullopt});
+                cuts.emplace_back(year, ReadCut{day(year, 12, 31), parse_instant(middle.recorded_at)});
+            }
+            for (const auto& [year, cut] : cuts) {
+                CAPTURE(year, to_string(cut.as_of), cut.known_at.has_value());
                 const ExecutionReport got = l.unit_execution_report(u, year, cut);
                 ExecutionReport want;
                 for (const auto& p : projects) {

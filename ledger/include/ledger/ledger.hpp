@@ -250,7 +250,8 @@ public:
     std::vector<std::string> projects_of_unit(std::string_view code) const;
     // The consolidated form of every project of the unit and of the units below it (`report execution
     // --unit`): each column the sum of the projects' forms of that year; project and project_name are the
-    // unit's code and name, deposits past due those of every project. A unit without projects: zeros.
+    // unit's code and name; deposits past due are left to each project's form (evaluate). A unit without
+    // projects: zeros.
     ExecutionReport unit_execution_report(std::string_view unit, int year, const ReadCut& cut) const;
     // `balance --unit`: by level, one row per level summing the unit's projects (project: the unit's code);
     // by project or contract, the rows of the unit's projects.
