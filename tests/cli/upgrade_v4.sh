@@ -48,4 +48,4 @@ if [[ -n $python ]]; then
     [[ $now == "ok: $(F digest | tr ':' ' ' | awk '{ print $1 " entries, head " $2 }')" ]] ||
         fail "verify_chain.py says '$now', fundflow digest $(F digest)"
 fi
-echo "ok upgrade-v4: $(sqlite3 "$db" 'SELECT count(*) FROM entries') entries, schema 4 upgraded to 6, digest $digest extended and verify_chain.py's head unchanged, schema as a new ledger's, $reads reads identical"
+echo "ok upgrade-v4: $(sqlite3 "$db" 'SELECT count(*) FROM entries') entries, schema 4 upgraded to 7, digest $digest extended and verify_chain.py's head unchanged, schema as a new ledger's, $reads reads identical"

@@ -82,7 +82,7 @@ $(diff "$d/ra" "$d/rb")"
 }
 
 # 1. The generated dataset.
-"$PYTHON3" "$here/gen_dataset.py" "$d/data.csv" --seed 7 --entries "${FUNDFLOW_IMPORT_ENTRIES:-6000}" --projects 20 \
+"$PYTHON3" "$here/gen_dataset.py" "$d/data.csv" --seed 7 --entries "${FUNDFLOW_IMPORT_ENTRIES:-6000}" --projects "${FUNDFLOW_IMPORT_PROJECTS:-20}" \
     2>"$d/gen.err" || fail "gen_dataset.py: $(cat "$d/gen.err")"
 F init >/dev/null && F import "$d/data.csv" >/dev/null 2>"$d/err" || fail "importing the dataset: $(head -c 2000 "$d/err")"
 round_trip "$db" "$d/copy.db" generated
