@@ -185,10 +185,6 @@ ExecutionReport Ledger::unit_execution_report(std::string_view code, int year, c
 BalanceReport Ledger::unit_balances(std::string_view code, BalanceBy by, const ReadCut& cut) const {
     return detail::read_guarded(*store_, [&] {
         const auto unit = require_unit(*store_, code);
-        std::set<std::string> projects;
-        for (const auto& row : store_->projects_of_unit(unit.id)) {
-            projects.insert(row.project.code);
-        }
         if (by == BalanceBy::level) {
             // The unit's pots at once, from the sums over all its projects (as its execution form).
             BalanceReport report;
@@ -202,6 +198,11 @@ BalanceReport Ledger::unit_balances(std::string_view code, BalanceBy by, const R
                 return rows;
             });
             return report;
+        }
+        // By project or contract: the rows of the unit's projects.
+        std::set<std::string> projects;
+        for (const auto& row : store_->projects_of_unit(unit.id)) {
+            projects.insert(row.project.code);
         }
         BalanceReport all = balances(std::nullopt, by, cut);
         BalanceReport report;

@@ -5,17 +5,16 @@
 // by level the sum of those projects' balances. Registration rules and tamper evidence follow.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <map>
 #include <random>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "ledger/ledger.hpp"
+#include "error_matchers.hpp"
+#include "run_sql.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -36,19 +35,8 @@ Posting posting(const std::string& project, EntryKind kind, Level level, std::in
     return p;
 }
 
-std::string run_sql(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        throw std::runtime_error("sqlite3_open_v2 failed");
-    }
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string message = rc == SQLITE_OK ? "" : (error != nullptr ? error : "sqlite3_exec failed");
-    sqlite3_free(error);
-    sqlite3_close(db);
-    return message;
-}
+using ledger_test::HasCode;
+using ledger_test::run_sql;
 
 void add(ExecutionFigures& sum, const ExecutionFigures& f) { sum += f; }
 
@@ -186,18 +174,17 @@ TEST_CASE("units: registration rules, the tree in order, and the project's unit 
         l.add_unit(Unit{"省厅", "某省财政厅", ""}, kClerk, day(2020, 1, 1));
         l.add_unit(Unit{"市局", "某市财政局", "省厅"}, kClerk, day(2020, 1, 1));
         CHECK_THROWS_MATCHES(l.add_unit(Unit{"市局", "again", ""}, kClerk), Error,
-                             Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::rejected; }));
+                             HasCode(ErrorCode::rejected));
         CHECK_THROWS_MATCHES(l.add_unit(Unit{"县局", "x", "无此单位"}, kClerk), Error,
-                             Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::not_found; }));
+                             HasCode(ErrorCode::not_found));
         for (const char* money : {"yuan", "wan", "元", "万元"}) {
             CHECK_THROWS_MATCHES(l.add_unit(Unit{money, "x", ""}, kClerk), Error,
-                                 Catch::Predicate<Error>(
-                                     [](const Error& e) { return e.code() == ErrorCode::invalid_input; }));
+                                 HasCode(ErrorCode::invalid_input));
         }
         CHECK_THROWS_MATCHES(l.add_unit(Unit{"A B", "x", ""}, kClerk), Error,
-                             Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::invalid_input; }));
+                             HasCode(ErrorCode::invalid_input));
         CHECK_THROWS_MATCHES(l.add_project(Project{"P9", "x", "", "", "无此单位"}, kClerk), Error,
-                             Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::not_found; }));
+                             HasCode(ErrorCode::not_found));
         CHECK_FALSE(l.find_project("P9"));  // nothing written
         l.add_project(Project{"P1", "项目", "", "", "市局"}, kClerk, day(2020, 1, 2));
         l.add_project(Project{"P2", "无单位项目", "", ""}, kClerk, day(2020, 1, 2));
