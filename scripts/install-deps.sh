@@ -16,6 +16,7 @@ packages=(
   libminizip-dev                  # the zip of the 自评报告 .docx (the library libxlsxwriter already uses)
   libboost-locale-dev             # reads the embedded zh_CN gettext catalogue (no system locale needed)
   libsodium-dev                   # accounts: argon2id password hashes, random tokens, constant-time compares
+  libpqxx-dev                     # the PostgreSQL engine (--db postgresql://…): C++ over libpq, prepared statements
   nlohmann-json3-dev              # JSON (header-only): the shapes of cli.md, one writer for the CLI and the service
   gettext                         # msgcat/msgfmt compile po/zh_CN/*.po at build time; xgettext for its check
   catch2                          # unit tests (v2.13)

@@ -693,14 +693,14 @@ void Ledger::logout(std::string_view token) {
 namespace detail {
 namespace {
 
-std::optional<std::string> optional_column(const SQLite::Column& column) {
+std::optional<std::string> optional_column(const sql::Column& column) {
     if (column.isNull()) {
         return std::nullopt;
     }
     return column.getString();
 }
 
-void bind_text(SQLite::Statement& q, int index, const std::optional<std::string>& value) {
+void bind_text(sql::Statement& q, int index, const std::optional<std::string>& value) {
     if (value) {
         q.bind(index, *value);
     } else {
@@ -712,7 +712,7 @@ void bind_text(SQLite::Statement& q, int index, const std::optional<std::string>
     "SELECT a.entry_id, a.user, a.action, a.role, a.projects, a.password_hash, a.token_sha256, "    \
     "a.token_expires_at, e.recorded_at, e.user FROM account_events a JOIN entries e ON e.id = a.entry_id "
 
-AccountRecord read_account_record(SQLite::Statement& q, int first) {
+AccountRecord read_account_record(sql::Statement& q, int first) {
     AccountRecord r;
     r.user = q.getColumn(first).getString();
     r.action = q.getColumn(first + 1).getString();
@@ -724,7 +724,7 @@ AccountRecord read_account_record(SQLite::Statement& q, int first) {
     return r;
 }
 
-AccountEventRow read_event(SQLite::Statement& q) {
+AccountEventRow read_event(sql::Statement& q) {
     AccountEventRow row;
     row.entry_id = q.getColumn(0).getInt64();
     row.record = read_account_record(q, 1);
@@ -733,7 +733,7 @@ AccountEventRow read_event(SQLite::Statement& q) {
     return row;
 }
 
-SessionRow read_session(SQLite::Statement& q) {
+SessionRow read_session(sql::Statement& q) {
     return SessionRow{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                       q.getColumn(3).getString(), q.getColumn(4).getInt() != 0};
 }
@@ -741,7 +741,7 @@ SessionRow read_session(SQLite::Statement& q) {
 }  // namespace
 
 void Store::insert_account_event(std::int64_t entry_id, const AccountRecord& r) {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "INSERT INTO account_events (entry_id, user, action, role, projects, password_hash, "
                         "token_sha256, token_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, entry_id);
@@ -772,7 +772,7 @@ std::vector<AccountEventRow> Store::account_events(std::optional<std::string_vie
 }
 
 std::optional<AccountRecord> Store::account_record_of(std::int64_t entry_id) const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT user, action, role, projects, password_hash, token_sha256, token_expires_at "
                         "FROM account_events WHERE entry_id = ?");
     q.bind(1, entry_id);
@@ -783,7 +783,7 @@ std::optional<AccountRecord> Store::account_record_of(std::int64_t entry_id) con
 }
 
 std::int64_t Store::account_event_rows() const {
-    SQLite::Statement q(*db_, "SELECT count(*) FROM account_events");
+    sql::Statement q(*db_, "SELECT count(*) FROM account_events");
     return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
 
@@ -809,7 +809,7 @@ std::optional<SessionRow> Store::session(std::string_view token_sha256) const {
 }
 
 void Store::insert_session(const SessionRow& s) {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "INSERT INTO sessions (token_sha256, user, created_at, last_seen_at, revoked) "
                         "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, s.token_sha256);
@@ -822,8 +822,8 @@ void Store::insert_session(const SessionRow& s) {
 
 void Store::touch_session(std::string_view token_sha256, std::string_view last_seen_at) {
     // Never backwards: two requests of one session may finish out of order.
-    SQLite::Statement q(*db_,
-                        "UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE token_sha256 = ?1 "
+    sql::Statement q(*db_,
+                        "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at > ?2 THEN last_seen_at ELSE ?2 END WHERE token_sha256 = ?1 "
                         "AND revoked = 0");
     q.bind(1, std::string(token_sha256));
     q.bind(2, std::string(last_seen_at));
@@ -831,13 +831,13 @@ void Store::touch_session(std::string_view token_sha256, std::string_view last_s
 }
 
 void Store::revoke_session(std::string_view token_sha256) {
-    SQLite::Statement q(*db_, "UPDATE sessions SET revoked = 1 WHERE token_sha256 = ?");
+    sql::Statement q(*db_, "UPDATE sessions SET revoked = 1 WHERE token_sha256 = ?");
     q.bind(1, std::string(token_sha256));
     q.exec();
 }
 
 void Store::forget_sessions_before(std::string_view cutoff) {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "DELETE FROM sessions WHERE last_seen_at < ? AND token_sha256 NOT IN "
                         "(SELECT token_sha256 FROM account_events WHERE token_sha256 IS NOT NULL)");
     q.bind(1, std::string(cutoff));
@@ -845,7 +845,7 @@ void Store::forget_sessions_before(std::string_view cutoff) {
 }
 
 LoginFailures Store::login_failures(std::string_view user) const {
-    SQLite::Statement q(*db_, "SELECT count, locked_until FROM login_failures WHERE user = ?");
+    sql::Statement q(*db_, "SELECT count, locked_until FROM login_failures WHERE user = ?");
     q.bind(1, std::string(user));
     if (!q.executeStep()) {
         return LoginFailures{};
@@ -855,12 +855,12 @@ LoginFailures Store::login_failures(std::string_view user) const {
 
 void Store::set_login_failures(std::string_view user, const LoginFailures& f) {
     if (f.count == 0 && !f.locked_until) {
-        SQLite::Statement q(*db_, "DELETE FROM login_failures WHERE user = ?");
+        sql::Statement q(*db_, "DELETE FROM login_failures WHERE user = ?");
         q.bind(1, std::string(user));
         q.exec();
         return;
     }
-    SQLite::Statement q(
+    sql::Statement q(
         *db_,
         "INSERT INTO login_failures (user, count, locked_until) VALUES (?1, ?2, ?3) "
         "ON CONFLICT (user) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until");

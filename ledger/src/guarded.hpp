@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ledger/error.hpp"
+#include "sql.hpp"
 
 namespace ledger::detail {
 
@@ -17,6 +18,21 @@ template <typename F>
 auto guarded(F&& body) -> decltype(body()) {
     try {
         return body();
+    } catch (const sql::PgError& e) {
+        if (e.connection_lost()) {
+            throw Error(ErrorCode::storage, msg("the connection to PostgreSQL was lost ({reason}); nothing more was "
+                                                "written: check the server and retry")
+                                                .with("reason", e.what()));
+        }
+        if (e.sqlstate() == "42501") {  // insufficient_privilege: the application's role may only add rows
+            throw Error(ErrorCode::storage,
+                        msg("PostgreSQL refused: {reason}; check the role's grants (docs/postgresql.md)")
+                            .with("reason", e.what()));
+        }
+        if (e.sqlstate() == "25006") {  // read_only_sql_transaction: a standby
+            throw Error(ErrorCode::storage, msg("the PostgreSQL server is read-only (a standby); write to the primary"));
+        }
+        throw Error(ErrorCode::storage, msg("PostgreSQL failed: {reason}").with("reason", e.what()));
     } catch (const SQLite::Exception& e) {
         const int code = e.getErrorCode() & 0xFF;
         switch (code) {

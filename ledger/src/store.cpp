@@ -34,14 +34,14 @@ constexpr const char* kEntrySelect =
 // (LEFT JOIN projects: an account entry has no project, schema 5. A money entry whose project row is
 // missing reads with an empty project, and its hash then no longer matches.)
 
-std::optional<std::string> optional_text(const SQLite::Column& column) {
+std::optional<std::string> optional_text(const sql::Column& column) {
     if (column.isNull()) {
         return std::nullopt;
     }
     return column.getString();
 }
 
-ChainRecord read_record(SQLite::Statement& q) {
+ChainRecord read_record(sql::Statement& q) {
     ChainRecord record;
     Entry& e = record.entry;
     e.id = EntryId{q.getColumn(0).getInt64()};
@@ -96,7 +96,7 @@ ChainRecord read_record(SQLite::Statement& q) {
     return record;
 }
 
-void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& value) {
+void bind_optional(sql::Statement& q, int index, const std::optional<std::string>& value) {
     if (value) {
         q.bind(index, *value);
     } else {
@@ -197,14 +197,92 @@ bool is_blank(SQLite::Database& db) {
                     .with("path", path));
 }
 
+// PostgreSQL: the database's schema version (its schema_version table), or nullopt when the database
+// holds no fundflow ledger.
+std::optional<std::int64_t> pg_version(sql::Database& db) {
+    if (db.scalar("SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END") == 0) {
+        return std::nullopt;
+    }
+    if (db.scalar("SELECT count(*) FROM schema_version WHERE application_id <> " + std::to_string(kApplicationId)) !=
+        0) {
+        return std::nullopt;
+    }
+    return db.scalar("SELECT coalesce(max(version), 0) FROM schema_version");
+}
+
+std::unique_ptr<sql::Database> pg_connect(const std::string& uri) {
+    try {
+        return sql::Database::postgres(uri);
+    } catch (const sql::PgError& e) {
+        throw Error(ErrorCode::storage,
+                    msg("could not connect to PostgreSQL at '{uri}' ({reason}); check --db and that the server runs")
+                        .with("uri", sql::redacted(uri))
+                        .with("reason", e.what()));
+    }
+}
+
+// `init` on PostgreSQL: an empty database (no table in its schema) gets the whole schema in one
+// transaction; a fundflow database of this schema version is left as it is.
+void pg_create(const std::string& uri) {
+    auto db = pg_connect(uri);
+    if (const auto version = pg_version(*db)) {
+        if (*version != latest_version()) {
+            throw Error(ErrorCode::invalid_input,
+                        msg("the PostgreSQL ledger's schema is version {version}, this program knows {known}")
+                            .with("version", std::to_string(*version))
+                            .with("known", std::to_string(latest_version())));
+        }
+        return;
+    }
+    if (db->scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") != 0) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("the PostgreSQL database '{uri}' holds other tables; give fundflow an empty database")
+                        .with("uri", sql::redacted(uri)));
+    }
+    db->exec("BEGIN");
+    try {
+        for (const auto& m : pg_migrations()) {
+            db->exec(m.sql);
+        }
+        db->exec("COMMIT");
+    } catch (...) {
+        try {
+            db->exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+}
+
+std::unique_ptr<Store> pg_open(const std::string& uri, bool writable, Store* (*make)(std::unique_ptr<sql::Database>, const std::string&, bool)) {
+    auto db = pg_connect(uri);
+    const auto version = pg_version(*db);
+    if (!version) {
+        throw Error(ErrorCode::not_found,
+                    msg("no fundflow ledger in the PostgreSQL database '{uri}'; run 'fundflow init --db {uri}' first")
+                        .with("uri", sql::redacted(uri)));
+    }
+    if (*version != latest_version()) {
+        throw Error(ErrorCode::invalid_input,
+                    msg("the PostgreSQL ledger's schema is version {version}, this program knows {known}")
+                        .with("version", std::to_string(*version))
+                        .with("known", std::to_string(latest_version())));
+    }
+    return std::unique_ptr<Store>(make(std::move(db), uri, writable));
+}
+
 }  // namespace
 
-Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable)
+Store::Store(std::unique_ptr<sql::Database> db, std::string path, bool writable)
     : db_(std::move(db)), path_(std::move(path)), writable_(writable) {}
 
 Store::~Store() = default;
 
 void Store::create(const std::string& path) {
+    if (sql::is_postgres_uri(path)) {
+        pg_create(path);
+        return;
+    }
     refuse_uri(path);
     const bool existed = std::filesystem::exists(path);
     std::unique_ptr<SQLite::Database> db;
@@ -226,6 +304,11 @@ void Store::create(const std::string& path) {
 }
 
 std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
+    if (sql::is_postgres_uri(path)) {
+        return pg_open(path, writable, [](std::unique_ptr<sql::Database> db, const std::string& uri, bool w) {
+            return new Store(std::move(db), uri, w);
+        });
+    }
     refuse_uri(path);
     if (!std::filesystem::exists(path)) {
         throw Error(ErrorCode::not_found,
@@ -297,17 +380,17 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool writable) {
         // ~18 small writes per entry; in memory it is a copy. Durability is the WAL's, not this file's.
         db->exec("PRAGMA temp_store = MEMORY");
     }
-    return std::unique_ptr<Store>(new Store(std::move(db), path, writable));
+    return std::unique_ptr<Store>(new Store(std::make_unique<sql::Database>(std::move(db)), path, writable));
 }
 
-SQLite::Statement& Store::prepared(int slot, const char* sql) const {
+sql::Statement& Store::prepared(int slot, const char* sql) const {
     const auto index = static_cast<std::size_t>(slot);
     if (statements_.size() <= index) {
         statements_.resize(index + 1);
     }
     auto& statement = statements_[index];
     if (!statement) {
-        statement = std::make_unique<SQLite::Statement>(*db_, sql);
+        statement = std::make_unique<sql::Statement>(*db_, sql, true);
     }
     statement->reset();
     statement->clearBindings();
@@ -325,7 +408,34 @@ void Store::transaction(const std::function<void()>& body) {
     if (read_depth_ > 0) {
         throw Error(ErrorCode::storage, msg("a write was started inside a read snapshot; nothing was written"));
     }
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (db_->postgres()) {
+        // One writer at a time, as SQLite's BEGIN IMMEDIATE: the chain's tail is read and extended under
+        // a transaction-scoped advisory lock (docs/design-postgresql-units.md: writers of different projects
+        // in parallel is the next step). READ COMMITTED: every statement after the lock sees every commit
+        // made before it was granted.
+        db_->exec("BEGIN ISOLATION LEVEL READ COMMITTED");
+        memo_ = Memo{};
+        ++transaction_depth_;
+        try {
+            db_->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kApplicationId) + ")");
+            body();
+            --transaction_depth_;
+            memo_ = Memo{};
+            db_->exec("COMMIT");
+        } catch (...) {
+            if (transaction_depth_ > 0) {
+                --transaction_depth_;
+            }
+            memo_ = Memo{};
+            try {
+                db_->exec("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+        return;
+    }
+    SQLite::Transaction transaction(db_->lite(), SQLite::TransactionBehavior::IMMEDIATE);
     memo_ = Memo{};
     ++transaction_depth_;
     try {
@@ -344,7 +454,8 @@ void Store::begin_read() const {
     // A deferred BEGIN takes no lock; the snapshot is fixed by the first read in it, which is the
     // head read here: from then on every statement sees that state, and a writer's COMMIT (WAL) is
     // neither blocked by it nor seen by it.
-    db_->exec("BEGIN DEFERRED");
+    // PostgreSQL: REPEATABLE READ fixes the snapshot at the first statement, as SQLite's WAL does.
+    db_->exec(db_->postgres() ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN DEFERRED");
     try {
         (void)head();
     } catch (...) {
@@ -356,8 +467,19 @@ void Store::begin_read() const {
 void Store::end_read() const noexcept {
     // Nothing was written: COMMIT and ROLLBACK end a read transaction alike. Cached statements were
     // reset after their use; ROLLBACK ends any left running.
-    if (sqlite3_exec(db_->getHandle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        sqlite3_exec(db_->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_->postgres()) {
+        try {
+            db_->exec("COMMIT");
+        } catch (...) {
+            try {
+                db_->exec("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        return;
+    }
+    if (sqlite3_exec(db_->lite().getHandle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        sqlite3_exec(db_->lite().getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }
 
@@ -515,7 +637,7 @@ std::optional<ContractRow> Store::find_contract(std::int64_t project_id, std::st
 std::int64_t Store::insert_project(const Project& p) {
     auto& q = prepared(2,
                        "INSERT INTO projects (code, name, unit_name, func_code, unit_id) "
-                       "VALUES (?, ?, ?, ?, (SELECT id FROM units WHERE code = ?))");
+                       "VALUES (?, ?, ?, ?, (SELECT id FROM units WHERE code = ?)) RETURNING id");
     const ResetAfterUse reset{q};
     q.bind(1, p.code);
     q.bind(2, p.name);
@@ -531,8 +653,7 @@ std::int64_t Store::insert_project(const Project& p) {
         }
         q.bind(5, p.unit);
     }
-    q.exec();
-    const std::int64_t id = db_->getLastInsertRowid();
+    const std::int64_t id = sql::insert_returning_id(q);
     if (remembering()) {
         memo_.projects.insert_or_assign(p.code, ProjectRow{id, p});
     }
@@ -542,7 +663,7 @@ std::int64_t Store::insert_project(const Project& p) {
 std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) {
     auto& q = prepared(3,
                        "INSERT INTO contracts (project_id, code, supplier, amount_fen, retention_rate_bp, "
-                       "warranty_months, sme) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                       "warranty_months, sme) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
     const ResetAfterUse reset{q};
     q.bind(1, project_id);
     q.bind(2, c.code);
@@ -551,8 +672,7 @@ std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) 
     q.bind(5, c.retention_rate_bp);
     q.bind(6, c.warranty_months);
     q.bind(7, c.sme ? 1 : 0);
-    q.exec();
-    const std::int64_t id = db_->getLastInsertRowid();
+    const std::int64_t id = sql::insert_returning_id(q);
     if (remembering()) {
         memo_.contracts.insert_or_assign(std::pair(project_id, c.code), ContractRow{id, project_id, c});
     }
@@ -816,7 +936,7 @@ std::map<std::pair<Level, EntryKind>, Money> Store::range_sums(std::int64_t proj
     // a single level is bound six times.
     constexpr const char* kLevelsIn = "level IN (?2, ?3, ?4, ?5, ?6, ?7)";
     std::map<std::pair<Level, EntryKind>, Money> sums;
-    const auto run = [&](SQLite::Statement& q, const auto& low, const auto& high) {
+    const auto run = [&](sql::Statement& q, const auto& low, const auto& high) {
         const ResetAfterUse reset{q};
         q.bind(1, project_id);
         for (int i = 0; i < 6; ++i) {
@@ -967,12 +1087,12 @@ std::vector<Store::LockedYearEntry> Store::entries_in_locked_years(std::int64_t 
     // Each close or reopen entry sets what is locked until the next one (Store::closed_through); an entry
     // appended in between must be dated after the year locked then. The range read per lock is the
     // project's entries dated in locked years (index entries_by_project_date), filtered by id.
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "WITH locks AS (SELECT id, CAST(substr(effective_on, 1, 4) AS INTEGER) - "
-                        "(kind = 'reopen') AS through, lead(id) OVER (ORDER BY id) AS until FROM entries "
+                        "CASE WHEN kind = 'reopen' THEN 1 ELSE 0 END AS through, lead(id) OVER (ORDER BY id) AS until FROM entries "
                         "WHERE project_id = ?1 AND kind IN ('close', 'reopen')) "
                         "SELECT e.id, e.effective_on, l.through FROM locks l JOIN entries e "
-                        "ON e.project_id = ?1 AND e.effective_on <= printf('%04d-12-31', l.through) "
+                        "ON e.project_id = ?1 AND e.effective_on <= CAST(l.through AS TEXT) || '-12-31' "
                         "AND e.id > l.id AND (l.until IS NULL OR e.id < l.until) "
                         "WHERE e.kind NOT IN ('close', 'reopen') ORDER BY e.id LIMIT ?2");
     q.bind(1, project_id);
@@ -1018,7 +1138,7 @@ std::vector<ContractDay> Store::contract_days(std::int64_t contract_id) const {
 
 namespace {
 
-std::vector<ProjectRow> project_rows(SQLite::Statement& q) {
+std::vector<ProjectRow> project_rows(sql::Statement& q) {
     std::vector<ProjectRow> rows;
     while (q.executeStep()) {
         rows.push_back(ProjectRow{q.getColumn(0).getInt64(),
@@ -1032,15 +1152,15 @@ std::vector<ProjectRow> project_rows(SQLite::Statement& q) {
 }  // namespace
 
 std::vector<ProjectRow> Store::projects() const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT p.id, p.code, p.name, p.unit_name, p.func_code, u.code FROM projects p "
                         "LEFT JOIN units u ON u.id = p.unit_id ORDER BY p.code");
     return project_rows(q);
 }
 
 std::vector<ProjectRow> Store::projects_of_unit(std::int64_t unit_id) const {
-    SQLite::Statement q(*db_,
-                        "WITH RECURSIVE below(id) AS (SELECT ? UNION ALL "
+    sql::Statement q(*db_,
+                        "WITH RECURSIVE below(id) AS (SELECT CAST(? AS BIGINT) UNION ALL "
                         "SELECT u.id FROM units u JOIN below b ON u.parent_id = b.id) "
                         "SELECT p.id, p.code, p.name, p.unit_name, p.func_code, u.code FROM projects p "
                         "JOIN below b ON p.unit_id = b.id JOIN units u ON u.id = p.unit_id ORDER BY p.code");
@@ -1052,7 +1172,7 @@ std::vector<SumRow> Store::unit_sums(std::int64_t unit_id, std::optional<Date> f
                                      const std::optional<Instant>& known_at) const {
     // The unit's projects, as a subquery each statement below starts from.
     static const std::string kScope =
-        "project_id IN (WITH RECURSIVE below(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN below b "
+        "project_id IN (WITH RECURSIVE below(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL SELECT u.id FROM units u JOIN below b "
         "ON u.parent_id = b.id) SELECT p.id FROM projects p JOIN below b ON p.unit_id = b.id) ";
     std::map<std::pair<Level, EntryKind>, Money> sums;
     const auto run = [&](int slot, const std::string& sql, const std::string& low, const std::string& high,
@@ -1107,7 +1227,7 @@ namespace {
 constexpr const char* kUnitSelect =
     "SELECT u.id, u.entry_id, u.code, u.name, parent.code FROM units u LEFT JOIN units parent ON parent.id = u.parent_id ";
 
-UnitRow read_unit(SQLite::Statement& q) {
+UnitRow read_unit(sql::Statement& q) {
     return UnitRow{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
                    Unit{q.getColumn(2).getString(), q.getColumn(3).getString(),
                         optional_text(q.getColumn(4)).value_or(std::string())}};
@@ -1142,7 +1262,7 @@ void Store::insert_unit(std::int64_t entry_id, const Unit& unit) {
 }
 
 std::vector<UnitRow> Store::units() const {
-    SQLite::Statement q(*db_, std::string(kUnitSelect) + "ORDER BY u.id");
+    sql::Statement q(*db_, std::string(kUnitSelect) + "ORDER BY u.id");
     std::vector<UnitRow> rows;
     while (q.executeStep()) {
         rows.push_back(read_unit(q));
@@ -1161,13 +1281,13 @@ std::optional<Unit> Store::unit_record_of(std::int64_t entry_id) const {
 }
 
 std::int64_t Store::unit_rows() const {
-    SQLite::Statement q(*db_, "SELECT count(*) FROM units");
+    sql::Statement q(*db_, "SELECT count(*) FROM units");
     q.executeStep();
     return q.getColumn(0).getInt64();
 }
 
 std::vector<ContractRow> Store::contracts(std::int64_t project_id) const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT c.id, p.code, c.code, c.supplier, c.amount_fen, c.retention_rate_bp, c.warranty_months, "
                         "c.sme FROM contracts c JOIN projects p ON p.id = c.project_id WHERE c.project_id = ? "
                         "ORDER BY c.code");
@@ -1271,7 +1391,7 @@ std::vector<SumRow> Store::sums_less_later_entries(const std::optional<std::int6
     }
     // NOT INDEXED: read the later entries by id (the table's own order), not through a project index.
     auto& q = prepared(24,
-                       "SELECT p.code, e.level, e.effect_kind, SUM(e.amount_fen), e.project_id FROM entries e NOT INDEXED "
+                       "SELECT p.code, e.level, e.effect_kind, SUM(e.amount_fen), min(e.project_id) FROM entries e NOT INDEXED "
                        "JOIN projects p ON p.id = e.project_id "
                        "WHERE e.id > ?1 AND e.project_id BETWEEN ?2 AND ?3 AND e.effective_on >= ?4 "
                        "AND e.effective_on <= ?5 AND e.level IS NOT NULL GROUP BY p.code, e.level, e.effect_kind");
@@ -1329,14 +1449,14 @@ std::vector<Entry> Store::log(const LogFilter& f) const {
 
 void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&)>& visit) const {
     std::string sql = std::string(kEntrySelect) +
-                      "WHERE (?1 IS NULL OR p.code = ?1) AND (?2 IS NULL OR e.kind = ?2) "
-                      "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (?5 IS NULL OR e.user = ?5) "
-                      "AND e.recorded_at <= ?6 AND (?7 IS NULL OR c.code = ?7) AND (?8 IS NULL OR e.level = ?8) "
-                      "AND (?9 IS NULL OR e.ref = ?9) AND e.recorded_at >= ?10 "
-                      "AND (?11 IS NULL OR e.user = ?11 OR e.os_user = ?11) "
+                      "WHERE (CAST(?1 AS TEXT) IS NULL OR p.code = ?1) AND (CAST(?2 AS TEXT) IS NULL OR e.kind = ?2) "
+                      "AND e.effective_on >= ?3 AND e.effective_on <= ?4 AND (CAST(?5 AS TEXT) IS NULL OR e.user = ?5) "
+                      "AND e.recorded_at <= ?6 AND (CAST(?7 AS TEXT) IS NULL OR c.code = ?7) AND (CAST(?8 AS TEXT) IS NULL OR e.level = ?8) "
+                      "AND (CAST(?9 AS TEXT) IS NULL OR e.ref = ?9) AND e.recorded_at >= ?10 "
+                      "AND (CAST(?11 AS TEXT) IS NULL OR e.user = ?11 OR e.os_user = ?11) "
                       // Account entries (no project) only when their kind is asked for: the log is the books.
                       "AND (e.project_id IS NOT NULL OR e.kind = ?2) AND e.id > ?12 ORDER BY e.id LIMIT ?13";
-    SQLite::Statement q(*db_, sql);
+    sql::Statement q(*db_, sql);
     bind_optional(q, 1, f.project);
     bind_optional(q, 2, f.kind ? std::optional<std::string>(std::string(to_string(*f.kind))) : std::nullopt);
     q.bind(3, f.from ? to_string(*f.from) : std::string("0000-00-00"));
@@ -1354,7 +1474,7 @@ void Store::each_entry(const LogFilter& f, const std::function<void(const Entry&
     q.bind(10, f.recorded_from ? to_string(*f.recorded_from) : std::string());
     bind_optional(q, 11, f.posted_by);
     q.bind(12, f.after_id ? static_cast<std::int64_t>(*f.after_id) : std::int64_t{0});
-    q.bind(13, f.limit ? *f.limit : std::int64_t{-1});  // SQLite: a negative LIMIT is none
+    q.bind(13, f.limit ? *f.limit : std::numeric_limits<std::int64_t>::max());  // none
     while (q.executeStep()) {
         visit(read_record(q).entry);
     }
@@ -1377,7 +1497,7 @@ void Store::each_retention_event(const std::optional<std::int64_t>& project_id, 
     "AND r.recorded_at <= ?3) "                                                                                \
     "ORDER BY e.contract_id, e.effective_on, e.id"
     auto& q = project_id ? prepared(92, FUNDFLOW_RETENTION_SELECT("AND c.project_id = ?1"))
-                         : prepared(93, FUNDFLOW_RETENTION_SELECT("AND ?1 IS NULL"));
+                         : prepared(93, FUNDFLOW_RETENTION_SELECT("AND CAST(?1 AS BIGINT) IS NULL"));
 #undef FUNDFLOW_RETENTION_SELECT
     if (project_id) {
         q.bind(1, *project_id);
@@ -1416,7 +1536,7 @@ std::vector<RetentionEvent> Store::retention_events(const std::optional<std::int
 
 void Store::for_each_chain_record(const std::function<bool(const ChainRecord&)>& visit,
                                   std::int64_t first_id) const {
-    SQLite::Statement q(*db_, std::string(kEntrySelect) + "WHERE e.id >= ? ORDER BY e.id");
+    sql::Statement q(*db_, std::string(kEntrySelect) + "WHERE e.id >= ? ORDER BY e.id");
     q.bind(1, first_id);
     while (q.executeStep()) {
         ChainRecord record;
@@ -1450,7 +1570,7 @@ constexpr const char* kAmendmentSelect =
     "FROM amendments a JOIN entries e ON e.id = a.entry_id JOIN projects p ON p.id = a.project_id "
     "LEFT JOIN contracts c ON c.id = a.contract_id ";
 
-Amendment read_amendment(SQLite::Statement& q) {
+Amendment read_amendment(sql::Statement& q) {
     Amendment a;
     a.entry = EntryId{q.getColumn(0).getInt64()};
     a.project = q.getColumn(1).getString();
@@ -1479,7 +1599,7 @@ Amendment read_amendment(SQLite::Statement& q) {
 
 void Store::insert_amendment(const Amendment& a, std::int64_t project_id, std::optional<std::int64_t> contract_id) {
     LEDGER_ASSERT(a.entry.has_value());
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "INSERT INTO amendments (entry_id, project_id, contract_id, name, unit_name, func_code, "
                         "supplier, amount_fen, retention_rate_bp, warranty_months, sme) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -1539,7 +1659,7 @@ std::vector<Amendment> Store::amendments(std::int64_t project_id, std::optional<
 std::optional<Amendment> Store::amendment_of(std::int64_t entry_id) const {
     // The row must name the entry's own project and contract: a row moved to another contract is as
     // altered as a row whose terms changed.
-    SQLite::Statement q(*db_, std::string(kAmendmentSelect) +
+    sql::Statement q(*db_, std::string(kAmendmentSelect) +
                                   "WHERE a.entry_id = ? AND a.project_id = e.project_id "
                                   "AND a.contract_id IS e.contract_id");
     q.bind(1, entry_id);
@@ -1550,12 +1670,12 @@ std::optional<Amendment> Store::amendment_of(std::int64_t entry_id) const {
 }
 
 std::int64_t Store::amendment_rows() const {
-    SQLite::Statement q(*db_, "SELECT count(*) FROM amendments");
+    sql::Statement q(*db_, "SELECT count(*) FROM amendments");
     return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
 
 std::optional<std::int64_t> Store::correction_of(std::int64_t id) const {
-    SQLite::Statement q(*db_, "SELECT id FROM entries WHERE corrects = ?");
+    sql::Statement q(*db_, "SELECT id FROM entries WHERE corrects = ?");
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -1566,27 +1686,27 @@ std::optional<std::int64_t> Store::correction_of(std::int64_t id) const {
 std::vector<Message> Store::derived_totals_problems() const {
     std::vector<Message> problems;
     // Each cache must equal the sums recomputed from the entries, in both directions.
-    SQLite::Statement levels(
+    sql::Statement levels(
         *db_,
         "WITH actual AS (SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) AS amount_fen "
         "FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM day_totals)) + "
-        "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual))");
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM day_totals) AS a) + "
+        "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual) AS b)");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
         problems.push_back(msg("the day totals differ from the sums of the entries"));
     }
     // Month and year totals must be the day totals summed by month and by year (the day totals were
     // just checked against the entries).
-    SQLite::Statement periods(
+    sql::Statement periods(
         *db_,
         "WITH months AS (SELECT project_id, level, substr(effective_on, 1, 7), effect_kind, SUM(amount_fen) "
         "FROM day_totals GROUP BY 1, 2, 3, 4), "
         "years AS (SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, "
         "SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM months EXCEPT SELECT * FROM month_totals)) + "
-        "(SELECT count(*) FROM (SELECT * FROM month_totals EXCEPT SELECT * FROM months)), "
-        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT SELECT * FROM year_totals)) + "
-        "(SELECT count(*) FROM (SELECT * FROM year_totals EXCEPT SELECT * FROM years))");
+        "SELECT (SELECT count(*) FROM (SELECT * FROM months EXCEPT SELECT * FROM month_totals) AS a) + "
+        "(SELECT count(*) FROM (SELECT * FROM month_totals EXCEPT SELECT * FROM months) AS b), "
+        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT SELECT * FROM year_totals) AS c) + "
+        "(SELECT count(*) FROM (SELECT * FROM year_totals EXCEPT SELECT * FROM years) AS d)");
     if (periods.executeStep()) {
         if (periods.getColumn(0).getInt64() != 0) {
             problems.push_back(msg("the month totals differ from the sums of the entries"));
@@ -1677,8 +1797,11 @@ std::vector<Message> Store::year_totals_problems(std::int64_t project_id, int ye
 }
 
 std::vector<std::string> Store::file_problems() const {
-    SQLite::Statement q(*db_, "PRAGMA integrity_check(20)");
     std::vector<std::string> problems;
+    if (db_->postgres()) {
+        return problems;  // the server checks its own pages (data checksums, if the cluster has them on)
+    }
+    sql::Statement q(*db_, "PRAGMA integrity_check(20)");
     while (q.executeStep()) {
         const std::string line = q.getColumn(0).getString();
         if (line != "ok") {
@@ -1689,7 +1812,7 @@ std::vector<std::string> Store::file_problems() const {
 }
 
 std::vector<std::pair<std::string, std::string>> Store::contract_codes() const {
-    SQLite::Statement q(*db_, "SELECT p.code, c.code FROM contracts c JOIN projects p ON p.id = c.project_id");
+    sql::Statement q(*db_, "SELECT p.code, c.code FROM contracts c JOIN projects p ON p.id = c.project_id");
     std::vector<std::pair<std::string, std::string>> codes;
     while (q.executeStep()) {
         codes.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
@@ -1699,7 +1822,7 @@ std::vector<std::pair<std::string, std::string>> Store::contract_codes() const {
 
 
 std::vector<ImportRecord> Store::imports_of(std::string_view sha256) const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT id, sha256, recorded_at, user, os_user, file_name, first_entry_id, last_entry_id, "
                         "row_count, added_count, present_count FROM imports WHERE sha256 = ? ORDER BY id");
     q.bind(1, std::string(sha256));
@@ -1707,14 +1830,14 @@ std::vector<ImportRecord> Store::imports_of(std::string_view sha256) const {
 }
 
 std::vector<ImportRecord> Store::imports() const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT id, sha256, recorded_at, user, os_user, file_name, first_entry_id, last_entry_id, "
                         "row_count, added_count, present_count FROM imports ORDER BY id");
     return import_rows(q);
 }
 
 std::vector<IdempotencyRecord> Store::idempotency_records() const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT user, key, request_sha256, entry_id, recorded_at FROM idempotency_keys "
                         "ORDER BY recorded_at, user, key");
     std::vector<IdempotencyRecord> records;
@@ -1726,7 +1849,7 @@ std::vector<IdempotencyRecord> Store::idempotency_records() const {
     return records;
 }
 
-std::vector<ImportRecord> Store::import_rows(SQLite::Statement& q) {
+std::vector<ImportRecord> Store::import_rows(sql::Statement& q) {
     std::vector<ImportRecord> records;
     while (q.executeStep()) {
         ImportRecord r;
@@ -1751,9 +1874,10 @@ std::vector<ImportRecord> Store::import_rows(SQLite::Statement& q) {
 }
 
 std::int64_t Store::insert_import(const ImportRecord& r) {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "INSERT INTO imports (sha256, recorded_at, user, os_user, file_name, first_entry_id, "
-                        "last_entry_id, row_count, added_count, present_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "last_entry_id, row_count, added_count, present_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "RETURNING id");
     q.bind(1, r.sha256);
     q.bind(2, r.recorded_at);
     q.bind(3, r.user);
@@ -1769,14 +1893,19 @@ std::int64_t Store::insert_import(const ImportRecord& r) {
     q.bind(8, r.rows);
     q.bind(9, r.added);
     q.bind(10, r.present);
-    q.exec();
-    return db_->getLastInsertRowid();
+    return sql::insert_returning_id(q);
 }
 
-std::int64_t Store::data_version() const { return db_->execAndGet("PRAGMA data_version").getInt64(); }
+std::int64_t Store::data_version() const {
+    if (db_->postgres()) {
+        // Every write appends an entry (append-only): the head's id changes when anybody commits one.
+        return db_->scalar("SELECT coalesce(max(id), 0) FROM entries");
+    }
+    return db_->lite().execAndGet("PRAGMA data_version").getInt64();
+}
 
 std::optional<IdempotencyRecord> Store::idempotency_record(std::string_view user, std::string_view key) const {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "SELECT request_sha256, entry_id, recorded_at FROM idempotency_keys WHERE user = ? AND key = ?");
     q.bind(1, std::string(user));
     q.bind(2, std::string(key));
@@ -1793,7 +1922,7 @@ std::optional<IdempotencyRecord> Store::idempotency_record(std::string_view user
 }
 
 void Store::insert_idempotency(const IdempotencyRecord& r) {
-    SQLite::Statement q(*db_,
+    sql::Statement q(*db_,
                         "INSERT INTO idempotency_keys (user, key, request_sha256, entry_id, recorded_at) "
                         "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, r.user);
@@ -1813,7 +1942,7 @@ std::vector<std::int64_t> Store::same_entries(std::int64_t project_id, EntryKind
     // the others, which other branches extend from 26 on.)
     auto& q = prepared(90,
                        "SELECT id FROM entries WHERE project_id = ?1 AND effective_on = ?2 AND kind = ?3 "
-                       "AND effect_kind = ?3 AND (?4 IS NULL OR level = ?4) AND (?5 IS NULL OR amount_fen = ?5) "
+                       "AND effect_kind = ?3 AND (CAST(?4 AS TEXT) IS NULL OR level = ?4) AND (CAST(?5 AS BIGINT) IS NULL OR amount_fen = ?5) "
                        "AND contract_id IS ?6 AND memo = ?7 ORDER BY id LIMIT ?8");
     const ResetAfterUse reset{q};
     q.bind(1, project_id);

@@ -3,7 +3,7 @@
 // the rules in ledger.cpp. This one is SQLite through SQLiteCpp.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "sql.hpp"
 
 #include <array>
 #include <cstdint>
@@ -32,8 +32,8 @@ namespace ledger::detail {
 // transaction open: it would pin the WAL against checkpoints and freeze what a long-lived reader sees.
 // Every use of a cached statement therefore resets it when the use ends.
 struct ResetAfterUse {
-    explicit ResetAfterUse(SQLite::Statement& used) : statement(used) {}
-    SQLite::Statement& statement;
+    explicit ResetAfterUse(sql::Statement& used) : statement(used) {}
+    sql::Statement& statement;
     ResetAfterUse(const ResetAfterUse&) = delete;
     ResetAfterUse& operator=(const ResetAfterUse&) = delete;
     ~ResetAfterUse() { statement.tryReset(); }
@@ -48,6 +48,8 @@ struct Migration {
 };
 // Generated from schema/*.sql at build time (migrations.cpp.in).
 const std::vector<Migration>& migrations();
+// schema/postgresql/*.sql: PostgreSQL's schema, the same tables and rules (PL/pgSQL triggers).
+const std::vector<Migration>& pg_migrations();
 
 inline constexpr std::size_t kKindCount = 18;
 // Signed sums of amount_fen by effect kind, indexed by EntryKind.
@@ -341,9 +343,9 @@ public:
                                                                const std::optional<Instant>& known_at) const;
 
 private:
-    Store(std::unique_ptr<SQLite::Database> db, std::string path, bool writable);
-    SQLite::Statement& prepared(int slot, const char* sql) const;
-    static std::vector<ImportRecord> import_rows(SQLite::Statement& q);
+    Store(std::unique_ptr<sql::Database> db, std::string path, bool writable);
+    sql::Statement& prepared(int slot, const char* sql) const;
+    static std::vector<ImportRecord> import_rows(sql::Statement& q);
 
     // What the rule checks read, remembered for the length of one write transaction. Under BEGIN
     // IMMEDIATE this connection is the only writer, and every write goes through insert_project,
@@ -370,12 +372,12 @@ private:
     void remember_entry(const Entry& entry, std::optional<std::int64_t> project_id,
                         std::optional<std::int64_t> contract_id);
 
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<sql::Database> db_;
     std::string path_;
     bool writable_;
     int transaction_depth_ = 0;
     mutable int read_depth_ = 0;
-    mutable std::vector<std::unique_ptr<SQLite::Statement>> statements_;
+    mutable std::vector<std::unique_ptr<sql::Statement>> statements_;
     mutable Memo memo_;
 };
 

@@ -42,9 +42,17 @@
 # codes), quoted text, option names, the units 元/万元 and a parenthesised Chinese gloss are set aside. JSON and
 # CSV output (keys and codes) is not checked.
 #
+# FUNDFLOW_TEST_DB=postgresql://… (a PostgreSQL server where the URI's role may create databases, e.g. the
+# owner URI scripts/pg-cluster.sh prints) runs the file on that engine instead: a fresh database is created for
+# it (and dropped after), its URI stands for ledger.db on every command line, and is written back as ledger.db
+# in the output, so the same expected text holds on both engines. A `shell` line gets the URI for
+# `--db ledger.db`; one that still touches the file (sqlite3 edits behind fundflow's back, cp, chmod) ends the
+# file's run there, with a note: what follows tests the SQLite file itself.
+#
 # --update rewrites FILE with the actual output of every test whose exit status is the expected one
 # (review the diff before keeping it!); a test with another exit status is left as written.
 set -u
+shopt -u patsub_replacement 2>/dev/null  # bash 5.2: '&' in a ${x//a/b} replacement (a URI's) stays '&'
 update=0
 sweep=
 if [[ ${1:-} == --update ]]; then update=1; shift; fi
@@ -65,6 +73,16 @@ work=$(mktemp -d "$root/fundflow-golden-$name-XXXXXX")
 cleanup() { chattr -R -i "$work" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" || exit 1
+db_word=ledger.db  # what stands for the ledger on a command line
+engine_db=${FUNDFLOW_TEST_DB:-}
+if [[ $engine_db == postgres://* || $engine_db == postgresql://* ]]; then
+    ((update == 0)) || { echo "FAIL: --update records the SQLite run; unset FUNDFLOW_TEST_DB"; exit 1; }
+    pg_name="golden_${name//-/_}_$$"
+    db_word=$(perl -e '$u = shift; $d = shift; $u =~ s{^(postgres(?:ql)?://[^/?]*/)[^?]*}{$1$d}; print $u' "$engine_db" "$pg_name")
+    psql "$engine_db" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_name" >/dev/null ||
+        { echo "FAIL: could not create database $pg_name on $engine_db"; exit 1; }
+    cleanup() { psql "$engine_db" -qAtX -c "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1; rm -rf "$work"; }
+fi
 export TZ=Asia/Shanghai FUNDFLOW_USER=zhangsan LC_ALL=C.UTF-8 FUNDFLOW_BIN=$bin
 unset FUNDFLOW_DB FUNDFLOW_READ_ONLY FUNDFLOW_LOG FUNDFLOW_LANG
 login=$(id -un 2>/dev/null || echo "uid$(id -u)")
@@ -141,14 +159,25 @@ run_fundflow() {
         set -- "${kept[@]}"
         run_lang=$sweep
     fi
+    if [[ $db_word != ledger.db ]]; then  # another engine: its URI for ledger.db
+        local swapped=()
+        for w in "$@"; do
+            if [[ $w == ledger.db ]]; then swapped+=("$db_word"); elif [[ $w == --db=ledger.db ]]; then swapped+=("--db=$db_word")
+            else swapped+=("$w"); fi
+        done
+        set -- "${swapped[@]}"
+    fi
     for w in "$@"; do [[ $w == --db || $w == --db=* ]] && has_db=1; done
     u1=$(utc_today); l1=$(local_today)
     if ((has_stdin)); then printf '%s\n' "$next_stdin" >stdin.txt; else : >stdin.txt; fi
     if ((has_stdin)); then input=stdin.txt; else input=/dev/null; fi
     has_stdin=0 next_stdin=
     if ((has_db)); then FUNDFLOW_LANG=$run_lang "$bin" "$@" >raw.out 2>raw.err <"$input"
-    else FUNDFLOW_LANG=$run_lang "$bin" --db ledger.db "$@" >raw.out 2>raw.err <"$input"; fi
+    else FUNDFLOW_LANG=$run_lang "$bin" --db "$db_word" "$@" >raw.out 2>raw.err <"$input"; fi
     rc=$?
+    if [[ $db_word != ledger.db ]]; then
+        DB_WORD=$db_word perl -pi -e 's{\Q$ENV{DB_WORD}\E}{ledger.db}g' raw.out raw.err
+    fi
     u2=$(utc_today); l2=$(local_today)
     mask "$u1 $u2" "$l1 $l2" <raw.out >act.out
     mask "$u1 $u2" "$l1 $l2" <raw.err >act.err
@@ -228,7 +257,15 @@ while IFS= read -r line || [[ -n $line ]]; do
         elif [[ $line =~ ^stdin[[:space:]](.*)$ ]]; then
             has_stdin=1 next_stdin=${BASH_REMATCH[1]}
         elif [[ $line =~ ^shell[[:space:]]+(.*)$ ]]; then
-            if ! bash -c "${BASH_REMATCH[1]}" >shell.out 2>&1 </dev/null; then
+            shell_line=${BASH_REMATCH[1]}
+            if [[ $db_word != ledger.db ]]; then
+                shell_line=${shell_line//--db ledger.db/--db \'$db_word\'}
+                if [[ $shell_line == *ledger.db* || $shell_line == *sqlite3* ]]; then
+                    echo "note: $name.test: stopped at line $lineno on this engine: the rest edits the SQLite file"
+                    break
+                fi
+            fi
+            if ! bash -c "$shell_line" >shell.out 2>&1 </dev/null; then
                 fail "$lineno" "setup shell line failed: ${BASH_REMATCH[1]}"
                 sed 's/^/    | /' shell.out
             fi
