@@ -54,7 +54,7 @@ reachable() {
         exit 1
     }
 }
-port_of() { sed -n 's/^port = \([0-9]*\).*/\1/p' "$data/postgresql.auto.conf" 2>/dev/null | tail -1; }
+port_of() { sed -n "s/^port = '\?\([0-9]*\).*/\1/p" "$data/postgresql.auto.conf" 2>/dev/null | tail -1; }
 uri() { printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "${1:-fundflow}" "$dir" "$(port_of)" "$owner"; }
 
 case $action in
@@ -102,7 +102,7 @@ uri)
 standby)
     primary=$(cd "${3:?standby needs the DIR of the primary}" && pwd)
     port=${4:-5435}
-    primary_port=$(sed -n 's/^port = \([0-9]*\).*/\1/p' "$primary/data/postgresql.auto.conf" | tail -1)
+    primary_port=$(sed -n "s/^port = '\?\([0-9]*\).*/\1/p" "$primary/data/postgresql.auto.conf" | tail -1)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     data=$dir/data

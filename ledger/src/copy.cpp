@@ -74,15 +74,99 @@ void copy_record(Store& to, const detail::ChainRecord& r) {
     }
 }
 
+// Writes every entry, import record and idempotency key of `source` into the empty `target` in one
+// transaction, recomputing the source's chain as it goes; the digest of what was written.
+void copy_into(const Store& source, Store& target, const std::string& from, Ledger::CopyResult& result,
+               const std::function<void(std::int64_t, std::int64_t)>& progress) {
+    source.read([&] {
+        const std::int64_t total = source.head().entries;
+        target.transaction([&] {
+            if (const std::int64_t there = target.head().entries; there > 0) {
+                throw not_empty(detail::sql::redacted(target.path()), there);
+            }
+            std::string prev(64, '0');
+            std::int64_t done = 0;
+            source.for_each_chain_record([&](const detail::ChainRecord& r) {
+                const auto id = static_cast<std::int64_t>(r.entry.id);
+                if (id != done + 1 || r.entry.prev_hash != prev ||
+                    detail::chain_hash(prev, detail::canonical_encoding(r.entry, r.project_record, r.contract_record,
+                                                                        r.amendment_record, r.account_record,
+                                                                        r.unit_record)) != r.entry.hash) {
+                    throw broken_source(done + 1, from);
+                }
+                copy_record(target, r);
+                prev = r.entry.hash;
+                ++done;
+                if (progress && done % kProgressEvery == 0) {
+                    progress(done, total);
+                }
+                return true;
+            });
+            if (done != total) {
+                throw broken_source(done + 1, from);
+            }
+            for (const ImportRecord& record : source.imports()) {
+                target.insert_import(record);
+                ++result.imports;
+            }
+            for (const IdempotencyRecord& record : source.idempotency_records()) {
+                target.insert_idempotency(record);
+                ++result.idempotency_keys;
+            }
+            // What this transaction wrote is the source's chain, head for head, before it commits.
+            const detail::Head written = target.head();
+            if (written.entries != done || written.hash != prev) {
+                throw Error(ErrorCode::integrity,
+                            msg("the copy's head is not the source's; nothing was written to '{to}'")
+                                .with("to", target.path()));
+            }
+            if (progress) {
+                progress(done, total);
+            }
+            result.digest = Digest{done, prev};
+        });
+    });
+}
+
+// The copy verifies on its own, with the source's digest, or it does not count.
+void check_copy(const std::string& at, const std::string& to, const Ledger::CopyResult& result) {
+    const VerifyResult check = Ledger::open(at, Ledger::Mode::read_only).verify();
+    if (!check.ok) {
+        throw Error(ErrorCode::integrity, msg("the copy does not verify ({problem}); nothing was written to '{to}'")
+                                              .with("problem", check.problem)
+                                              .with("to", to));
+    }
+    if (!(check.digest == result.digest)) {
+        throw Error(ErrorCode::integrity,
+                    msg("the copy verifies to {copy}, not the source's {source}; nothing was written to '{to}'")
+                        .with("copy", std::to_string(check.digest.entries) + ":" + check.digest.head)
+                        .with("source", std::to_string(result.digest.entries) + ":" + result.digest.head)
+                        .with("to", to));
+    }
+}
+
 }  // namespace
 
 Ledger::CopyResult Ledger::copy(const std::string& from, const std::string& to,
                                 const std::function<void(std::int64_t, std::int64_t)>& progress) {
     std::error_code same_error;
-    if (std::filesystem::equivalent(from, to, same_error)) {
+    if (from == to || std::filesystem::equivalent(from, to, same_error)) {
         throw Error(ErrorCode::invalid_input, msg("--from and --to name the same ledger; give another --to"));
     }
     const auto source = detail::guarded([&] { return Store::open(from, false); });
+    CopyResult result;
+    if (detail::sql::is_postgres_uri(to)) {
+        // A PostgreSQL destination is written in one transaction (all or nothing: a failure or a crash
+        // before COMMIT leaves the database as it was), checked head for head before COMMIT and verified
+        // after it. `init` applies the schema to an empty database first.
+        detail::guarded([&] {
+            Store::create(to);
+            const auto target = Store::open(to, true);
+            copy_into(*source, *target, from, result, progress);
+        });
+        check_copy(to, to, result);
+        return result;
+    }
     // An existing destination must be an empty ledger; it is only read here, and replaced at the end.
     if (std::filesystem::exists(to)) {
         const std::int64_t there = detail::guarded([&] { return Store::open(to, false)->head().entries; });
@@ -94,66 +178,13 @@ Ledger::CopyResult Ledger::copy(const std::string& from, const std::string& to,
     // crash never leaves a partial ledger at `to` (all or nothing).
     const std::string part = to + ".fundflow-copy";
     remove_ledger_files(part);
-    CopyResult result;
     try {
         detail::guarded([&] {
             Store::create(part);
             const auto target = Store::open(part, true);
-            source->read([&] {
-                const std::int64_t total = source->head().entries;
-                target->transaction([&] {
-                    std::string prev(64, '0');
-                    std::int64_t done = 0;
-                    source->for_each_chain_record([&](const detail::ChainRecord& r) {
-                        const auto id = static_cast<std::int64_t>(r.entry.id);
-                        if (id != done + 1 || r.entry.prev_hash != prev ||
-                            detail::chain_hash(prev, detail::canonical_encoding(r.entry, r.project_record,
-                                                                                r.contract_record, r.amendment_record,
-                                                                                r.account_record, r.unit_record)) !=
-                                r.entry.hash) {
-                            throw broken_source(done + 1, from);
-                        }
-                        copy_record(*target, r);
-                        prev = r.entry.hash;
-                        ++done;
-                        if (progress && done % kProgressEvery == 0) {
-                            progress(done, total);
-                        }
-                        return true;
-                    });
-                    if (done != total) {
-                        throw broken_source(done + 1, from);
-                    }
-                    for (const ImportRecord& record : source->imports()) {
-                        target->insert_import(record);
-                        ++result.imports;
-                    }
-                    for (const IdempotencyRecord& record : source->idempotency_records()) {
-                        target->insert_idempotency(record);
-                        ++result.idempotency_keys;
-                    }
-                    if (progress) {
-                        progress(done, total);
-                    }
-                    result.digest = Digest{done, prev};
-                });
-            });
+            copy_into(*source, *target, from, result, progress);
         });
-        // The copy counts only once it verifies on its own, with the source's digest.
-        const VerifyResult check = open(part, Mode::read_only).verify();
-        if (!check.ok) {
-            throw Error(ErrorCode::integrity,
-                        msg("the copy does not verify ({problem}); nothing was written to '{to}'")
-                            .with("problem", check.problem)
-                            .with("to", to));
-        }
-        if (!(check.digest == result.digest)) {
-            throw Error(ErrorCode::integrity,
-                        msg("the copy verifies to {copy}, not the source's {source}; nothing was written to '{to}'")
-                            .with("copy", std::to_string(check.digest.entries) + ":" + check.digest.head)
-                            .with("source", std::to_string(result.digest.entries) + ":" + result.digest.head)
-                            .with("to", to));
-        }
+        check_copy(part, to, result);
         // Every connection to the copy is closed, so SQLite has folded its log into the file; a log it
         // left all the same goes with it.
         remove_ledger_files(to);

@@ -178,6 +178,8 @@ public:
     ~Store();
 
     bool writable() const { return writable_; }
+    // What --db named: a file path, or a PostgreSQL URI.
+    const std::string& path() const { return path_; }
     // Runs body in BEGIN IMMEDIATE … COMMIT; nested calls join the outer transaction. Refused inside
     // read(): a snapshot cannot become a write.
     void transaction(const std::function<void()>& body);

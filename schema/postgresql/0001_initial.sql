@@ -257,7 +257,7 @@ CREATE INDEX projects_by_unit ON projects(unit_id, id) WHERE unit_id IS NOT NULL
 -- one row per statement.)
 
 CREATE FUNCTION entries_feed_day_totals() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     INSERT INTO day_totals AS t (project_id, level, effective_on, effect_kind, amount_fen)
     VALUES (NEW.project_id, NEW.level, NEW.effective_on, NEW.effect_kind, NEW.amount_fen)
@@ -270,7 +270,7 @@ CREATE TRIGGER entries_feed_day_totals AFTER INSERT ON entries
 FOR EACH ROW WHEN (NEW.level IS NOT NULL) EXECUTE FUNCTION entries_feed_day_totals();
 
 CREATE FUNCTION entries_feed_period_totals() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     INSERT INTO month_totals AS t (project_id, level, month, effect_kind, amount_fen)
     VALUES (NEW.project_id, NEW.level, substr(NEW.effective_on, 1, 7), NEW.effect_kind, NEW.amount_fen)
@@ -293,7 +293,7 @@ FOR EACH ROW WHEN (NEW.level IS NOT NULL) EXECUTE FUNCTION entries_feed_period_t
 -- write, and every DELETE and TRUNCATE, is refused.
 
 CREATE FUNCTION day_totals_guard_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = (SELECT max(id) FROM entries)
                    AND e.project_id = NEW.project_id AND e.level = NEW.level
@@ -309,7 +309,7 @@ CREATE TRIGGER day_totals_guard_insert BEFORE INSERT ON day_totals
 FOR EACH ROW EXECUTE FUNCTION day_totals_guard_insert();
 
 CREATE FUNCTION day_totals_guard_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NEW.project_id IS DISTINCT FROM OLD.project_id OR NEW.level IS DISTINCT FROM OLD.level
        OR NEW.effective_on IS DISTINCT FROM OLD.effective_on OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind
@@ -331,7 +331,7 @@ CREATE TRIGGER day_totals_no_truncate BEFORE TRUNCATE ON day_totals
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('day_totals is derived from entries: append-only');
 
 CREATE FUNCTION month_totals_guard_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = (SELECT max(id) FROM entries)
                    AND e.project_id = NEW.project_id AND e.level = NEW.level
@@ -347,7 +347,7 @@ CREATE TRIGGER month_totals_guard_insert BEFORE INSERT ON month_totals
 FOR EACH ROW EXECUTE FUNCTION month_totals_guard_insert();
 
 CREATE FUNCTION month_totals_guard_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NEW.project_id IS DISTINCT FROM OLD.project_id OR NEW.level IS DISTINCT FROM OLD.level
        OR NEW.month IS DISTINCT FROM OLD.month OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind
@@ -369,7 +369,7 @@ CREATE TRIGGER month_totals_no_truncate BEFORE TRUNCATE ON month_totals
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('month_totals is derived from entries: append-only');
 
 CREATE FUNCTION year_totals_guard_insert() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = (SELECT max(id) FROM entries)
                    AND e.project_id = NEW.project_id AND e.level = NEW.level
@@ -385,7 +385,7 @@ CREATE TRIGGER year_totals_guard_insert BEFORE INSERT ON year_totals
 FOR EACH ROW EXECUTE FUNCTION year_totals_guard_insert();
 
 CREATE FUNCTION year_totals_guard_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan SET search_path = public, pg_temp AS $$
 BEGIN
     IF NEW.project_id IS DISTINCT FROM OLD.project_id OR NEW.level IS DISTINCT FROM OLD.level
        OR NEW.year IS DISTINCT FROM OLD.year OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind
@@ -414,7 +414,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('year_totals is derived from
 -- *_no_delete refuse every UPDATE and DELETE; *_no_truncate (PostgreSQL only) every TRUNCATE.
 
 CREATE FUNCTION projects_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM projects WHERE id = NEW.id OR code = NEW.code) THEN
         RAISE EXCEPTION USING MESSAGE = 'projects are append-only', ERRCODE = 'FF001', TABLE = TG_TABLE_NAME;
@@ -432,7 +432,7 @@ CREATE TRIGGER projects_no_truncate BEFORE TRUNCATE ON projects
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('projects are append-only');
 
 CREATE FUNCTION contracts_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM contracts WHERE id = NEW.id OR (project_id = NEW.project_id AND code = NEW.code)) THEN
         RAISE EXCEPTION USING MESSAGE = 'contracts are append-only: a contract change is a new entry',
@@ -451,7 +451,7 @@ CREATE TRIGGER contracts_no_truncate BEFORE TRUNCATE ON contracts
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('contracts are append-only: a contract change is a new entry');
 
 CREATE FUNCTION entries_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM entries WHERE id = NEW.id OR hash = NEW.hash)
        OR (NEW.ref IS NOT NULL AND NEW.corrects IS NULL
@@ -474,7 +474,7 @@ CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('entries are append-only: post a reversal instead');
 
 CREATE FUNCTION amendments_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM amendments WHERE entry_id = NEW.entry_id) THEN
         RAISE EXCEPTION USING MESSAGE = 'amendments are append-only', ERRCODE = 'FF001', TABLE = TG_TABLE_NAME;
@@ -492,7 +492,7 @@ CREATE TRIGGER amendments_no_truncate BEFORE TRUNCATE ON amendments
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('amendments are append-only');
 
 CREATE FUNCTION imports_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM imports WHERE id = NEW.id) THEN
         RAISE EXCEPTION USING MESSAGE = 'imports are append-only', ERRCODE = 'FF001', TABLE = TG_TABLE_NAME;
@@ -510,7 +510,7 @@ CREATE TRIGGER imports_no_truncate BEFORE TRUNCATE ON imports
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('imports are append-only');
 
 CREATE FUNCTION account_events_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM account_events WHERE entry_id = NEW.entry_id) THEN
         RAISE EXCEPTION USING MESSAGE = 'account_events are append-only', ERRCODE = 'FF001',
@@ -529,7 +529,7 @@ CREATE TRIGGER account_events_no_truncate BEFORE TRUNCATE ON account_events
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('account_events are append-only');
 
 CREATE FUNCTION idempotency_keys_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM idempotency_keys WHERE "user" = NEW."user" AND key = NEW.key) THEN
         RAISE EXCEPTION USING MESSAGE = 'idempotency keys are append-only', ERRCODE = 'FF001',
@@ -548,7 +548,7 @@ CREATE TRIGGER idempotency_keys_no_truncate BEFORE TRUNCATE ON idempotency_keys
 FOR EACH STATEMENT EXECUTE FUNCTION fundflow_refuse('idempotency keys are append-only');
 
 CREATE FUNCTION units_no_replace() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM units WHERE id = NEW.id OR code = NEW.code OR entry_id = NEW.entry_id)
        OR NOT EXISTS (SELECT 1 FROM entries WHERE id = NEW.entry_id AND kind = 'unit') THEN

@@ -128,3 +128,23 @@ PY
     done <"$expected"
     echo "$count"
 }
+
+# seed_ledger, then a record of every kind a ledger holds (units, a unit's project, amendments, a closed and
+# reopened year, an account, an import's record, an idempotency key) in $db; sets $kinds to the entry kinds.
+seed_every_record() {
+    seed_ledger || return 1
+    G() { "$bin" --db "$db" "$@" >/dev/null || fail "setup: $*"; }
+    G unit add 省厅 --name 某省财政厅 --date 2020-01-01
+    G unit add 县局 --name 某县财政局 --parent 省厅 --date 2020-01-01
+    G project add P3 --name 单位项目 --unit 县局 --date 2021-01-02
+    G project amend P001 --name 县级融媒体中心建设项目（二期） --date 2021-03-01 --memo 批复更名
+    G contract amend P001 --contract C001 --amount 1,300,000 --date 2021-03-01 --memo 补充协议一
+    G close-year P001 --year 2020
+    G reopen-year P001 --year 2020 --reason 审计调整
+    printf 'wangwu password\n' | G user add wangwu --role accountant --projects P001 --password-stdin
+    printf 'kind,date,project,level,amount,ref\narrival,2021-02-03,P2,provincial,1000,到2021-x\n' >"$d/import.csv"
+    G import "$d/import.csv"
+    sqlite3 "$db" "INSERT INTO idempotency_keys (user, key, request_sha256, entry_id, recorded_at) VALUES ('wangwu', 'k-1', '$(printf 'a%.0s' {1..64})', 5, '2026-01-01T00:00:00.000000Z')" ||
+        fail "setup: an idempotency key"
+    kinds=$(sqlite3 "$db" "SELECT group_concat(kind, ',') FROM (SELECT DISTINCT kind FROM entries ORDER BY kind)")
+}
