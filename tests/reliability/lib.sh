@@ -5,6 +5,9 @@
 #   --dir DIR  where the ledgers live (default: /dev/shm when there is one, else $TMPDIR; FUNDFLOW_TEST_TMPDIR
 #              overrides; 'disk': a folder on a real disk, see disk_root). fundflow keeps synchronous=FULL everywhere: on tmpfs an fsync is cheap, not skipped.
 #   --NAME=V   a test's own options (always in this form, so that a value is never taken for COUNT)
+# FUNDFLOW_TEST_DB=postgresql://… (an owner URI where databases may be made, tests/pg/reliability.sh) puts
+# the ledger on PostgreSQL: a fresh database, dropped at the end; $db is then its URI. Self-tests that edit a
+# ledger behind fundflow's back do it on a file copy (copy_ledger: `fundflow copy` from PostgreSQL).
 # A test prints its figure last ('C1: 4000 postings by …') and exits 0, or prints 'FAIL <id>: …' and exits 1.
 # A missing precondition prints a line starting 'skip:' and exits 0 (never a silent pass).
 set -u
@@ -61,20 +64,32 @@ else
 fi
 [[ -d $root && -w $root ]] || { echo "FAIL: scratch folder '$root' is not a writable folder"; exit 1; }
 d=$(mktemp -d "$root/fundflow-rel-XXXXXX")
+pg_admin= pg_name=
 cleanup() {
     # Children still running (a failed test may leave some) would keep writing into $d.
     local p
     for p in $(jobs -p); do kill -9 "$p" 2>/dev/null; done
     wait 2>/dev/null
     rm -rf "$d"
+    [[ -z $pg_name ]] || psql "$pg_admin" -qAtX -c "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 db=$d/ledger.db
+if [[ ${FUNDFLOW_TEST_DB:-} == postgres*://* ]]; then
+    pg_admin=$FUNDFLOW_TEST_DB
+    pg_name="rel_$(tr -cd 'a-z0-9' <<<"${test_id,,}")_$$"
+    psql "$pg_admin" -qAtX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_name" >/dev/null ||
+        { echo "FAIL: could not make database $pg_name on $pg_admin"; pg_name=; exit 1; }
+    db=$(perl -e '$u = shift; $d = shift; $u =~ s{^(postgres(?:ql)?://[^/?]*/)[^?]*}{$1$d}; print $u' "$pg_admin" "$pg_name")
+fi
 for tool in sqlite3 jq perl timeout flock; do
     command -v "$tool" >/dev/null || fail "$tool is needed (apt-get install sqlite3 jq perl coreutils util-linux)"
 done
-# The file system under the ledgers, for the figure line ('tmpfs', 'ext2/ext3', 'xfs', …).
-fs_type() { stat -f -c %T "${1:-$d}"; }
+# The file system under the ledgers, for the figure line ('tmpfs', 'ext2/ext3', 'xfs', …), or the engine.
+fs_type() {
+    if [[ -n $pg_name && -z ${1:-} ]]; then echo "PostgreSQL $(psql "$db" -qAtX -c 'SHOW server_version' | cut -d' ' -f1)"
+    else stat -f -c %T "${1:-$d}"; fi
+}
 
 # fundflow on the test ledger.
 F() { "$bin" --db "$db" "$@"; }
@@ -96,7 +111,12 @@ tamper() {
 source "$(dirname "${BASH_SOURCE[0]}")/../tools/rebuild_totals.sh"
 
 # A copy of a ledger whose connections have all closed: fold the WAL into the main file, then copy that.
+# From PostgreSQL: a file made by `fundflow copy` (same ids, hashes and records).
 copy_ledger() {
+    if [[ $1 == postgres*://* ]]; then
+        "$bin" copy --from "$1" --to "$2" >/dev/null || fail "copying $1 to a file"
+        return
+    fi
     sqlite3 "$1" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null || fail "checkpointing $1"
     cp "$1" "$2" && rm -f "$2-wal" "$2-shm"
 }
