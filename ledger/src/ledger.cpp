@@ -462,12 +462,14 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
 
     return guarded([&] {
         PostResult result;
-        store_->transaction([&] {
+        store_->transaction(
+            [&] {
             Candidate c;
             const auto project = store_->find_project(p.project);
             if (!project) {
                 throw no_project_add(p.project);
             }
+            store_->lock_project(project->id);
             c.project_id = project->id;
             std::optional<Entry> returned;  // refund --of: the payment or release it returns
             if (p.refunds) {
@@ -614,7 +616,8 @@ PostResult Ledger::post_or_derive(const Posting& given, const Actor& actor, bool
             result.entry = append(*store_, std::move(c.entry), c.project_id,
                                   c.contract ? std::optional<std::int64_t>(c.contract->id) : std::nullopt,
                                   std::nullopt, std::nullopt);
-        });
+            },
+            detail::Store::Scope::project);
         return result;
     });
 }

@@ -397,7 +397,28 @@ sql::Statement& Store::prepared(int slot, const char* sql) const {
     return *statement;
 }
 
-void Store::transaction(const std::function<void()>& body) {
+void Store::lock_chain() const {
+    if (db_->postgres() && transaction_depth_ > 0 && !chain_locked_) {
+        db_->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kApplicationId) + ")");
+        chain_locked_ = true;
+    }
+}
+
+void Store::lock_project(std::int64_t project_id) {
+    if (!db_->postgres() || transaction_depth_ == 0 || chain_locked_ || locked_project_ == project_id) {
+        return;
+    }
+    if (locked_project_) {  // a second project: the chain's lock covers both, in the one safe order
+        lock_chain();
+        return;
+    }
+    // The two-key form: its own space, apart from the chain's one-key lock.
+    db_->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kApplicationId) + ", " + std::to_string(project_id) +
+              ")");
+    locked_project_ = project_id;
+}
+
+void Store::transaction(const std::function<void()>& body, Scope scope) {
     if (!writable_) {
         throw Error(ErrorCode::invalid_input, msg("the ledger is open read-only; nothing was written"));
     }
@@ -409,23 +430,30 @@ void Store::transaction(const std::function<void()>& body) {
         throw Error(ErrorCode::storage, msg("a write was started inside a read snapshot; nothing was written"));
     }
     if (db_->postgres()) {
-        // One writer at a time, as SQLite's BEGIN IMMEDIATE: the chain's tail is read and extended under
-        // a transaction-scoped advisory lock (docs/design-postgresql-units.md: writers of different projects
-        // in parallel is the next step). READ COMMITTED: every statement after the lock sees every commit
-        // made before it was granted.
+        // Advisory locks scoped to the transaction (see Scope): the chain's tail is read and extended under
+        // the chain's lock, a project's rules checked under its own. READ COMMITTED: every statement after a
+        // lock sees every commit made before it was granted.
         db_->exec("BEGIN ISOLATION LEVEL READ COMMITTED");
         memo_ = Memo{};
         ++transaction_depth_;
+        chain_locked_ = false;
+        locked_project_.reset();
         try {
-            db_->exec("SELECT pg_advisory_xact_lock(" + std::to_string(kApplicationId) + ")");
+            if (scope == Scope::ledger) {
+                lock_chain();
+            }
             body();
             --transaction_depth_;
             memo_ = Memo{};
             db_->exec("COMMIT");
+            chain_locked_ = false;
+            locked_project_.reset();
         } catch (...) {
             if (transaction_depth_ > 0) {
                 --transaction_depth_;
             }
+            chain_locked_ = false;
+            locked_project_.reset();
             memo_ = Memo{};
             try {
                 db_->exec("ROLLBACK");
@@ -680,6 +708,7 @@ std::int64_t Store::insert_contract(std::int64_t project_id, const Contract& c) 
 }
 
 Head Store::head() const {
+    lock_chain();  // in a write transaction on PostgreSQL: the tail read is the tail extended
     if (remembering() && memo_.head) {
         return *memo_.head;
     }
@@ -697,6 +726,7 @@ Head Store::head() const {
 
 void Store::insert_entry(const Entry& e, std::optional<std::int64_t> project_id,
                          std::optional<std::int64_t> contract_id) {
+    lock_chain();
     auto& q = prepared(5,
                        "INSERT INTO entries (id, kind, effect_kind, project_id, level, amount_fen, effective_on, "
                        "recorded_at, user, os_user, contract_id, ref, memo, reverses, accepted_on, due_on, "

@@ -180,9 +180,20 @@ public:
     bool writable() const { return writable_; }
     // What --db named: a file path, or a PostgreSQL URI.
     const std::string& path() const { return path_; }
+    // What a write transaction may touch, for the engines that let writers run side by side (PostgreSQL).
+    //   ledger:  anything; it holds the chain's lock from BEGIN (the only scope on SQLite, whose writers take
+    //            turns at BEGIN IMMEDIATE anyway).
+    //   project: one posting to one project. Its rules are checked under that project's lock (lock_project),
+    //            beside writers of other projects; the chain's lock is taken only when the entry is appended
+    //            (the first head() or insert_entry) and held to COMMIT. Locks are taken project → chain, never
+    //            the other way, so two writers cannot wait for each other.
+    enum class Scope { ledger, project };
     // Runs body in BEGIN IMMEDIATE … COMMIT; nested calls join the outer transaction. Refused inside
     // read(): a snapshot cannot become a write.
-    void transaction(const std::function<void()>& body);
+    void transaction(const std::function<void()>& body, Scope scope = Scope::ledger);
+    // Inside a project-scoped transaction: waits for the project's lock (no-op on SQLite, or once the chain's
+    // lock is held). A second project in the same transaction takes the chain's lock instead.
+    void lock_project(std::int64_t project_id);
     // Runs body in one read transaction: every statement in it sees the one committed state of the file
     // that the first of them saw, whatever other connections commit meanwhile. Nested calls, and calls
     // inside transaction(), join the outer transaction (and see its own uncommitted writes).
@@ -381,6 +392,10 @@ private:
     mutable int read_depth_ = 0;
     mutable std::vector<std::unique_ptr<sql::Statement>> statements_;
     mutable Memo memo_;
+    // PostgreSQL write transaction: whether it holds the chain's advisory lock, and the project it locked.
+    void lock_chain() const;
+    mutable bool chain_locked_ = false;
+    std::optional<std::int64_t> locked_project_;
 };
 
 template <typename F>
