@@ -149,6 +149,10 @@ Unit Ledger::unit(std::string_view code) const {
     return detail::read_guarded(*store_, [&] { return require_unit(*store_, code).unit; });
 }
 
+std::optional<Unit> Ledger::unit_registered_by(EntryId id) const {
+    return detail::read_guarded(*store_, [&] { return store_->unit_record_of(static_cast<std::int64_t>(id)); });
+}
+
 std::vector<std::string> Ledger::projects_of_unit(std::string_view code) const {
     return detail::read_guarded(*store_, [&] {
         std::vector<std::string> codes;

@@ -42,6 +42,13 @@ std::vector<ExtraField> entry_extras(const RenderOptions& o, const ledger::Ledge
                 a->warranty_months ? std::optional(std::to_string(*a->warranty_months)) : std::nullopt);
         }
     }
+    if (e.kind == ledger::EntryKind::unit) {
+        if (const auto u = l.unit_registered_by(e.id)) {
+            extra.push_back({"unit_code", label("单位编码", "unit code"), u->code});
+            extra.push_back({"unit_name", label("单位名称", "unit name"), u->name});
+            extra.push_back({"unit_parent", label("上级单位", "parent unit"), u->parent});
+        }
+    }
     if (e.kind == ledger::EntryKind::account) {
         if (const auto a = l.account_event(e.id)) {
             for (auto& field : account_extras(o, *a)) {

@@ -1,9 +1,8 @@
 // Tests of ledger/accounts.hpp (issue 13 item 1): users, roles, passwords and tokens as chained account
 // entries; logins, lockouts, sessions and their expiry; what the file keeps of a secret (only hashes). On
-// real ledger files in a scratch folder; time is the Ledger's injectable clock (set_clock).
+// real ledger files in a scratch folder (or PostgreSQL databases, test_db.hpp); time is the Ledger's
+// injectable clock (set_clock).
 #include <catch2/catch.hpp>
-
-#include <sqlite3.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,6 +15,7 @@
 
 #include "error_matchers.hpp"
 #include "ledger/ledger.hpp"
+#include "run_sql.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -30,34 +30,16 @@ using std::chrono::seconds;
 const Actor kAdmin{"管理员王五", "tester"};
 const std::string kPassword = "correct horse 马";  // 16 characters, 18 bytes
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Runs SQL on a closed ledger file with the stock SQLite C API and its triggers off, as someone editing the
-// file outside fundflow would. Returns SQLite's error message, or "".
-std::string tamper(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        throw std::runtime_error("cannot open " + path);
-    }
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
-    sqlite3_exec(db, "PRAGMA ignore_check_constraints = ON", nullptr, nullptr, nullptr);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string message = rc == SQLITE_OK ? "" : (error != nullptr ? error : "sqlite3_exec failed");
-    sqlite3_free(error);
-    sqlite3_close(db);
-    return message;
-}
+using ledger_test::file_bytes;
+// SQL on a closed ledger with its triggers off, as someone editing it outside fundflow would: the error
+// message, or "".
+using ledger_test::tamper;
 
 // A ledger with projects P1 and P2, users alice (accountant on P1) and bob (auditor), on a clock the
 // test moves. Entries #1–#4.
 struct Books {
     TempDir dir;
-    std::string path = dir.file("books.db");
+    std::string path = dir.ledger("books.db");
     Instant clock = parse_instant("2030-06-01T08:00:00Z");
     Ledger ledger;
 
@@ -78,12 +60,19 @@ struct Books {
     std::int64_t entries() const { return ledger.digest().entries; }
 };
 
-// A copy of a ledger that a connection may still hold open: the main file and its write-ahead log.
-void copy_ledger(const std::string& from, const std::string& to) {
+// The ledger of `b` to edit behind fundflow's back while b.ledger holds it open: a copy of the file and its
+// write-ahead log; on PostgreSQL the database itself (another connection may write there, and b's
+// database is the test's own).
+std::string tamperable(Books& b) {
+    if (ledger_test::is_pg(b.path)) {
+        return b.path;
+    }
+    const std::string to = b.dir.file("copy.db");
     for (const char* suffix : {"", "-wal"}) {
         std::ofstream out(to + suffix, std::ios::binary);
-        out << file_bytes(from + suffix);
+        out << file_bytes(b.path + suffix);
     }
+    return to;
 }
 
 }  // namespace
@@ -384,17 +373,7 @@ TEST_CASE("A login sweeps away dead sessions, never a bearer token's revocation"
     b.ledger.logout(revoked);
     b.clock = start + kSessionIdle + minutes(1);
     const std::string fresh = b.ledger.login("bob", kPassword).token;
-    const auto rows = [&] {
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open_v2(b.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-        sqlite3_stmt* q = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, nullptr) == SQLITE_OK);
-        REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-        const int count = sqlite3_column_int(q, 0);
-        sqlite3_finalize(q);
-        sqlite3_close(db);
-        return count;
-    };
+    const auto rows = [&] { return ledger_test::query_int(b.path, "SELECT count(*) FROM sessions"); };
     CHECK(rows() == 2);  // bob's session and the revoked token; alice's dead session is gone
     CHECK_FALSE(b.ledger.authenticate(old_session));
     CHECK_FALSE(b.ledger.authenticate(revoked));
@@ -448,8 +427,9 @@ TEST_CASE("The file keeps hashes of passwords and tokens, never the secrets", "[
     const std::string token = b.ledger.create_token("alice", 90, kAdmin);
     b.ledger.logout(token);  // its revocation is a row too
     REQUIRE(b.ledger.authenticate(session));
-    const std::string bytes = file_bytes(b.path) + file_bytes(b.path + "-wal");
-    REQUIRE(bytes.size() > 4096);
+    // PostgreSQL: every row of the database, as text.
+    const std::string bytes = ledger_test::ledger_bytes(b.path) + ledger_test::wal_bytes(b.path);
+    REQUIRE(bytes.size() > (ledger_test::is_pg(b.path) ? 1024U : 4096U));
     CHECK(bytes.find(session) == std::string::npos);
     CHECK(bytes.find(token) == std::string::npos);
     CHECK(bytes.find(kPassword) == std::string::npos);
@@ -474,7 +454,7 @@ TEST_CASE("Editing an account entry or its terms behind fundflow's back breaks t
     const auto edit = GENERATE(
         std::pair<std::string, std::int64_t>{"UPDATE account_events SET role = 'admin' WHERE entry_id = 3", 3},
         std::pair<std::string, std::int64_t>{"UPDATE account_events SET projects = 'P1,P2' WHERE entry_id = 3", 3},
-        std::pair<std::string, std::int64_t>{"UPDATE account_events SET user = 'mallory' WHERE entry_id = 4", 4},
+        std::pair<std::string, std::int64_t>{"UPDATE account_events SET \"user\" = 'mallory' WHERE entry_id = 4", 4},
         std::pair<std::string, std::int64_t>{
             "UPDATE account_events SET password_hash = (SELECT password_hash FROM account_events WHERE entry_id = 3) "
             "WHERE entry_id = 4",
@@ -484,12 +464,13 @@ TEST_CASE("Editing an account entry or its terms behind fundflow's back breaks t
             "UPDATE account_events SET token_sha256 = '" + std::string(64, 'a') + "' WHERE entry_id = 5", 5},
         std::pair<std::string, std::int64_t>{"UPDATE account_events SET projects = NULL WHERE entry_id = 6", 6},
         std::pair<std::string, std::int64_t>{"DELETE FROM account_events WHERE entry_id = 6", 6},
-        std::pair<std::string, std::int64_t>{"UPDATE entries SET user = 'mallory' WHERE id = 4", 4},
+        std::pair<std::string, std::int64_t>{"UPDATE entries SET \"user\" = 'mallory' WHERE id = 4", 4},
         std::pair<std::string, std::int64_t>{"UPDATE entries SET project_id = 1 WHERE id = 4", 4});
     CAPTURE(edit.first);
-    const std::string copy = b.dir.file("copy.db");
-    copy_ledger(b.path, copy);
-    REQUIRE(tamper(copy, edit.first).empty());
+    const std::string copy = tamperable(b);
+    const std::string error = tamper(copy, edit.first);
+    INFO(error);
+    REQUIRE(error.empty());
     const VerifyResult verified = Ledger::open(copy, Ledger::Mode::read_only).verify();
     CHECK_FALSE(verified.ok);
     CHECK(verified.first_bad == EntryId{edit.second});
@@ -497,10 +478,9 @@ TEST_CASE("Editing an account entry or its terms behind fundflow's back breaks t
 
 TEST_CASE("A row of account_events that no account entry wrote fails verify", "[accounts]") {
     Books b;
-    const std::string path = b.dir.file("copy.db");
-    copy_ledger(b.path, path);
-    REQUIRE(
-        tamper(path, "INSERT INTO account_events (entry_id, user, action) VALUES (1, 'mallory', 'disable')").empty());
+    const std::string path = tamperable(b);
+    REQUIRE(tamper(path, "INSERT INTO account_events (entry_id, \"user\", action) VALUES (1, 'mallory', 'disable')")
+                .empty());
     const VerifyResult verified = Ledger::open(path, Ledger::Mode::read_only).verify();
     CHECK_FALSE(verified.ok);
     CHECK_THAT(verified.problem.english(), Catch::Contains("account_events"));

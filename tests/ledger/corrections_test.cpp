@@ -33,16 +33,14 @@ Date ymd(std::string_view text) { return parse_date(text); }
 
 using ledger_test::TempDir;
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using ledger_test::ledger_bytes;
+using ledger_test::wal_bytes;
 
 // P1 with contract C1 of 100,000.00 (5 %, 24 months), 200,000.00 appropriated and arrived at county
 // level in 2021. Entries #1–#4.
 struct Books {
     TempDir dir;
-    std::string path = dir.file("books.db");
+    std::string path = dir.ledger("books.db");
     Books() {
         Ledger::create(path);
         Ledger l = open();
@@ -70,9 +68,9 @@ struct Books {
         return p;
     }
 
-    // Runs a call that must be refused with `code`, and checks that the file did not change.
+    // Runs a call that must be refused with `code`, and checks that the file (the database) did not change.
     void refused_without_trace(ErrorCode code, const std::function<void(Ledger&)>& attempt) const {
-        const std::string before = file_bytes(path) + file_bytes(path + "-wal");
+        const std::string before = ledger_bytes(path) + wal_bytes(path);
         {
             Ledger l = open();
             const Digest head = l.digest();
@@ -80,7 +78,7 @@ struct Books {
             CHECK(l.digest().head == head.head);
             CHECK(l.verify().ok);
         }
-        CHECK(file_bytes(path) + file_bytes(path + "-wal") == before);
+        CHECK(ledger_bytes(path) + wal_bytes(path) == before);
     }
 };
 

@@ -53,7 +53,7 @@ const std::string kHeader = "类型,日期,项目,资金来源,金额,摘要\n";
 // A ledger with project P1 and 1,000,000.00 元 of county budget arrived.
 struct Books {
     TempDir dir;
-    std::string path = dir.file("books.db");
+    std::string path = dir.ledger("books.db");
     Books() {
         Ledger::create(path);
         Ledger l = open();

@@ -37,10 +37,6 @@ std::string write(const std::string& path, std::string_view text) {
     return path;
 }
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::int64_t n(EntryId id) { return static_cast<std::int64_t>(id); }
 
@@ -48,7 +44,7 @@ std::int64_t n(EntryId id) { return static_cast<std::int64_t>(id); }
 // entries #1–#4.
 struct Books {
     TempDir dir;
-    std::string path = dir.file("books.db");
+    std::string path = dir.ledger("books.db");
     Books() {
         Ledger::create(path);
         Ledger l = open();
@@ -67,7 +63,8 @@ struct Books {
                        parse_date("2021-01-15"));
     }
     Ledger open() const { return Ledger::open(path, Ledger::Mode::read_write); }
-    std::string bytes() const { return file_bytes(path) + "|" + file_bytes(path + "-wal"); }
+    // The file and its write-ahead log; on PostgreSQL the database's rows.
+    std::string bytes() const { return ledger_test::ledger_bytes(path) + "|" + ledger_test::wal_bytes(path); }
 };
 
 constexpr std::string_view kFile =

@@ -252,7 +252,7 @@ TEST_CASE("A refused status or breakdown lists the words", "[input][words]") {
 
 TEST_CASE("Text limits count characters, not bytes", "[input][ledger]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     ledger::Ledger::create(path);
     ledger::Ledger l = ledger::Ledger::open(path, ledger::Ledger::Mode::read_write);
     const ledger::Actor actor{"会计张三", "tester"};

@@ -1,10 +1,11 @@
-// Tests of ledger/ledger.hpp: the engine on real SQLite files in a temporary directory.
+// Tests of ledger/ledger.hpp: the engine on real SQLite files in a temporary directory (or PostgreSQL
+// databases, test_db.hpp).
 //
 // The seed of domain.md §7 gives the exact execution form; each entry kind moves only its own rows;
 // every rule of domain.md §4 refuses with Error{rejected} and leaves the file byte-identical; ids
 // and hashes form a gapless chain that verify() recomputes, and that a digest kept outside the file
-// pins down; edits made behind the library's back (with the SQLite C API) are refused by triggers
-// or caught by verify.
+// pins down; edits made behind the library's back (with the SQLite C API, or as the database's owner
+// on PostgreSQL: run_sql.hpp) are refused by triggers or caught by verify.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
@@ -64,7 +65,7 @@ using ledger_test::TempDir;
 struct Books {
     TempDir dir;
     std::string path;
-    explicit Books(const std::function<void(Ledger&)>& setup = {}) : path(dir.file("books.db")) {
+    explicit Books(const std::function<void(Ledger&)>& setup = {}) : path(dir.ledger("books.db")) {
         Ledger::create(path);
         if (setup) {
             Ledger ledger = open();
@@ -76,14 +77,12 @@ struct Books {
     }
 };
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using ledger_test::file_bytes;
+using ledger_test::ledger_bytes;
 
-// The bytes of a ledger file and of its WAL (empty when absent).
+// The bytes of a ledger file and of its WAL (empty when absent); on PostgreSQL the database's rows.
 std::pair<std::string, std::string> file_state(const std::string& path) {
-    return {file_bytes(path), file_bytes(path + "-wal")};
+    return {ledger_bytes(path), ledger_test::wal_bytes(path)};
 }
 
 LogFilter everything() {
@@ -121,6 +120,7 @@ void require_refused_without_trace(const std::string& path, ErrorCode code,
 }
 
 using ledger_test::run_sql;
+using ledger_test::tamper;
 
 // -------------------------------------------------------------------------------------------------
 // Postings
@@ -1390,13 +1390,14 @@ TEST_CASE("verify with a digest proves the ledger still contains and extends it"
 
 TEST_CASE("Opening a missing ledger is not_found and creates nothing", "[ledger]") {
     TempDir dir;
-    const std::string path = dir.file("missing.db");
+    const std::string path = dir.ledger("missing.db");  // PostgreSQL: a database without a ledger
     const auto mode = GENERATE(Ledger::Mode::read_only, Ledger::Mode::read_write);
     CHECK_THROWS_MATCHES(Ledger::open(path, mode), Error, HasCode(ErrorCode::not_found));
     CHECK_FALSE(fs::exists(path));
+    CHECK(ledger_bytes(path).empty());
 }
 
-TEST_CASE("A file that is not SQLite is refused as invalid_input and left unchanged", "[ledger]") {
+TEST_CASE("A file that is not SQLite is refused as invalid_input and left unchanged", "[ledger][sqlite-only]") {
     TempDir dir;
     const std::string path = dir.file("notes.txt");
     const std::size_t repeat = GENERATE(std::size_t{1}, std::size_t{500});
@@ -1419,7 +1420,7 @@ TEST_CASE("A file that is not SQLite is refused as invalid_input and left unchan
 }
 
 TEST_CASE("A SQLite file of another program is refused as invalid_input and left unchanged",
-          "[ledger]") {
+          "[ledger][sqlite-only]") {
     TempDir dir;
     const std::string path = dir.file("other.db");
     {
@@ -1440,7 +1441,7 @@ TEST_CASE("A SQLite file of another program is refused as invalid_input and left
     CHECK(unchanged);
 }
 
-TEST_CASE("A path SQLite would read as a URI or memory is invalid_input", "[ledger]") {
+TEST_CASE("A path SQLite would read as a URI or memory is invalid_input", "[ledger][sqlite-only]") {
     TempDir dir;
     for (const std::string& path :
          {std::string("file:x.db"), "file:" + dir.file("x.db"),
@@ -1470,8 +1471,10 @@ TEST_CASE("create on an existing ledger keeps its entries and an empty file beco
         CHECK(state_text(ledger, 2020) == form_before);
     }
 
-    const std::string empty = books.dir.file("empty.db");
-    { std::ofstream touch(empty); }
+    const std::string empty = books.dir.ledger("empty.db");  // PostgreSQL: an empty database
+    if (!ledger_test::is_pg(empty)) {
+        std::ofstream touch(empty);
+    }
     Ledger::create(empty);
     const Ledger ledger = Ledger::open(empty, Ledger::Mode::read_write);
     CHECK(ledger.digest().entries == 0);
@@ -1534,7 +1537,7 @@ TEST_CASE("A read-only ledger reads the same figures as a writable one", "[ledge
 
 TEST_CASE("A read-only ledger refuses to post with an Error and writes nothing", "[ledger]") {
     Books books(post_seed);
-    const std::string before = file_bytes(books.path);
+    const std::string before = ledger_bytes(books.path);
     // The attempt runs in a child process, so that an abort instead of an Error fails this test
     // only.
     const auto attempt =
@@ -1577,7 +1580,7 @@ TEST_CASE("A read-only ledger refuses to post with an Error and writes nothing",
     const Ledger ledger = books.open(Ledger::Mode::read_only);
     CHECK(ledger.digest().entries == 6);
     CHECK(ledger.verify().ok);
-    const bool unchanged = file_bytes(books.path) == before;
+    const bool unchanged = ledger_bytes(books.path) == before;
     CHECK(unchanged);
 }
 
@@ -1593,7 +1596,7 @@ TEST_CASE("verify names the first entry altered outside fundflow", "[ledger]") {
         {"DROP TRIGGER entries_no_update; UPDATE entries SET effective_on = '2020-01-16' WHERE id "
          "= 3;",
          3},
-        {"DROP TRIGGER entries_no_update; UPDATE entries SET user = 'someone else' WHERE id = 5;",
+        {"DROP TRIGGER entries_no_update; UPDATE entries SET \"user\" = 'someone else' WHERE id = 5;",
          5},
         {"DROP TRIGGER projects_no_update; UPDATE projects SET name = '另一个名字';", 1},
         {"DROP TRIGGER contracts_no_update; UPDATE contracts SET amount_fen = amount_fen * 2;", 2},
@@ -1692,26 +1695,49 @@ TEST_CASE("An edited derived total is caught by verify", "[ledger]") {
     CHECK_THAT(result.problem.english(), Catch::Contains("totals"));
 }
 
+namespace {
+
+// The statements a writer outside fundflow tries, which the database's triggers refuse.
+std::vector<std::string> refused_edits() {
+    std::vector<std::string> sql = {
+        "UPDATE entries SET memo = 'x' WHERE id = 5", "UPDATE entries SET amount_fen = 0",
+        "DELETE FROM entries WHERE id = 6", "DELETE FROM entries", "UPDATE projects SET name = 'x'",
+        "DELETE FROM projects", "UPDATE contracts SET amount_fen = 1", "DELETE FROM contracts",
+        // The derived totals are guarded the same way.
+        "UPDATE day_totals SET amount_fen = amount_fen - 100", "DELETE FROM day_totals",
+        "INSERT INTO day_totals VALUES (1, 'county', '2020-12-01', 'payment', 100)",
+        "UPDATE month_totals SET amount_fen = amount_fen - 100", "DELETE FROM year_totals",
+        "INSERT INTO month_totals VALUES (1, 'county', '2020-12', 'payment', 100)",
+        "INSERT INTO year_totals VALUES (1, 'county', 2020, 'payment', 100)"};
+    if (ledger_test::on_postgres()) {
+        // PostgreSQL has no REPLACE; an insert that collides with a row is refused by the same triggers, and
+        // TRUNCATE (which fires no row trigger) by a statement trigger.
+        sql.insert(sql.end(), {"INSERT INTO projects (id, code, name, unit_name, func_code) VALUES (1, 'P001', 'x', '', '')",
+                               "INSERT INTO entries SELECT * FROM entries WHERE id = 6",
+                               "INSERT INTO entries SELECT * FROM entries WHERE id = 6 ON CONFLICT (id) DO UPDATE SET memo = 'x'",
+                               "TRUNCATE entries CASCADE", "TRUNCATE projects, contracts, entries CASCADE",
+                               "TRUNCATE day_totals"});
+    } else {
+        // REPLACE deletes a conflicting row without firing DELETE triggers: refused too.
+        sql.insert(sql.end(), {"REPLACE INTO projects (id, code, name, unit_name, func_code) VALUES (1, 'P001', 'x', '', '')",
+                               "INSERT OR REPLACE INTO entries SELECT * FROM entries WHERE id = 6"});
+    }
+    return sql;
+}
+
+}  // namespace
+
 TEST_CASE("Triggers refuse UPDATE and DELETE on entries projects and contracts", "[ledger]") {
-    const auto sql =
-        GENERATE(as<std::string_view>{}, "UPDATE entries SET memo = 'x' WHERE id = 5",
-                 "UPDATE entries SET amount_fen = 0", "DELETE FROM entries WHERE id = 6",
-                 "DELETE FROM entries", "UPDATE projects SET name = 'x'", "DELETE FROM projects",
-                 "UPDATE contracts SET amount_fen = 1", "DELETE FROM contracts",
-                 // The derived totals are guarded the same way.
-                 "UPDATE day_totals SET amount_fen = amount_fen - 100", "DELETE FROM day_totals",
-                 "INSERT INTO day_totals VALUES (1, 'county', '2020-12-01', 'payment', 100)",
-                 "UPDATE month_totals SET amount_fen = amount_fen - 100", "DELETE FROM year_totals",
-                 "INSERT INTO month_totals VALUES (1, 'county', '2020-12', 'payment', 100)",
-                 "INSERT INTO year_totals VALUES (1, 'county', 2020, 'payment', 100)",
-                 // REPLACE deletes a conflicting row without firing DELETE triggers: refused too.
-                 "REPLACE INTO projects (id, code, name, unit_name, func_code) VALUES (1, 'P001', 'x', '', '')",
-                 "INSERT OR REPLACE INTO entries SELECT * FROM entries WHERE id = 6");
+    const auto sql = GENERATE(from_range(refused_edits()));
     CAPTURE(sql);
     Books books(post_seed);
-    const std::string before = file_bytes(books.path);
-    CHECK_THAT(run_sql(books.path, std::string(sql)), Catch::Contains("append-only"));
-    const bool unchanged = file_bytes(books.path) == before;
+    const std::string before = ledger_bytes(books.path);
+    const std::string refusal = run_sql(books.path, sql);
+    CHECK_THAT(refusal, Catch::Contains("append-only"));
+    if (ledger_test::is_pg(books.path)) {  // the ledger's own refusal, even to the tables' owner
+        CHECK_THAT(refusal, Catch::StartsWith("[FF001]"));
+    }
+    const bool unchanged = ledger_bytes(books.path) == before;
     CHECK(unchanged);
     const Ledger ledger = books.open(Ledger::Mode::read_only);
     CHECK(ledger.verify().ok);
@@ -1804,12 +1830,7 @@ TEST_CASE("spot_check finds an altered newest entry and a year's totals out of s
         CHECK_FALSE(ledger.spot_check({{"P1", 2020}}).has_value());
         CHECK_FALSE(ledger.spot_check({{"nope", 2020}}, 0).has_value());
     }
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(books.path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "UPDATE entries SET amount_fen = amount_fen + 1 WHERE id = 4", nullptr, nullptr,
-                         nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    REQUIRE(tamper(books.path, "UPDATE entries SET amount_fen = amount_fen + 1 WHERE id = 4") == std::string());
     const Ledger ledger = books.open(Ledger::Mode::read_only);
     const auto links = ledger.spot_check({});
     REQUIRE(links.has_value());

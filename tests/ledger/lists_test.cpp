@@ -60,7 +60,7 @@ void seed(Ledger& l) {
 
 TEST_CASE("project list: the seed's project with its unit, function code, years and totals", "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     seed(l);
@@ -89,7 +89,7 @@ TEST_CASE("project list: the seed's project with its unit, function code, years 
 
 TEST_CASE("contract list: amount in force, paid, deposits and progress of the seed's contract", "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     seed(l);
@@ -132,7 +132,7 @@ TEST_CASE("contract list: amount in force, paid, deposits and progress of the se
 TEST_CASE("project and contract lists equal sums over the log, now and as known at an earlier instant",
           "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     for (const char* code : {"A", "B"}) {
@@ -315,7 +315,7 @@ TEST_CASE("project and contract lists equal sums over the log, now and as known 
 
 TEST_CASE("log filters: contract, level, ref, recorded time, posted by the --user name or the login", "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     seed(l);
@@ -362,7 +362,7 @@ TEST_CASE("log filters: contract, level, ref, recorded time, posted by the --use
 
 TEST_CASE("the close entry's memo reads back as figures and words; the stored memo is unchanged", "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     seed(l);
@@ -391,7 +391,7 @@ TEST_CASE("the close entry's memo reads back as figures and words; the stored me
 
 TEST_CASE("warranty list: original level, release date, days late", "[lists]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("books.db");
+    const std::string path = dir.ledger("books.db");
     Ledger::create(path);
     Ledger l = Ledger::open(path, Ledger::Mode::read_write);
     seed(l);  // deposit accepted 2020-09-30, 24 months: due 2022-09-30

@@ -6,45 +6,26 @@
 // before its refund. Each refusal is Error{rejected} (or invalid_input) and writes nothing.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <functional>
-#include <random>
 #include <string>
 
 #include "error_matchers.hpp"
 #include "ledger/ledger.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
 using namespace ledger;
-namespace fs = std::filesystem;
 using ledger_test::HasCode;
 
 const Actor kActor{"会计张三", "tester"};
 
-class Scratch {
-public:
-    Scratch() {
-        std::random_device random;
-        dir_ = fs::temp_directory_path() /
-               ("fundflow-refund-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-        fs::create_directories(dir_);
-        path = (dir_ / "books.db").string();
-        Ledger::create(path);
-    }
-    ~Scratch() {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
+// A new ledger (a file in a scratch folder, or a PostgreSQL database: temp_dir.hpp).
+struct Scratch {
+    ledger_test::TempDir dir;
+    std::string path = dir.ledger("books.db");
+    Scratch() { Ledger::create(path); }
     Ledger open() const { return Ledger::open(path, Ledger::Mode::read_write); }
-    std::string path;
-
-private:
-    fs::path dir_;
 };
 
 Posting posting(EntryKind kind, std::string_view amount, std::string_view date, std::optional<Level> level = Level::county) {

@@ -57,7 +57,7 @@ TEST_CASE("units: consolidated forms and balances are the sums of the projects b
         std::mt19937 random(seed);
         const auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
         ledger_test::TempDir dir;
-        const std::string path = dir.file("units.db");
+        const std::string path = dir.ledger("units.db");
         Ledger::create(path);
         Ledger l = Ledger::open(path, Ledger::Mode::read_write);
 
@@ -167,7 +167,7 @@ TEST_CASE("units: consolidated forms and balances are the sums of the projects b
 
 TEST_CASE("units: registration rules, the tree in order, and the project's unit in its hash", "[units]") {
     ledger_test::TempDir dir;
-    const std::string path = dir.file("units.db");
+    const std::string path = dir.ledger("units.db");
     Ledger::create(path);
     {
         Ledger l = Ledger::open(path, Ledger::Mode::read_write);

@@ -247,6 +247,8 @@ public:
     // and the codes of the projects of a unit and of every unit below it.
     std::vector<Unit> units() const;
     Unit unit(std::string_view code) const;
+    // The unit a unit entry registered (`show`), or nullopt for an entry of another kind.
+    std::optional<Unit> unit_registered_by(EntryId id) const;
     std::vector<std::string> projects_of_unit(std::string_view code) const;
     // The consolidated form of every project of the unit and of the units below it (`report execution
     // --unit`): each column the sum of the projects' forms of that year; project and project_name are the
