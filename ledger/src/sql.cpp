@@ -1,6 +1,7 @@
 #include "sql.hpp"
 
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <charconv>
@@ -18,25 +19,52 @@ std::string upper(std::string_view s) {
     return out;
 }
 
+// libpq's text on one line: its line breaks and tabs become single spaces, none at either end (a message
+// of fundflow's quotes it, and cli.md allows one line).
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
 // Runs body, turning libpqxx's exceptions into PgError (the one type guarded() knows).
 template <typename F>
 auto pg_guarded(F&& body) -> decltype(body()) {
     try {
         return body();
     } catch (const pqxx::sql_error& e) {
-        std::string what = e.what();
-        while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) {
-            what.pop_back();
-        }
-        throw PgError(e.sqlstate().empty() ? "XX000" : e.sqlstate(), what);
+        throw PgError(e.sqlstate().empty() ? "XX000" : e.sqlstate(), one_line(e.what()));
     } catch (const pqxx::broken_connection& e) {
-        throw PgError("", e.what());
+        throw PgError("", one_line(e.what()));
     } catch (const pqxx::in_doubt_error& e) {
-        throw PgError("", e.what());
+        throw PgError("", one_line(e.what()));
     } catch (const pqxx::failure& e) {
-        throw PgError("XX000", e.what());
+        throw PgError("XX000", one_line(e.what()));
     }
 }
+
+// The server's notices and warnings (a shutdown's "terminating connection", …) go to the debug log, never to
+// stderr: a command prints one line of its own when it fails (cli.md), and nothing when it succeeds.
+class QuietNotices : public pqxx::errorhandler {
+public:
+    explicit QuietNotices(pqxx::connection_base& connection) : pqxx::errorhandler(connection) {}
+    bool operator()(const char message[]) noexcept override {
+        spdlog::debug("PostgreSQL: {}", one_line(message));
+        return false;  // not to libpqxx's default, which writes to stderr
+    }
+};
 
 }  // namespace
 
@@ -44,13 +72,14 @@ auto pg_guarded(F&& body) -> decltype(body()) {
 // (Store::transaction, Store::read), as it does on SQLite, so that the two engines share one flow.
 class PgConnection {
 public:
-    explicit PgConnection(const std::string& uri) : connection_(uri), work_(connection_) {}
+    explicit PgConnection(const std::string& uri) : connection_(uri), notices_(connection_), work_(connection_) {}
     pqxx::connection& connection() { return connection_; }
     pqxx::nontransaction& work() { return work_; }
     std::string next_name() { return "s" + std::to_string(++names_); }
 
 private:
     pqxx::connection connection_;
+    QuietNotices notices_;
     pqxx::nontransaction work_;
     int names_ = 0;
 };
