@@ -43,9 +43,18 @@ exec 4> >(back)
 out_pid=$!
 exec 3> >(back >&2)
 err_pid=$!
-"$real" "${args[@]}" >&4 2>&3
+# In the background with a signal forwarded, so that a check stopping `serve` (kill PID) stops fundflow too.
+exec 5<&0
+"$real" "${args[@]}" <&5 >&4 2>&3 &
+child=$!
+exec 3>&- 4>&- 5<&-
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+wait "$child"
 rc=$?
-exec 3>&- 4>&-
+while kill -0 "$child" 2>/dev/null; do  # the wait above was cut short by a forwarded signal
+    wait "$child"
+    rc=$?
+done
 wait "$out_pid" "$err_pid"  # both written out before this script exits
 for ((i = 0; i < ${#maps[@]}; i += 2)); do
     if [[ ! -e ${maps[i + 1]} ]] && [[ -n $(psql "${maps[i]}" -qAtX -c "SELECT to_regclass('schema_version')" 2>/dev/null) ]]; then
