@@ -1713,6 +1713,10 @@ std::optional<std::int64_t> Store::correction_of(std::int64_t id) const {
     return q.getColumn(0).getInt64();
 }
 
+// The columns of the totals both engines have (PostgreSQL's rows also carry their unit).
+#define FUNDFLOW_DAY_TOTALS "SELECT project_id, level, effective_on, effect_kind, amount_fen FROM day_totals"
+#define FUNDFLOW_MONTH_TOTALS "SELECT project_id, level, month, effect_kind, amount_fen FROM month_totals"
+#define FUNDFLOW_YEAR_TOTALS "SELECT project_id, level, year, effect_kind, amount_fen FROM year_totals"
 std::vector<Message> Store::derived_totals_problems() const {
     std::vector<Message> problems;
     // Each cache must equal the sums recomputed from the entries, in both directions.
@@ -1720,8 +1724,8 @@ std::vector<Message> Store::derived_totals_problems() const {
         *db_,
         "WITH actual AS (SELECT project_id, level, effective_on, effect_kind, SUM(amount_fen) AS amount_fen "
         "FROM entries WHERE level IS NOT NULL GROUP BY 1, 2, 3, 4) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM day_totals) AS a) + "
-        "(SELECT count(*) FROM (SELECT * FROM day_totals EXCEPT SELECT * FROM actual) AS b)");
+        "SELECT (SELECT count(*) FROM (SELECT * FROM actual EXCEPT " FUNDFLOW_DAY_TOTALS ") AS a) + "
+        "(SELECT count(*) FROM (" FUNDFLOW_DAY_TOTALS " EXCEPT SELECT * FROM actual) AS b)");
     if (levels.executeStep() && levels.getColumn(0).getInt64() != 0) {
         problems.push_back(msg("the day totals differ from the sums of the entries"));
     }
@@ -1733,10 +1737,13 @@ std::vector<Message> Store::derived_totals_problems() const {
         "FROM day_totals GROUP BY 1, 2, 3, 4), "
         "years AS (SELECT project_id, level, CAST(substr(effective_on, 1, 4) AS INTEGER), effect_kind, "
         "SUM(amount_fen) FROM day_totals GROUP BY 1, 2, 3, 4) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM months EXCEPT SELECT * FROM month_totals) AS a) + "
-        "(SELECT count(*) FROM (SELECT * FROM month_totals EXCEPT SELECT * FROM months) AS b), "
-        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT SELECT * FROM year_totals) AS c) + "
-        "(SELECT count(*) FROM (SELECT * FROM year_totals EXCEPT SELECT * FROM years) AS d)");
+        "SELECT (SELECT count(*) FROM (SELECT * FROM months EXCEPT " FUNDFLOW_MONTH_TOTALS ") AS a) + "
+        "(SELECT count(*) FROM (" FUNDFLOW_MONTH_TOTALS " EXCEPT SELECT * FROM months) AS b), "
+        "(SELECT count(*) FROM (SELECT * FROM years EXCEPT " FUNDFLOW_YEAR_TOTALS ") AS c) + "
+        "(SELECT count(*) FROM (" FUNDFLOW_YEAR_TOTALS " EXCEPT SELECT * FROM years) AS d)");
+#undef FUNDFLOW_DAY_TOTALS
+#undef FUNDFLOW_MONTH_TOTALS
+#undef FUNDFLOW_YEAR_TOTALS
     if (periods.executeStep()) {
         if (periods.getColumn(0).getInt64() != 0) {
             problems.push_back(msg("the month totals differ from the sums of the entries"));

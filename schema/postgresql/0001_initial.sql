@@ -247,6 +247,28 @@ CREATE INDEX units_by_parent ON units(parent_id, id);
 ALTER TABLE projects ADD COLUMN unit_id bigint REFERENCES units(id);
 CREATE INDEX projects_by_unit ON projects(unit_id, id) WHERE unit_id IS NOT NULL;
 
+-- Every row of a project's facts carries its unit (PostgreSQL only; the last column, so that SQLite's column
+-- order holds for the columns both have): the distribution key of a sharded PostgreSQL later
+-- (docs/design-postgresql-units.md). A project never changes unit, so the unit is its project's, set by the
+-- database as the row goes in, whatever the insert says; NULL for a project of no unit (the implicit root)
+-- and for the entries of no project (accounts, units).
+ALTER TABLE contracts ADD COLUMN unit_id bigint REFERENCES units(id);
+ALTER TABLE entries ADD COLUMN unit_id bigint REFERENCES units(id);
+ALTER TABLE day_totals ADD COLUMN unit_id bigint;  -- derived: its entry's unit (no key to check)
+ALTER TABLE month_totals ADD COLUMN unit_id bigint;
+ALTER TABLE year_totals ADD COLUMN unit_id bigint;
+CREATE FUNCTION fundflow_unit_of_project() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+    NEW.unit_id := (SELECT unit_id FROM projects WHERE id = NEW.project_id);
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER contracts_unit BEFORE INSERT ON contracts
+FOR EACH ROW EXECUTE FUNCTION fundflow_unit_of_project();
+CREATE TRIGGER entries_unit BEFORE INSERT ON entries
+FOR EACH ROW EXECUTE FUNCTION fundflow_unit_of_project();
+
 -- ---------------------------------------------------------------------------------------------------------
 -- The derived totals. SQLite's two AFTER INSERT triggers of entries, ported as they are: an upsert per
 -- table, keyed like the table, adding the entry's amount. Their functions are SECURITY DEFINER (they run as
@@ -262,8 +284,8 @@ BEGIN
     -- What the guards below let through: this entry's key and amount, for this trigger's upserts only.
     PERFORM set_config('fundflow.feed', concat_ws('|', NEW.project_id, NEW.level, NEW.effective_on, NEW.effect_kind,
                                                   NEW.amount_fen), true);
-    INSERT INTO day_totals AS t (project_id, level, effective_on, effect_kind, amount_fen)
-    VALUES (NEW.project_id, NEW.level, NEW.effective_on, NEW.effect_kind, NEW.amount_fen)
+    INSERT INTO day_totals AS t (project_id, level, effective_on, effect_kind, amount_fen, unit_id)
+    VALUES (NEW.project_id, NEW.level, NEW.effective_on, NEW.effect_kind, NEW.amount_fen, NEW.unit_id)
     ON CONFLICT (project_id, level, effective_on, effect_kind)
     DO UPDATE SET amount_fen = t.amount_fen + excluded.amount_fen;
     PERFORM set_config('fundflow.feed', '', true);
@@ -279,13 +301,13 @@ BEGIN
     -- What the guards below let through: this entry's key and amount, for this trigger's upserts only.
     PERFORM set_config('fundflow.feed', concat_ws('|', NEW.project_id, NEW.level, NEW.effective_on, NEW.effect_kind,
                                                   NEW.amount_fen), true);
-    INSERT INTO month_totals AS t (project_id, level, month, effect_kind, amount_fen)
-    VALUES (NEW.project_id, NEW.level, substr(NEW.effective_on, 1, 7), NEW.effect_kind, NEW.amount_fen)
+    INSERT INTO month_totals AS t (project_id, level, month, effect_kind, amount_fen, unit_id)
+    VALUES (NEW.project_id, NEW.level, substr(NEW.effective_on, 1, 7), NEW.effect_kind, NEW.amount_fen, NEW.unit_id)
     ON CONFLICT (project_id, level, month, effect_kind)
     DO UPDATE SET amount_fen = t.amount_fen + excluded.amount_fen;
-    INSERT INTO year_totals AS t (project_id, level, year, effect_kind, amount_fen)
+    INSERT INTO year_totals AS t (project_id, level, year, effect_kind, amount_fen, unit_id)
     VALUES (NEW.project_id, NEW.level, CAST(substr(NEW.effective_on, 1, 4) AS bigint), NEW.effect_kind,
-            NEW.amount_fen)
+            NEW.amount_fen, NEW.unit_id)
     ON CONFLICT (project_id, level, year, effect_kind)
     DO UPDATE SET amount_fen = t.amount_fen + excluded.amount_fen;
     PERFORM set_config('fundflow.feed', '', true);
@@ -326,7 +348,8 @@ DECLARE
 BEGIN
     IF f IS NULL OR cardinality(f) <> 5 OR NEW.project_id IS DISTINCT FROM OLD.project_id
        OR NEW.level IS DISTINCT FROM OLD.level OR NEW.effective_on IS DISTINCT FROM OLD.effective_on
-       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
+       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.unit_id IS DISTINCT FROM OLD.unit_id
+       OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
        OR NEW.effective_on <> f[3] OR NEW.effect_kind <> f[4] OR NEW.amount_fen <> OLD.amount_fen + CAST(f[5] AS bigint) THEN
         RAISE EXCEPTION USING MESSAGE = 'day_totals is derived from entries: append-only', ERRCODE = 'FF001',
                               TABLE = TG_TABLE_NAME;
@@ -364,7 +387,8 @@ DECLARE
 BEGIN
     IF f IS NULL OR cardinality(f) <> 5 OR NEW.project_id IS DISTINCT FROM OLD.project_id
        OR NEW.level IS DISTINCT FROM OLD.level OR NEW.month IS DISTINCT FROM OLD.month
-       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
+       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.unit_id IS DISTINCT FROM OLD.unit_id
+       OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
        OR NEW.month <> substr(f[3], 1, 7) OR NEW.effect_kind <> f[4] OR NEW.amount_fen <> OLD.amount_fen + CAST(f[5] AS bigint) THEN
         RAISE EXCEPTION USING MESSAGE = 'month_totals is derived from entries: append-only', ERRCODE = 'FF001',
                               TABLE = TG_TABLE_NAME;
@@ -402,7 +426,8 @@ DECLARE
 BEGIN
     IF f IS NULL OR cardinality(f) <> 5 OR NEW.project_id IS DISTINCT FROM OLD.project_id
        OR NEW.level IS DISTINCT FROM OLD.level OR NEW.year IS DISTINCT FROM OLD.year
-       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
+       OR NEW.effect_kind IS DISTINCT FROM OLD.effect_kind OR NEW.unit_id IS DISTINCT FROM OLD.unit_id
+       OR NEW.project_id::text <> f[1] OR NEW.level <> f[2]
        OR NEW.year::text <> substr(f[3], 1, 4) OR NEW.effect_kind <> f[4] OR NEW.amount_fen <> OLD.amount_fen + CAST(f[5] AS bigint) THEN
         RAISE EXCEPTION USING MESSAGE = 'year_totals is derived from entries: append-only', ERRCODE = 'FF001',
                               TABLE = TG_TABLE_NAME;

@@ -3,7 +3,8 @@
 # PostgreSQL → file has the same digest as the original"), on the suite's cluster (tests/pg/suite_cluster.sh):
 #   1. a ledger with a record of every kind (tests/cli/lib.sh seed_every_record) copied into an empty
 #      PostgreSQL database and back into a file: digest, every entry in full (log JSON), the CSV export, units,
-#      import records and idempotency keys identical on all three; verify passes on PostgreSQL; the file made
+#      import records and idempotency keys identical on all three; verify passes on PostgreSQL; every row of a
+#      project's facts (entries, contracts, totals) carries its project's unit there; the file made
 #      from PostgreSQL satisfies the independent tests/tools/verify_chain.py;
 #   2. into a PostgreSQL ledger with entries: exit 2, one line, nothing written;
 #   3. all or nothing: copies of a 3,000-entry ledger into PostgreSQL killed with SIGKILL at random moments
@@ -47,6 +48,9 @@ out=$("$bin" copy --from "$db" --to "$pg" --format json 2>"$d/err") || fail "cop
 state "$pg" >"$d/state.pg" || fail "reading the PostgreSQL copy"
 cmp -s "$d/state.a" "$d/state.pg" || fail "the PostgreSQL copy differs: $(diff "$d/state.a" "$d/state.pg" | head -n 6)"
 "$bin" --db "$pg" verify >/dev/null || fail "verify on PostgreSQL: $("$bin" --db "$pg" verify 2>&1)"
+# Every row of a project's facts carries its project's unit (the distribution key of a sharded PostgreSQL).
+carried=$(psql "$pg" -qAtX -c "SELECT (SELECT count(*) FROM entries e JOIN projects p ON p.id = e.project_id WHERE e.unit_id IS DISTINCT FROM p.unit_id) + (SELECT count(*) FROM contracts c JOIN projects p ON p.id = c.project_id WHERE c.unit_id IS DISTINCT FROM p.unit_id) + (SELECT count(*) FROM day_totals t JOIN projects p ON p.id = t.project_id WHERE t.unit_id IS DISTINCT FROM p.unit_id) + (SELECT count(*) FROM year_totals t JOIN projects p ON p.id = t.project_id WHERE t.unit_id IS DISTINCT FROM p.unit_id), (SELECT count(*) FROM entries WHERE unit_id IS NOT NULL)")
+[[ $carried =~ ^0\|[1-9][0-9]*$ ]] || fail "rows whose unit is not their project's, or none with a unit: $carried"
 "$bin" copy --from "$pg" --to "$d/back.db" >/dev/null 2>"$d/err" || fail "copy PostgreSQL → file: $(cat "$d/err")"
 state "$d/back.db" >"$d/state.back"
 cmp -s "$d/state.a" "$d/state.back" || fail "file → PostgreSQL → file differs: $(diff "$d/state.a" "$d/state.back" | head -n 6)"
