@@ -245,11 +245,14 @@ Profile parse_profile(std::string_view toml_text, const std::string& file_name) 
     // Percents and points are written as integers or as decimal strings ("89.5"): a TOML float is
     // binary floating point, which no figure of fundflow goes through.
     const auto hundredths = [&](const std::string& key, const toml::node& node) -> std::int64_t {
-        if (const auto i = node.value<std::int64_t>(); i && !node.is_floating_point()) {
-            if (*i < 0 || *i > 1000000) {
+        // An integer node only: toml++'s value<int64_t>() of a float node casts it, which for a float beyond
+        // int64 (9.2e99) is undefined behaviour (found by fuzz_indicators).
+        if (const auto* integer = node.as_integer()) {
+            const std::int64_t i = integer->get();
+            if (i < 0 || i > 1000000) {
                 throw bad(key, msg("a percent or a score from 0 to 1,000,000 is expected"));
             }
-            return *i * 100;
+            return i * 100;
         }
         if (const auto s = node.value<std::string>()) {
             if (const auto d = Decimal::parse(*s); d && d->scale <= 2 && d->units >= 0 && d->units <= 100000000) {
