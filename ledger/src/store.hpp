@@ -1,6 +1,7 @@
 // Private: the storage layer. Every SQL statement and every transaction of the library lives behind
-// this class, so that a second engine (PostgreSQL) is a second implementation of it, not a rewrite of
-// the rules in ledger.cpp. This one is SQLite through SQLiteCpp.
+// this class, so that the rules in ledger.cpp know no engine. The statements are written once and run on
+// SQLite (a file path) or PostgreSQL (a postgresql:// URI) through the statement layer of sql.hpp; only
+// opening, migrations, transactions and locks differ by engine.
 #pragma once
 
 #include "sql.hpp"
@@ -173,7 +174,8 @@ public:
     static std::unique_ptr<Store> open(const std::string& path, bool writable);
     // A second, read-only connection to the same file, for work done on another thread (verify).
     std::unique_ptr<Store> reader() const { return open(path_, false); }
-    // SQLite's PRAGMA data_version: changes whenever another connection commits to the file.
+    // SQLite's PRAGMA data_version: changes whenever another connection commits to the file; on PostgreSQL
+    // the newest entry's id (every write appends an entry).
     std::int64_t data_version() const;
     ~Store();
 
